@@ -1,0 +1,65 @@
+// The contract between the proxy and the pure provider parsers (DESIGN.md, data path rule 3).
+// The proxy hands parsers copies of decoded bytes; parsers never see sockets and never throw.
+
+import type { TokenBuckets, UsageSource } from './usage.ts'
+
+/** Lower-cased header names; repeated headers joined with ", ". */
+export type HeaderMap = Readonly<Record<string, string>>
+
+export interface ExchangeMeta {
+  host: string
+  method: string
+  /** Request target in origin form, query included. */
+  path: string
+  requestHeaders: HeaderMap
+}
+
+/** What a parser knows about an exchange when it ends. */
+export interface ParsedUsage extends Partial<TokenBuckets> {
+  provider: string
+  endpoint?: string | null
+  model?: string | null
+  stream?: boolean
+  responseId?: string | null
+  usageSource: UsageSource
+  billable: boolean
+  parseError?: string | null
+  rawUsage?: unknown
+}
+
+export interface ExchangeParser {
+  /** Decoded request body bytes, a bounded prefix of them (see `requestTruncated`). */
+  pushRequest(chunk: Uint8Array): void
+  /** Called once the request body is complete; `truncated` when the copy was cut at the bound. */
+  endRequest(truncated: boolean): void
+  onResponseHead(status: number, headers: HeaderMap): void
+  /** Decoded response body bytes, in order. */
+  pushResponse(chunk: Uint8Array): void
+  /** The exchange is over (complete or not); returns what is known. Never throws. */
+  end(): ParsedUsage
+}
+
+export type WsDirection = 'client' | 'server'
+
+/** One complete WebSocket message (fragments joined, permessage-deflate inflated). */
+export interface WsMessage {
+  direction: WsDirection
+  /** 1 = text, 2 = binary. */
+  opcode: number
+  data: Uint8Array
+}
+
+/** Parses a WebSocket conversation; may yield several usages (one per response on the socket). */
+export interface WsExchangeParser {
+  /** Returns the usages completed by this message (often none). */
+  onMessage(message: WsMessage): ParsedUsage[]
+  /** The socket closed: usages still open, flagged partial. */
+  end(): ParsedUsage[]
+}
+
+export interface ProviderDialect {
+  /** Provider name recorded on the exchange (anthropic, openai, gemini, …). */
+  provider: string
+  createParser(meta: ExchangeMeta): ExchangeParser
+  createWsParser?(meta: ExchangeMeta): WsExchangeParser
+}

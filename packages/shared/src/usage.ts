@@ -1,0 +1,59 @@
+// UsageRecord: the one record every proxied exchange yields (see DESIGN.md, data path rule 4).
+
+export type Transport = 'http' | 'websocket'
+export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
+/** provider: counted by the provider; partial: the provider's counts before the exchange broke
+ *  off; estimated: our own tokenizer estimate; none: nothing known. */
+export type UsageSource = 'provider' | 'partial' | 'estimated' | 'none'
+
+/** Token buckets, normalised as in DESIGN.md's accounting table. */
+export interface TokenBuckets {
+  /** Uncached input tokens. */
+  inputTokens: number | null
+  /** Output tokens, thinking/reasoning included. */
+  outputTokens: number | null
+  cacheReadTokens: number | null
+  cacheWrite5mTokens: number | null
+  cacheWrite1hTokens: number | null
+  /** Breakdown only: already included in outputTokens. */
+  reasoningTokens: number | null
+}
+
+export interface UsageRecord extends TokenBuckets {
+  id: string
+  startedAt: string
+  durationMs: number
+  ttfbMs: number | null
+  provider: string
+  host: string
+  method: string
+  path: string
+  endpoint: string | null
+  model: string | null
+  stream: boolean
+  transport: Transport
+  status: number | null
+  outcome: Outcome
+  usageSource: UsageSource
+  billable: boolean
+  responseId: string | null
+  user: string | null
+  project: string | null
+  program: string | null
+  requestBytes: number
+  responseBytes: number
+  error: string | null
+  /** Set when the parser met bytes it could not read; what it knew is still recorded. */
+  parseError: string | null
+  /** The provider's own usage object, kept for recomputing costs. */
+  rawUsage: unknown
+}
+
+export const emptyBuckets = (): TokenBuckets => ({
+  inputTokens: null,
+  outputTokens: null,
+  cacheReadTokens: null,
+  cacheWrite5mTokens: null,
+  cacheWrite1hTokens: null,
+  reasoningTokens: null,
+})

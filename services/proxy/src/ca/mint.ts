@@ -1,0 +1,136 @@
+// Mints short-lived TLS server certificates for intercepted hosts, signed by the tokentap CA.
+// All leaves share one RSA key; each certificate names exactly one host (never a wildcard).
+import { createPrivateKey, type KeyObject } from 'node:crypto'
+import { isIP, isIPv4 } from 'node:net'
+import forge from 'node-forge'
+import type { CaMaterial } from './ca-store.ts'
+import {
+  certificateToPem,
+  DAY_MS,
+  generateRsaKeyPairSync,
+  randomSerialHex,
+  signCertificate,
+} from './x509.ts'
+
+export type LeafKey = { keyPem: string; publicKey: forge.pki.rsa.PublicKey }
+
+/** Thrown for hosts a certificate cannot be minted for; callers answer 400. */
+export class InvalidHostError extends Error {
+  override name = 'InvalidHostError'
+}
+
+export const LEAF_VALIDITY_DAYS = 397
+
+const MAX_HOST_LENGTH = 253
+const MAX_CN_LENGTH = 64
+const DNS_LABEL = /^[a-z0-9_-]{1,63}$/
+
+export function createLeafKey(): LeafKey {
+  const { privateKeyPem, publicKeyPem } = generateRsaKeyPairSync()
+  return { keyPem: privateKeyPem, publicKey: forge.pki.publicKeyFromPem(publicKeyPem) }
+}
+
+/**
+ * Lower-cases, strips one trailing dot and IPv6 brackets, and validates: the result is an IP
+ * literal or a DNS name of LDH/underscore labels. Throws InvalidHostError otherwise.
+ */
+export function normalizeHost(host: string): string {
+  if (!/^[\x21-\x7e]*$/.test(host)) throw invalid(host, 'only printable ASCII is allowed')
+  let h = host.toLowerCase()
+  if (h.startsWith('[') && h.endsWith(']')) {
+    h = h.slice(1, -1)
+    if (isIP(h) !== 6) throw invalid(host, 'brackets may only enclose an IPv6 address')
+  }
+  if (h.endsWith('.')) h = h.slice(0, -1)
+  if (isIP(h) !== 0) {
+    if (h.includes('%')) throw invalid(host, 'IPv6 zone identifiers are not allowed')
+    return h
+  }
+  if (h.length === 0) throw invalid(host, 'empty host name')
+  if (h.length > MAX_HOST_LENGTH) throw invalid(host, `longer than ${MAX_HOST_LENGTH} characters`)
+  const labels = h.split('.')
+  for (const label of labels) {
+    if (!DNS_LABEL.test(label)) {
+      throw invalid(host, 'labels must be 1-63 characters of a-z, 0-9, "-" or "_"')
+    }
+  }
+  if (/^[0-9]+$/.test(labels[labels.length - 1] ?? '')) {
+    throw invalid(host, 'numeric top-level label but not a valid IP address')
+  }
+  return h
+}
+
+export function mintLeafCert(ca: CaMaterial, leaf: LeafKey, host: string, now: Date): string {
+  const name = normalizeHost(host)
+  const signer = caSigner(ca)
+  const cert = forge.pki.createCertificate()
+  cert.publicKey = leaf.publicKey
+  cert.serialNumber = randomSerialHex()
+  cert.validity.notBefore = new Date(now.getTime() - DAY_MS)
+  cert.validity.notAfter = new Date(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS)
+  cert.setSubject([{ name: 'commonName', value: name.slice(0, MAX_CN_LENGTH) }])
+  cert.setIssuer(ca.cert.subject.attributes)
+  const altName = isIP(name) !== 0 ? { type: 7, value: ipToBytes(name) } : { type: 2, value: name }
+  const extensions: object[] = [
+    { name: 'basicConstraints', cA: false },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true },
+    { name: 'subjectAltName', altNames: [altName] },
+    { name: 'subjectKeyIdentifier' },
+  ]
+  if (signer.keyIdentifier !== null) {
+    extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: signer.keyIdentifier })
+  }
+  cert.setExtensions(extensions)
+  signCertificate(cert, signer.key)
+  return certificateToPem(cert)
+}
+
+type CaSigner = { key: KeyObject; keyIdentifier: string | null }
+
+const signers = new WeakMap<CaMaterial, CaSigner>()
+
+function caSigner(ca: CaMaterial): CaSigner {
+  let signer = signers.get(ca)
+  if (signer === undefined) {
+    const ski = ca.cert.getExtension('subjectKeyIdentifier') as
+      | { subjectKeyIdentifier?: string }
+      | undefined
+    signer = {
+      key: createPrivateKey(ca.keyPem),
+      keyIdentifier: ski?.subjectKeyIdentifier
+        ? forge.util.hexToBytes(ski.subjectKeyIdentifier)
+        : null,
+    }
+    signers.set(ca, signer)
+  }
+  return signer
+}
+
+/** Network-order bytes of a validated IP literal, as a forge binary string. */
+function ipToBytes(ip: string): string {
+  if (isIPv4(ip)) return String.fromCharCode(...ip.split('.').map(Number))
+  let text = ip
+  const lastColon = text.lastIndexOf(':')
+  const tail = text.slice(lastColon + 1)
+  if (tail.includes('.')) {
+    const [a = 0, b = 0, c = 0, d = 0] = tail.split('.').map(Number)
+    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const [head = '', rest] = text.split('::')
+  const headGroups = head === '' ? [] : head.split(':')
+  const restGroups = rest === undefined || rest === '' ? [] : rest.split(':')
+  const zeros = rest === undefined ? [] : Array(8 - headGroups.length - restGroups.length).fill('0')
+  const bytes = Buffer.alloc(16)
+  ;[...headGroups, ...zeros, ...restGroups].forEach((group, i) => {
+    bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2)
+  })
+  return bytes.toString('binary')
+}
+
+function invalid(host: string, reason: string): InvalidHostError {
+  const shown = host.length > 80 ? `${host.slice(0, 80)}...` : host
+  return new InvalidHostError(
+    `cannot mint a certificate for host ${JSON.stringify(shown)}: ${reason}`,
+  )
+}

@@ -1,0 +1,78 @@
+// Proxy configuration from the environment; fails fast with the variable's name.
+
+import { readFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { ConfigError, type Env, readInt, readList, readPort, readString } from '@tokentap/shared'
+import { BUILTIN_INTERCEPT_HOSTS } from './intercept/hosts.ts'
+import { parseResolve, type Resolver } from './net/resolve.ts'
+
+export interface ProxyConfig {
+  host: string
+  port: number
+  home: string
+  caCertFile: string | undefined
+  caKeyFile: string | undefined
+  interceptHosts: string[]
+  resolve: Resolver
+  /** Extra PEM roots trusted for upstreams, on top of the system roots. */
+  upstreamCa: string[]
+  usageLogPath: string | undefined
+  headerTimeoutMs: number
+  idleTimeoutMs: number
+  upstreamConnectTimeoutMs: number
+  upstreamTimeoutMs: number
+  maxHeaderBytes: number
+  /** Bound of the request-body copy handed to parsers. */
+  maxRequestCopyBytes: number
+  /** Bound of the decoded response copy handed to parsers. */
+  maxResponseCopyBytes: number
+  shutdownGraceMs: number
+}
+
+function readPemFile(env: Env, name: string): string[] {
+  const path = readString(env, name)
+  if (!path) return []
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    throw new ConfigError(name, `cannot read ${path}: ${(e as Error).message}`)
+  }
+  const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
+  if (!pems) throw new ConfigError(name, `${path} holds no PEM certificate`)
+  return pems
+}
+
+export function loadProxyConfig(env: Env): ProxyConfig {
+  const home = readString(env, 'TOKENTAP_HOME') ?? join(homedir(), '.tokentap')
+  const caCertFile = readString(env, 'CA_CERT_FILE')
+  const caKeyFile = readString(env, 'CA_KEY_FILE')
+  if ((caCertFile === undefined) !== (caKeyFile === undefined)) {
+    throw new ConfigError(
+      caCertFile ? 'CA_KEY_FILE' : 'CA_CERT_FILE',
+      'CA_CERT_FILE and CA_KEY_FILE must be set together',
+    )
+  }
+  return {
+    host: readString(env, 'PROXY_HOST') ?? '127.0.0.1',
+    port: readPort(env, 'PROXY_PORT', 8080),
+    home,
+    caCertFile,
+    caKeyFile,
+    interceptHosts: [...BUILTIN_INTERCEPT_HOSTS, ...readList(env, 'TOKENTAP_INTERCEPT_HOSTS')],
+    resolve: parseResolve(readString(env, 'TOKENTAP_RESOLVE')),
+    upstreamCa: readPemFile(env, 'TOKENTAP_UPSTREAM_CA'),
+    usageLogPath: readString(env, 'TOKENTAP_USAGE_LOG'),
+    headerTimeoutMs: readInt(env, 'PROXY_HEADER_TIMEOUT_MS', 30_000, { min: 1 }),
+    idleTimeoutMs: readInt(env, 'PROXY_IDLE_TIMEOUT_MS', 120_000, { min: 1 }),
+    upstreamConnectTimeoutMs: readInt(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 10_000, { min: 1 }),
+    upstreamTimeoutMs: readInt(env, 'UPSTREAM_TIMEOUT_MS', 600_000, { min: 1 }),
+    maxHeaderBytes: readInt(env, 'PROXY_MAX_HEADER_BYTES', 65_536, { min: 1024 }),
+    maxRequestCopyBytes: readInt(env, 'PROXY_MAX_REQUEST_COPY_BYTES', 8 * 1024 * 1024, { min: 0 }),
+    maxResponseCopyBytes: readInt(env, 'PROXY_MAX_RESPONSE_COPY_BYTES', 256 * 1024 * 1024, {
+      min: 0,
+    }),
+    shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+  }
+}

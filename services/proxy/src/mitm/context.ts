@@ -1,0 +1,31 @@
+// What an exchange needs from the proxy around it, injected so tests need no module mocks.
+
+import type { Duplex } from 'node:stream'
+import type { ProxyConfig } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { ProxyMetrics } from '../metrics/metrics.ts'
+import type { UsageSink } from '../sink/sink.ts'
+import type { UpstreamPool } from '../upstream/pool.ts'
+
+export interface ExchangeContext {
+  config: ProxyConfig
+  pool: UpstreamPool
+  sink: UsageSink
+  metrics: ProxyMetrics
+  log: Logger
+  /** Epoch milliseconds. */
+  now(): number
+  newId(): string
+}
+
+export interface Attribution {
+  user: string | null
+  project: string | null
+  program: string | null
+}
+
+export interface ClientPort {
+  socket: Duplex
+  /** The session stops reading requests; returns bytes it had buffered past the last head. */
+  detach(): Buffer
+}

@@ -1,0 +1,243 @@
+// An HTTP/1.1 connection from a client: reads request heads one after another (keep-alive)
+// and runs one Exchange at a time. `plain` sessions are connections to the proxy port itself
+// (CONNECT, absolute-form http://, or the proxy's own endpoints); `mitm` sessions run inside
+// a decrypted CONNECT tunnel.
+
+import type { Duplex } from 'node:stream'
+import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
+import type { Identity } from '../identity/credentials.ts'
+import { programFromUserAgent } from '../identity/program.ts'
+import type { HostMatcher } from '../intercept/hosts.ts'
+import { selectDialect } from '../providers/registry.ts'
+import type { Attribution, ExchangeContext } from './context.ts'
+import { Exchange, type ExchangeTarget } from './exchange.ts'
+
+export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
+
+export interface LocalResponse {
+  status: number
+  contentType: string
+  body: string
+}
+
+export interface SessionOptions {
+  ctx: ExchangeContext
+  socket: Duplex
+  mode: SessionMode
+  identity: Identity
+  intercepts: HostMatcher
+  /** Plain sessions: a CONNECT takes the socket over. */
+  onConnect?: (head: RequestHead, socket: Duplex, leftover: Buffer) => void
+  /** Plain sessions: origin-form requests addressed to the proxy itself. */
+  local?: (head: RequestHead) => LocalResponse
+  /** Every exchange's record promise, so shutdown can wait for them. */
+  track?: (recorded: Promise<unknown>) => void
+}
+
+const REASONS: Record<number, string> = {
+  400: 'Bad Request',
+  404: 'Not Found',
+  408: 'Request Timeout',
+  431: 'Request Header Fields Too Large',
+}
+
+export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.alloc(0)): void {
+  const { ctx, socket } = o
+  const cfg = ctx.config
+  let pending = initial
+  let state: 'head' | 'exchange' | 'detached' | 'closed' = 'head'
+  let exchange: Exchange | null = null
+  let timer: ReturnType<typeof setTimeout> | null = null
+
+  const arm = (ms: number): void => {
+    disarm()
+    timer = setTimeout(onTimeout, ms)
+  }
+  function disarm(): void {
+    if (timer) clearTimeout(timer)
+    timer = null
+  }
+  function onTimeout(): void {
+    if (state !== 'head') return
+    if (pending.length > 0) reject(408, 'timed out waiting for the request head')
+    else close()
+  }
+  function close(): void {
+    state = 'closed'
+    disarm()
+    socket.destroy()
+  }
+  function reject(status: number, message: string): void {
+    ctx.metrics.badRequest()
+    ctx.log.warn(`${o.mode.kind === 'mitm' ? o.mode.host : 'proxy'}: ${status} ${message}`)
+    state = 'closed'
+    disarm()
+    const body = `tokentap: ${message}\n`
+    socket.end(
+      `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
+        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
+  }
+
+  const onData = (chunk: Buffer): void => {
+    if (state === 'exchange' && exchange) {
+      const rest = exchange.onClientData(chunk)
+      if (rest !== null && rest.length > 0) stash(rest)
+      return
+    }
+    if (state !== 'head') return
+    stash(chunk)
+    processPending()
+  }
+  function stash(b: Buffer): void {
+    pending = pending.length === 0 ? b : Buffer.concat([pending, b])
+    if (state === 'exchange' && pending.length > cfg.maxHeaderBytes) socket.pause()
+  }
+  const onGone = (): void => {
+    if (state === 'closed' || state === 'detached') return
+    state = 'closed'
+    disarm()
+    exchange?.onClientClose()
+  }
+  socket.on('data', onData)
+  socket.on('end', onGone)
+  socket.on('close', onGone)
+  socket.on('error', onGone)
+  arm(cfg.headerTimeoutMs)
+
+  function processPending(): void {
+    while (state === 'head' && pending.length > 0) {
+      const r = parseRequestHead(pending, cfg.maxHeaderBytes)
+      if (r.kind === 'incomplete') return
+      if (r.kind === 'error') {
+        reject(r.status, r.message)
+        return
+      }
+      const leftover = pending.subarray(r.headBytes)
+      pending = Buffer.alloc(0)
+      disarm()
+      dispatch(r.head, leftover)
+    }
+  }
+
+  function dispatch(head: RequestHead, leftover: Buffer): void {
+    if (o.mode.kind === 'mitm') {
+      const target = head.target.startsWith('/') ? head.target : originForm(head.target)
+      if (target === null) {
+        reject(400, `bad request target "${head.target}"`)
+        return
+      }
+      const key = { host: o.mode.host, port: o.mode.port, tls: true }
+      run(head, { key, path: target }, true, leftover)
+      return
+    }
+    if (head.method === 'CONNECT') {
+      if (!o.onConnect) {
+        reject(400, 'CONNECT not allowed here')
+        return
+      }
+      state = 'detached'
+      detachListeners()
+      o.onConnect(head, socket, leftover)
+      return
+    }
+    if (head.target.startsWith('/')) {
+      const res = o.local?.(head) ?? { status: 404, contentType: 'text/plain', body: 'not found\n' }
+      socket.write(
+        `HTTP/1.1 ${res.status} ${res.status === 200 ? 'OK' : (REASONS[res.status] ?? 'Error')}\r\n` +
+          `content-type: ${res.contentType}\r\ncontent-length: ${Buffer.byteLength(res.body)}\r\n\r\n${res.body}`,
+      )
+      pending = leftover
+      arm(cfg.idleTimeoutMs)
+      return
+    }
+    let url: URL
+    try {
+      url = new URL(head.target)
+    } catch {
+      reject(400, `bad request target "${head.target}"`)
+      return
+    }
+    if (url.protocol !== 'http:') {
+      reject(400, 'only http:// requests are forwarded; use CONNECT for https')
+      return
+    }
+    const key = {
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port || 80),
+      tls: false,
+    }
+    run(head, { key, path: `${url.pathname}${url.search}` }, o.intercepts(key.host), leftover)
+  }
+
+  function run(head: RequestHead, target: ExchangeTarget, record: boolean, leftover: Buffer): void {
+    const attribution: Attribution = {
+      user: o.identity.user,
+      project: getHeader(head.headers, 'x-tokentap-project') ?? o.identity.project,
+      program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
+    }
+    const forwarded: RequestHead = {
+      ...head,
+      headers: head.headers.filter(([n]) => {
+        const l = n.toLowerCase()
+        return !l.startsWith('x-tokentap-') && !l.startsWith('proxy-')
+      }),
+    }
+    state = 'exchange'
+    const port = {
+      socket,
+      detach: (): Buffer => {
+        state = 'detached'
+        detachListeners()
+        const p = pending
+        pending = Buffer.alloc(0)
+        return p
+      },
+    }
+    const ex = new Exchange(
+      ctx,
+      port,
+      forwarded,
+      target,
+      record ? selectDialect(target.key.host) : null,
+      attribution,
+    )
+    exchange = ex
+    o.track?.(ex.recorded)
+    const rest = ex.onClientData(leftover)
+    if (rest !== null && rest.length > 0) stash(rest)
+    void ex.done.then(({ keepAlive }) => {
+      exchange = null
+      if (state !== 'exchange') return
+      if (!keepAlive || socket.destroyed) {
+        state = 'closed'
+        socket.end()
+        return
+      }
+      state = 'head'
+      arm(cfg.idleTimeoutMs)
+      if (socket.isPaused()) socket.resume()
+      processPending()
+    })
+  }
+
+  function detachListeners(): void {
+    disarm()
+    socket.pause()
+    socket.off('data', onData)
+    socket.off('end', onGone)
+    socket.off('close', onGone)
+    socket.off('error', onGone)
+  }
+
+  if (pending.length > 0) processPending()
+}
+
+function originForm(target: string): string | null {
+  try {
+    const u = new URL(target)
+    return `${u.pathname}${u.search}`
+  } catch {
+    return null
+  }
+}

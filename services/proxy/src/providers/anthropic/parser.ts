@@ -1,0 +1,232 @@
+// The Anthropic Messages dialect (api.anthropic.com): a pure, incremental ExchangeParser that
+// reads `model`/`stream` from the request and exact usage from the JSON or SSE response. Never
+// throws: anything unreadable is recorded as `parseError`, with whatever was known kept.
+
+import type {
+  ExchangeMeta,
+  ExchangeParser,
+  HeaderMap,
+  ParsedUsage,
+  ProviderDialect,
+  UsageSource,
+} from '@tokentap/shared'
+import { emptyBuckets } from '@tokentap/shared'
+import { type BodyCapture, type BodyLimits, createBodyCapture } from './body.ts'
+import { readMessageBody, readRequestBody } from './message.ts'
+import { createSseReader, type SseReader } from './sse.ts'
+import { createMessageStreamAccumulator, USAGE_EVENTS } from './stream.ts'
+import { isRecord, type JsonObject, normalizeAnthropicUsage, readCount } from './usage.ts'
+
+export type AnthropicEndpointKind = 'messages' | 'count_tokens' | 'complete' | 'other'
+
+export interface AnthropicEndpoint {
+  kind: AnthropicEndpointKind
+  /** `messages`, `count_tokens`, `complete`, or the bare path for anything else. */
+  endpoint: string
+  billable: boolean
+}
+
+/** Classifies an Anthropic API request target (query and trailing slash ignored). */
+export function classifyAnthropicPath(path: string): AnthropicEndpoint {
+  const bare = path.replace(/[?#].*$/s, '')
+  const trimmed = bare.length > 1 ? bare.replace(/\/+$/, '') : bare
+  if (trimmed === '/v1/messages') return { kind: 'messages', endpoint: 'messages', billable: true }
+  if (trimmed === '/v1/messages/count_tokens') {
+    return { kind: 'count_tokens', endpoint: 'count_tokens', billable: false }
+  }
+  if (trimmed === '/v1/complete') return { kind: 'complete', endpoint: 'complete', billable: true }
+  return { kind: 'other', endpoint: bare, billable: false }
+}
+
+export type ResponseKind = 'sse' | 'json' | 'other'
+
+/** How to read a response body, from its `content-type`. */
+export function responseKind(headers: HeaderMap): ResponseKind {
+  const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (type === 'text/event-stream') return 'sse'
+  if (type === 'application/json' || /^application\/[\w.+-]*\+json$/.test(type)) return 'json'
+  return 'other'
+}
+
+export const REQUEST_LIMITS: BodyLimits = {
+  maxBytes: 256 << 10,
+  headBytes: 64 << 10,
+  tailBytes: 8 << 10,
+}
+export const RESPONSE_LIMITS: BodyLimits = {
+  maxBytes: 4 << 20,
+  headBytes: 16 << 10,
+  tailBytes: 64 << 10,
+}
+
+/** What a response told us, before normalisation. */
+interface ResponseFacts {
+  responseId: string | null
+  model: string | null
+  usage: JsonObject | null
+  complete: boolean
+  parseError: string | null
+}
+
+const errorText = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
+
+function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
+  const route = classifyAnthropicPath(meta.path)
+  const active = route.kind !== 'other'
+  const request: BodyCapture | null = active ? createBodyCapture(REQUEST_LIMITS) : null
+  let requestRead = false
+  let requestModel: string | null = null
+  let requestStream: boolean | null = null
+  let status: number | null = null
+  let kind: ResponseKind | null = null
+  let json: BodyCapture | null = null
+  let sse: SseReader | null = null
+  const stream = createMessageStreamAccumulator()
+  let internalError: string | null = null
+  let result: ParsedUsage | null = null
+
+  const guard = (step: () => void): void => {
+    if (result !== null) return
+    try {
+      step()
+    } catch (error) {
+      internalError ??= `parser error: ${errorText(error)}`
+    }
+  }
+
+  function readRequest(truncated: boolean): void {
+    requestRead = true
+    if (request === null) return
+    const summary = readRequestBody(request.finish(), truncated)
+    requestModel = summary.model
+    requestStream = summary.stream
+  }
+
+  function startResponse(headers: HeaderMap): void {
+    kind = responseKind(headers)
+    if (!active) return
+    if (kind === 'json') json = createBodyCapture(RESPONSE_LIMITS)
+    if (kind === 'sse') {
+      sse = createSseReader({
+        onEvent: (event) => stream.onEvent(event.event, event.data, event.truncated),
+        skipData: (name) => !USAGE_EVENTS.has(name),
+      })
+    }
+  }
+
+  function jsonFacts(capture: BodyCapture): ResponseFacts {
+    const body = readMessageBody(capture.finish())
+    if (route.kind === 'count_tokens') {
+      // `{"input_tokens": N}`: the whole body is the usage object.
+      const counted = isRecord(body.body) && readCount(body.body.input_tokens) !== null
+      return {
+        responseId: null,
+        model: body.model,
+        usage: counted && isRecord(body.body) ? body.body : null,
+        complete: true,
+        parseError: body.parseError,
+      }
+    }
+    const ok = status !== null && status >= 200 && status < 300
+    const missing = ok && route.kind === 'messages' && body.usage === null && !body.parseError
+    return {
+      responseId: body.responseId,
+      model: body.model,
+      usage: body.usage,
+      complete: true,
+      parseError: body.parseError ?? (missing ? 'response has no usage' : null),
+    }
+  }
+
+  function sseFacts(reader: SseReader): ResponseFacts {
+    reader.end()
+    const s = stream.summary()
+    const dropped = reader.resets > 0 ? 'SSE event over the buffer cap dropped' : null
+    return {
+      responseId: s.responseId,
+      model: s.model,
+      usage: s.usage,
+      complete: s.stopped && !s.usageLost,
+      parseError: s.parseError ?? dropped,
+    }
+  }
+
+  function finish(): ParsedUsage {
+    // endRequest never came (the exchange broke off early): read what was captured.
+    if (!requestRead) readRequest(true)
+    let facts: ResponseFacts | null = null
+    if (json !== null) facts = jsonFacts(json)
+    else if (sse !== null) facts = sseFacts(sse)
+    const usage = facts?.usage ?? null
+    let source: UsageSource = 'none'
+    if (usage !== null) source = facts?.complete ? 'provider' : 'partial'
+    const buckets = emptyBuckets()
+    if (usage !== null && route.kind === 'count_tokens') {
+      buckets.inputTokens = readCount(usage.input_tokens)
+    } else if (usage !== null) {
+      Object.assign(buckets, normalizeAnthropicUsage(usage))
+    }
+    return {
+      provider: 'anthropic',
+      endpoint: route.endpoint,
+      model: active ? (facts?.model ?? requestModel) : null,
+      stream: kind === null ? requestStream === true : kind === 'sse',
+      responseId: facts?.responseId ?? null,
+      usageSource: source,
+      billable: route.billable,
+      parseError: internalError ?? facts?.parseError ?? null,
+      rawUsage: usage,
+      ...buckets,
+    }
+  }
+
+  return {
+    pushRequest(chunk) {
+      guard(() => {
+        if (!requestRead) request?.push(chunk)
+      })
+    },
+    endRequest(truncated) {
+      guard(() => {
+        if (!requestRead) readRequest(truncated)
+      })
+    },
+    onResponseHead(code, headers) {
+      guard(() => {
+        if (kind !== null) return
+        status = code
+        startResponse(headers)
+      })
+    },
+    pushResponse(chunk) {
+      guard(() => {
+        if (kind === null) startResponse({}) // body without a head: read nothing
+        json?.push(chunk)
+        sse?.push(chunk)
+      })
+    },
+    end() {
+      if (result !== null) return result
+      try {
+        result = finish()
+      } catch (error) {
+        result = {
+          provider: 'anthropic',
+          endpoint: route.endpoint,
+          stream: kind === 'sse',
+          usageSource: 'none',
+          billable: route.billable,
+          parseError: `parser error: ${errorText(error)}`,
+          ...emptyBuckets(),
+        }
+      }
+      return result
+    },
+  }
+}
+
+export const anthropicDialect: ProviderDialect = {
+  provider: 'anthropic',
+  createParser: createAnthropicParser,
+}

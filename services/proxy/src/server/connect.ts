@@ -1,0 +1,111 @@
+// CONNECT: decide between decrypting (intercepted LLM host) and a blind tunnel.
+
+import type { Duplex } from 'node:stream'
+import tls from 'node:tls'
+import { getHeader, type RequestHead } from '../http1/head.ts'
+import { parseProxyAuthorization } from '../identity/credentials.ts'
+import type { HostMatcher } from '../intercept/hosts.ts'
+import type { ExchangeContext } from '../mitm/context.ts'
+import { startHttpSession } from '../mitm/session.ts'
+import { openBlindTunnel } from '../tunnel/blind.ts'
+
+export interface ConnectDeps {
+  ctx: ExchangeContext
+  intercepts: HostMatcher
+  secureContextFor(host: string): Promise<tls.SecureContext>
+  track(recorded: Promise<unknown>): void
+}
+
+const DNS_NAME =
+  /^(?=.{1,253}$)([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*\.?$/i
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/
+
+/** `host:port` or `[v6]:port` → parts, or null when malformed. */
+export function parseAuthority(target: string): { host: string; port: number } | null {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]\s]+):(\d{1,5})$/.exec(target)
+  if (!m) return null
+  const port = Number(m[2])
+  if (port < 1 || port > 65535) return null
+  const raw = m[1]!
+  const host = raw.startsWith('[') ? raw.slice(1, -1) : raw
+  if (!raw.startsWith('[') && !DNS_NAME.test(host) && !IPV4.test(host)) return null
+  return { host: host.toLowerCase().replace(/\.$/, ''), port }
+}
+
+export function handleConnect(
+  d: ConnectDeps,
+  head: RequestHead,
+  socket: Duplex,
+  leftover: Buffer,
+): void {
+  const { ctx } = d
+  const refuse = (status: number, reason: string, message: string): void => {
+    ctx.metrics.badRequest()
+    ctx.log.warn(`CONNECT ${head.target}: ${message}`)
+    const body = `tokentap: ${message}\n`
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    )
+  }
+  socket.on('error', () => socket.destroy())
+  const authority = parseAuthority(head.target)
+  if (!authority) {
+    refuse(400, 'Bad Request', `malformed CONNECT target "${head.target}"`)
+    return
+  }
+  const identity = parseProxyAuthorization(getHeader(head.headers, 'proxy-authorization'))
+  const { host, port } = authority
+  if (!d.intercepts(host)) {
+    openBlindTunnel({
+      client: socket,
+      host,
+      port,
+      leftover,
+      resolve: ctx.config.resolve,
+      connectTimeoutMs: ctx.config.upstreamConnectTimeoutMs,
+      metrics: ctx.metrics,
+      log: ctx.log,
+    })
+    return
+  }
+  socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+  d.secureContextFor(host).then(
+    (secureContext) => {
+      if (socket.destroyed) return
+      if (leftover.length > 0) socket.unshift(leftover)
+      const tlsSocket = new tls.TLSSocket(socket as import('node:net').Socket, {
+        isServer: true,
+        secureContext,
+        ALPNProtocols: ['http/1.1'],
+      })
+      ctx.metrics.mitmOpened()
+      let counted = true
+      const closed = (): void => {
+        if (counted) ctx.metrics.mitmClosed()
+        counted = false
+      }
+      tlsSocket.on('close', closed)
+      tlsSocket.on('error', (e: Error) => {
+        ctx.log.warn(`TLS with the client for ${host}: ${e.message}`)
+        tlsSocket.destroy()
+      })
+      socket.on('close', () => {
+        closed()
+        tlsSocket.destroy()
+      })
+      startHttpSession({
+        ctx,
+        socket: tlsSocket,
+        mode: { kind: 'mitm', host, port },
+        identity,
+        intercepts: d.intercepts,
+        track: d.track,
+      })
+      socket.resume()
+    },
+    (e: Error) => {
+      ctx.log.error(`cannot mint a certificate for ${host}: ${e.message}`)
+      socket.destroy()
+    },
+  )
+}

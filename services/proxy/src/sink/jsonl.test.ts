@@ -1,0 +1,62 @@
+import { afterAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { emptyBuckets, type UsageRecord } from '@tokentap/shared'
+import { createJsonlSink } from './jsonl.ts'
+
+const dir = mkdtempSync(join(tmpdir(), 'tt-jsonl-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const record = (id: string): UsageRecord => ({
+  ...emptyBuckets(),
+  id,
+  startedAt: '2026-11-23T00:00:00.000Z',
+  durationMs: 1,
+  ttfbMs: 1,
+  provider: 'anthropic',
+  host: 'api.anthropic.com',
+  method: 'POST',
+  path: '/v1/messages',
+  endpoint: 'messages',
+  model: 'claude-sonnet-4-5',
+  stream: false,
+  transport: 'http',
+  status: 200,
+  outcome: 'ok',
+  usageSource: 'provider',
+  billable: true,
+  responseId: null,
+  user: null,
+  project: null,
+  program: null,
+  requestBytes: 1,
+  responseBytes: 2,
+  error: null,
+  parseError: null,
+  rawUsage: null,
+})
+
+describe('jsonl sink', () => {
+  test('appends one JSON line per record, in order, creating the directory', async () => {
+    const path = join(dir, 'nested', 'usage.jsonl')
+    const errors: Error[] = []
+    const sink = createJsonlSink(path, (e) => errors.push(e))
+    for (let i = 0; i < 100; i++) sink.write(record(`r${i}`))
+    expect(sink.pending()).toBe(100)
+    await sink.close()
+    const lines = readFileSync(path, 'utf8').trim().split('\n')
+    expect(lines.length).toBe(100)
+    expect(lines.map((l) => (JSON.parse(l) as UsageRecord).id)).toEqual(
+      Array.from({ length: 100 }, (_, i) => `r${i}`),
+    )
+    expect(errors).toEqual([])
+  })
+  test('reports write failures instead of throwing', async () => {
+    const errors: Error[] = []
+    const sink = createJsonlSink('/proc/definitely/not/writable.jsonl', (e) => errors.push(e))
+    sink.write(record('x'))
+    await sink.close()
+    expect(errors.length).toBeGreaterThan(0)
+  })
+})

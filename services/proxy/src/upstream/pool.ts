@@ -1,0 +1,134 @@
+// Upstream connections: TLS verified against system roots + TOKENTAP_UPSTREAM_CA (or plain TCP
+// for http://), connected through the resolver, kept alive and reused per host:port.
+
+import net from 'node:net'
+import tls from 'node:tls'
+import type { Resolver } from '../net/resolve.ts'
+
+export interface UpstreamKey {
+  host: string
+  port: number
+  tls: boolean
+}
+
+export interface PoolOptions {
+  resolve: Resolver
+  /** Extra PEM roots. */
+  extraCa: string[]
+  connectTimeoutMs: number
+  maxIdlePerKey?: number
+  idleTimeoutMs?: number
+}
+
+export interface UpstreamPool {
+  acquire(key: UpstreamKey): Promise<{ socket: net.Socket; reused: boolean }>
+  /** Hand back a socket whose last response was complete and keep-alive. */
+  release(key: UpstreamKey, socket: net.Socket): void
+  idleCount(): number
+  close(): void
+}
+
+const keyString = (k: UpstreamKey): string => `${k.tls ? 's' : 'p'}:${k.host}:${k.port}`
+
+export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
+  const ca = opts.extraCa.length > 0 ? [...tls.rootCertificates, ...opts.extraCa] : undefined
+  const idle = new Map<string, net.Socket[]>()
+  const maxIdle = opts.maxIdlePerKey ?? 64
+  const idleTimeout = opts.idleTimeoutMs ?? 30_000
+  let idleTotal = 0
+
+  function removeIdle(k: string, s: net.Socket): void {
+    const list = idle.get(k)
+    const i = list?.indexOf(s) ?? -1
+    if (list && i >= 0) {
+      list.splice(i, 1)
+      idleTotal--
+    }
+  }
+
+  function connect(key: UpstreamKey): Promise<net.Socket> {
+    const target = opts.resolve(key.host, key.port)
+    return new Promise((resolve, reject) => {
+      const servername = net.isIP(key.host) ? undefined : key.host
+      const socket = key.tls
+        ? tls.connect({
+            host: target.host,
+            port: target.port,
+            ...(servername ? { servername } : {}),
+            ...(ca ? { ca } : {}),
+            ALPNProtocols: ['http/1.1'],
+          })
+        : net.connect({ host: target.host, port: target.port })
+      const timer = setTimeout(() => {
+        socket.destroy()
+        reject(new Error(`connect timeout after ${opts.connectTimeoutMs} ms`))
+      }, opts.connectTimeoutMs)
+      socket.once(key.tls ? 'secureConnect' : 'connect', () => {
+        clearTimeout(timer)
+        socket.off('error', onError)
+        socket.setNoDelay(true)
+        resolve(socket)
+      })
+      const onError = (e: Error): void => {
+        clearTimeout(timer)
+        socket.destroy()
+        reject(e)
+      }
+      socket.once('error', onError)
+    })
+  }
+
+  return {
+    async acquire(key) {
+      const k = keyString(key)
+      const list = idle.get(k)
+      while (list && list.length > 0) {
+        const s = list.pop()!
+        idleTotal--
+        s.removeAllListeners('close')
+        s.removeAllListeners('error')
+        s.removeAllListeners('data')
+        s.removeAllListeners('end')
+        s.removeAllListeners('timeout')
+        s.setTimeout(0)
+        if (!s.destroyed && s.readyState === 'open') return { socket: s, reused: true }
+        s.destroy()
+      }
+      return { socket: await connect(key), reused: false }
+    },
+    release(key, socket) {
+      const k = keyString(key)
+      let list = idle.get(k)
+      if (!list) {
+        list = []
+        idle.set(k, list)
+      }
+      if (socket.destroyed || list.length >= maxIdle) {
+        socket.destroy()
+        return
+      }
+      socket.removeAllListeners('data')
+      socket.removeAllListeners('end')
+      socket.removeAllListeners('error')
+      socket.removeAllListeners('close')
+      const drop = (): void => {
+        removeIdle(k, socket)
+        socket.destroy()
+      }
+      socket.on('data', drop)
+      socket.on('end', drop)
+      socket.on('error', drop)
+      socket.on('close', drop)
+      socket.setTimeout(idleTimeout, drop)
+      if (socket.isPaused()) socket.resume()
+      list.push(socket)
+      idleTotal++
+    },
+    idleCount: () => idleTotal,
+    close() {
+      for (const list of idle.values()) for (const s of list) s.destroy()
+      idle.clear()
+      idleTotal = 0
+    },
+  }
+}
