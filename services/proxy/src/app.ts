@@ -3,9 +3,11 @@
 import { loadOrCreateCa } from './ca/ca-store.ts'
 import { createLeafCache } from './ca/leaf-cache.ts'
 import { createLeafKey } from './ca/mint.ts'
+import type { ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from './config.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
+import { selectDialect } from './providers/registry.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { createJsonlSink } from './sink/jsonl.ts'
 import { fanOut, type UsageSink } from './sink/sink.ts'
@@ -28,6 +30,7 @@ export interface ProxyAppDeps {
   newId?: () => string
   /** Extra sinks (tests, the Postgres writer). */
   sinks?: UsageSink[]
+  dialectFor?: (host: string, path: string) => ProviderDialect
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
@@ -62,6 +65,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       log: deps.log,
       now: deps.now ?? Date.now,
       newId: deps.newId ?? (() => Bun.randomUUIDv7()),
+      dialectFor: deps.dialectFor ?? selectDialect,
     },
     secureContextFor: (host) => leafCache.get(host),
   })

@@ -122,7 +122,8 @@ describe('failures', () => {
       'https://api.openai.com/v1/chat/completions',
     ])
     const text = r.stdout.toString()
-    expect(text).toStartWith('HTTP/1.1 502 Bad Gateway')
+    // curl -i prints the CONNECT reply first, then the response inside the tunnel.
+    expect(text).toStartWith('HTTP/1.1 200 Connection Established\r\n\r\nHTTP/1.1 502 Bad Gateway')
     expect(text).toContain('tokentap: upstream api.openai.com:443 unreachable')
     const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
     expect(rec).toMatchObject({
@@ -188,7 +189,9 @@ describe('bad input never crashes the proxy', () => {
   test('500 abandoned bad connections leak no file descriptors', async () => {
     const fds = (): number => readdirSync('/proc/self/fd').length
     const health = async (): Promise<number> => (await fetch(`${proxy.proxyUrl}/health`)).status
+    // Earlier tests may hold pooled keep-alive connections: compare with what is open now.
     const baseline = fds()
+    const baselineConnections = proxy.app.server.openConnections()
     const kinds = [
       'CONNECT nope HTTP/1.1\r\n\r\n',
       'CONNECT api.anthropic.com:443 HTTP/1.1\r\n\r\nnot tls at all',
@@ -208,11 +211,11 @@ describe('bad input never crashes the proxy', () => {
     const deadline = Date.now() + 5000
     while (
       Date.now() < deadline &&
-      (proxy.app.server.openConnections() > 0 || fds() > baseline + 5)
+      (proxy.app.server.openConnections() > baselineConnections || fds() > baseline + 5)
     ) {
       await Bun.sleep(50)
     }
-    expect(proxy.app.server.openConnections()).toBe(0)
+    expect(proxy.app.server.openConnections()).toBeLessThanOrEqual(baselineConnections)
     expect(fds()).toBeLessThanOrEqual(baseline + 5)
     expect(await health()).toBe(200)
   }, 15_000)

@@ -65,10 +65,16 @@ function gate() {
   return { wait: (i: number) => waits[i]!, open: (i: number) => opened[i]?.() }
 }
 
+/** Scenario handlers for POST /v1/messages, chosen by the request's x-scenario header. */
+const scenarios = new Map<string, () => Response>()
+
 beforeAll(async () => {
   mock = await startMockUpstream()
   proxy = await startProxy({ upstreamPort: mock.port, upstreamCaPath: mock.caPath })
-  mock.on('api.anthropic.com', 'POST /v1/messages', () => Response.json(MESSAGE))
+  mock.on('api.anthropic.com', 'POST /v1/messages', (req) => {
+    const scenario = scenarios.get(req.headers.get('x-scenario') ?? '')
+    return scenario ? scenario() : Response.json(MESSAGE)
+  })
 })
 
 afterAll(async () => {
@@ -149,7 +155,7 @@ describe('intercepted HTTPS through the proxy', () => {
 
   test('SSE: each event reaches the client before the next is sent upstream', async () => {
     const g = gate()
-    mock.on('api.anthropic.com', 'POST /v1/messages/stream-test', () => {
+    scenarios.set('gated-stream', () => {
       const stream = new ReadableStream<Uint8Array>({
         async start(controller) {
           for (let i = 0; i < STREAM_EVENTS.length; i++) {
@@ -163,8 +169,9 @@ describe('intercepted HTTPS through the proxy', () => {
     })
     const before = proxy.sink.records.length
     g.open(0)
-    const res = await fetch('https://api.anthropic.com/v1/messages/stream-test', {
+    const res = await fetch('https://api.anthropic.com/v1/messages', {
       method: 'POST',
+      headers: { 'x-scenario': 'gated-stream' },
       body: JSON.stringify({ model: 'claude-sonnet-4-5', stream: true, messages: [] }),
       proxy: proxy.proxyUrl,
       tls: { ca: await Bun.file(proxy.caPath).text() },
@@ -195,9 +202,8 @@ describe('intercepted HTTPS through the proxy', () => {
 
   test('gzip: the client gets the compressed bytes; the record has the usage', async () => {
     const gz = gzipSync(JSON.stringify(MESSAGE))
-    mock.on(
-      'api.anthropic.com',
-      'POST /v1/messages/gz',
+    scenarios.set(
+      'gzip',
       () =>
         new Response(gz, {
           headers: { 'content-type': 'application/json', 'content-encoding': 'gzip' },
@@ -211,7 +217,9 @@ describe('intercepted HTTPS through the proxy', () => {
       proxy.caPath,
       '-d',
       '{}',
-      'https://api.anthropic.com/v1/messages/gz',
+      '-H',
+      'x-scenario: gzip',
+      'https://api.anthropic.com/v1/messages',
     ])
     expect(r.code).toBe(0)
     expect(Buffer.compare(r.stdout, gz)).toBe(0)
@@ -220,7 +228,7 @@ describe('intercepted HTTPS through the proxy', () => {
   })
 
   test('upstream errors are relayed and recorded as upstream_error', async () => {
-    mock.on('api.anthropic.com', 'POST /v1/messages/overloaded', () =>
+    scenarios.set('overloaded', () =>
       Response.json(
         { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } },
         { status: 529 },
@@ -238,16 +246,23 @@ describe('intercepted HTTPS through the proxy', () => {
       '%{http_code}',
       '-o',
       '/dev/null',
-      'https://api.anthropic.com/v1/messages/overloaded',
+      '-H',
+      'x-scenario: overloaded',
+      'https://api.anthropic.com/v1/messages',
     ])
     expect(r.stdout.toString()).toBe('529')
     const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
-    expect(rec).toMatchObject({ status: 529, outcome: 'upstream_error' })
+    expect(rec).toMatchObject({
+      status: 529,
+      outcome: 'upstream_error',
+      usageSource: 'none',
+      billable: true,
+    })
   })
 
   test('client abort mid-stream: record with partial usage, outcome aborted', async () => {
     const g = gate()
-    mock.on('api.anthropic.com', 'POST /v1/messages/abort', () => {
+    scenarios.set('abort', () => {
       const stream = new ReadableStream<Uint8Array>({
         async start(controller) {
           controller.enqueue(new TextEncoder().encode(STREAM_EVENTS[0]))
@@ -259,8 +274,9 @@ describe('intercepted HTTPS through the proxy', () => {
     })
     const before = proxy.sink.records.length
     const ac = new AbortController()
-    const res = await fetch('https://api.anthropic.com/v1/messages/abort', {
+    const res = await fetch('https://api.anthropic.com/v1/messages', {
       method: 'POST',
+      headers: { 'x-scenario': 'abort' },
       body: '{"stream":true}',
       proxy: proxy.proxyUrl,
       tls: { ca: await Bun.file(proxy.caPath).text() },

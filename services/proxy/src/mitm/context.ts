@@ -1,6 +1,7 @@
 // What an exchange needs from the proxy around it, injected so tests need no module mocks.
 
 import type { Duplex } from 'node:stream'
+import type { ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
@@ -16,6 +17,8 @@ export interface ExchangeContext {
   /** Epoch milliseconds. */
   now(): number
   newId(): string
+  /** The parser dialect for an intercepted exchange. */
+  dialectFor(host: string, path: string): ProviderDialect
 }
 
 export interface Attribution {

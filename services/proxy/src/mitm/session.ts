@@ -8,7 +8,6 @@ import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
 import type { Identity } from '../identity/credentials.ts'
 import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
-import { selectDialect } from '../providers/registry.ts'
 import type { Attribution, ExchangeContext } from './context.ts'
 import { Exchange, type ExchangeTarget } from './exchange.ts'
 
@@ -199,7 +198,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       port,
       forwarded,
       target,
-      record ? selectDialect(target.key.host) : null,
+      record ? ctx.dialectFor(target.key.host, target.path) : null,
       attribution,
     )
     exchange = ex

@@ -26,7 +26,7 @@ export function providerForHost(host: string): string {
   return h
 }
 
-export function selectDialect(host: string): ProviderDialect {
+export function selectDialect(host: string, _path: string): ProviderDialect {
   const provider = providerForHost(host)
   if (provider === 'anthropic') return anthropicDialect
   return noneDialect(provider)

@@ -66,7 +66,7 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     websocket: {
       perMessageDeflate: true,
       message(ws: ServerWebSocket<WsData>, message) {
-        ws.send(typeof message === 'string' ? `echo:${message}` : message)
+        ws.send(typeof message === 'string' ? `echo:${message}` : message, true)
       },
     },
   })

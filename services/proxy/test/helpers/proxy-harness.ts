@@ -4,7 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { UsageRecord } from '@tokentap/shared'
+import type { ProviderDialect, UsageRecord } from '@tokentap/shared'
 import { type ProxyApp, startProxyApp } from '../../src/app.ts'
 import { loadProxyConfig } from '../../src/config.ts'
 import { createLogger, type Logger } from '../../src/log.ts'
@@ -59,6 +59,7 @@ export async function startProxy(opts: {
   upstreamPort: number
   upstreamCaPath: string
   env?: Record<string, string>
+  dialectFor?: (host: string, path: string) => ProviderDialect
 }): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'tt-proxy-'))
   const config = loadProxyConfig({
@@ -73,7 +74,11 @@ export async function startProxy(opts: {
   const logs: string[] = []
   const log: Logger = createLogger((l) => logs.push(l))
   const sink = memorySink()
-  const app = await startProxyApp(config, { log, sinks: [sink] })
+  const app = await startProxyApp(config, {
+    log,
+    sinks: [sink],
+    ...(opts.dialectFor ? { dialectFor: opts.dialectFor } : {}),
+  })
   const caPath = join(home, 'ca', 'ca.pem')
   writeFileSync(join(home, 'proxy-ca-copy.pem'), app.caCertPem)
   return {

@@ -1,0 +1,127 @@
+// Joins WebSocket frames into messages for one direction: fragments are concatenated, control
+// frames skipped, permessage-deflate messages inflated. Messages come out in order; inflation is
+// asynchronous, so a message queues behind any earlier one still inflating.
+
+import type { WsDirection, WsMessage } from '@tokentap/shared'
+import { type DeflateParams, resetsPerMessage } from './extensions.ts'
+import type { Frame } from './frames.ts'
+import { DEFAULT_MAX_PAYLOAD_BYTES } from './frames.ts'
+import { createMessageInflater, type MessageInflater } from './inflate.ts'
+
+export interface MessageAssemblerOptions {
+  direction: WsDirection
+  deflate: DeflateParams | null
+  /** Bound on a message's (compressed and inflated) size; larger ones are reported and dropped. */
+  maxMessageBytes?: number
+  onMessage: (message: WsMessage) => void
+  onError?: (error: string) => void
+}
+
+export interface MessageAssembler {
+  push(frame: Frame): void
+  /** Resolves once every queued message was delivered; later frames are ignored. */
+  end(): Promise<void>
+}
+
+export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAssembler {
+  const { direction, deflate, onMessage } = opts
+  const max = opts.maxMessageBytes ?? DEFAULT_MAX_PAYLOAD_BYTES
+  const inflater: MessageInflater | null = deflate
+    ? createMessageInflater({
+        resetPerMessage: resetsPerMessage(deflate, direction),
+        maxBytes: max,
+      })
+    : null
+  let ended = false
+
+  // The message being assembled (opcode 0 = none).
+  let opcode = 0
+  let compressed = false
+  let oversized = false
+  let parts: Uint8Array[] = []
+  let size = 0
+
+  // Delivery queue: `pending` counts messages not yet delivered behind `tail`.
+  let tail: Promise<void> = Promise.resolve()
+  let pending = 0
+
+  const report = (e: string): void => {
+    try {
+      opts.onError?.(`${direction}: ${e}`)
+    } catch {
+      // a throwing callback must not break the tap
+    }
+  }
+  const deliver = (op: number, data: Uint8Array): void => {
+    try {
+      onMessage({ direction, opcode: op, data })
+    } catch (e) {
+      report(`onMessage threw: ${e instanceof Error ? e.message : String(e)}`)
+    }
+  }
+  const enqueue = (task: () => Promise<void> | void): void => {
+    pending++
+    tail = tail.then(task).then(
+      () => void pending--,
+      () => void pending--,
+    )
+  }
+
+  const complete = (): void => {
+    const op = opcode
+    const data = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)
+    opcode = 0
+    parts = []
+    if (oversized) {
+      report(`message over ${max} bytes skipped`)
+      // Its bytes never reach the inflater, so the window the peer keeps is lost here.
+      if (compressed) inflater?.reset()
+      return
+    }
+    if (!compressed) {
+      if (pending === 0) deliver(op, data)
+      else enqueue(() => deliver(op, data))
+      return
+    }
+    if (inflater === null) {
+      report('compressed (rsv1) message without negotiated permessage-deflate')
+      return
+    }
+    enqueue(async () => {
+      const r = await inflater.inflate(data)
+      if ('data' in r) deliver(op, r.data)
+      else report(r.error)
+    })
+  }
+
+  return {
+    push(frame) {
+      if (ended || frame.opcode >= 8) return
+      if (frame.opcode !== 0) {
+        if (opcode !== 0) report('new message before the previous one finished; dropped it')
+        opcode = frame.opcode
+        compressed = frame.rsv1
+        oversized = false
+        parts = []
+        size = 0
+      } else if (opcode === 0) {
+        report('continuation frame outside a message')
+        return
+      }
+      if (!oversized && (frame.oversized || size + frame.payload.length > max)) {
+        oversized = true
+        parts = []
+      }
+      if (!oversized && frame.payload.length > 0) {
+        parts.push(frame.payload)
+        size += frame.payload.length
+      }
+      if (frame.fin) complete()
+    },
+    async end() {
+      ended = true
+      await tail
+      inflater?.close()
+    },
+  }
+}
