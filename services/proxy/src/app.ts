@@ -1,9 +1,9 @@
 // Assembles the proxy from its parts; used by main.ts and by the integration tests.
 
+import type { ProviderDialect } from '@tokentap/shared'
 import { loadOrCreateCa } from './ca/ca-store.ts'
 import { createLeafCache } from './ca/leaf-cache.ts'
 import { createLeafKey } from './ca/mint.ts'
-import type { ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from './config.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
