@@ -135,6 +135,45 @@ describe('failures', () => {
     expect(rec!.error).toContain('ECONNREFUSED')
   })
 
+  test('upstream certificates are verified: wrong name → 502, not relayed', async () => {
+    // The mock has no certificate for api.groq.com and answers with another host's.
+    const before = proxy.sink.records.length
+    const r = await curl([
+      '--proxy',
+      proxy.proxyUrl,
+      '--cacert',
+      proxy.caPath,
+      '-d',
+      '{}',
+      '-i',
+      'https://api.groq.com/openai/v1/chat/completions',
+    ])
+    expect(r.stdout.toString()).toContain('HTTP/1.1 502 Bad Gateway')
+    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    expect(rec).toMatchObject({ provider: 'groq', outcome: 'failed', status: 502 })
+    expect(rec!.error).toMatch(/altname|hostname|certificate/i)
+  })
+
+  test('upstream certificates are verified: an untrusted CA → 502', async () => {
+    const strict = await startProxy({ upstreamPort: mock.port, upstreamCaPath: '', env: {} })
+    try {
+      const r = await curl([
+        '--proxy',
+        strict.proxyUrl,
+        '--cacert',
+        strict.caPath,
+        '-d',
+        '{}',
+        '-i',
+        'https://api.anthropic.com/v1/messages',
+      ])
+      expect(r.stdout.toString()).toContain('HTTP/1.1 502 Bad Gateway')
+      expect(r.stdout.toString()).toMatch(/certificate|self.signed|issuer/i)
+    } finally {
+      await strict.stop()
+    }
+  })
+
   test('tunnel to an unreachable host answers 502', async () => {
     const text = await rawExchange('CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n')
     expect(text).toStartWith('HTTP/1.1 502 Bad Gateway')

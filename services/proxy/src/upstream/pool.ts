@@ -1,5 +1,5 @@
-// Upstream connections: TLS verified against system roots + TOKENTAP_UPSTREAM_CA (or plain TCP
-// for http://), connected through the resolver, kept alive and reused per host:port.
+// Upstream connections: TLS verified against the bundled and system roots + TOKENTAP_UPSTREAM_CA
+// (or plain TCP for http://), connected through the resolver, kept alive and reused per host:port.
 
 import net from 'node:net'
 import tls from 'node:tls'
@@ -30,8 +30,21 @@ export interface UpstreamPool {
 
 const keyString = (k: UpstreamKey): string => `${k.tls ? 's' : 'p'}:${k.host}:${k.port}`
 
+/** Bundled roots, the system store and the extra roots, parsed once for every connection. */
+export function upstreamTrust(extraCa: string[]): tls.SecureContext {
+  const system = (() => {
+    try {
+      return tls.getCACertificates('system')
+    } catch {
+      return []
+    }
+  })()
+  const ca = [...new Set([...tls.rootCertificates, ...system, ...extraCa])]
+  return tls.createSecureContext({ ca })
+}
+
 export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
-  const ca = opts.extraCa.length > 0 ? [...tls.rootCertificates, ...opts.extraCa] : undefined
+  const secureContext = upstreamTrust(opts.extraCa)
   const idle = new Map<string, net.Socket[]>()
   const maxIdle = opts.maxIdlePerKey ?? 64
   const idleTimeout = opts.idleTimeoutMs ?? 30_000
@@ -55,7 +68,7 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
             host: target.host,
             port: target.port,
             ...(servername ? { servername } : {}),
-            ...(ca ? { ca } : {}),
+            secureContext,
             ALPNProtocols: ['http/1.1'],
           })
         : net.connect({ host: target.host, port: target.port })
