@@ -174,6 +174,38 @@ describe('failures', () => {
     }
   })
 
+  test('an upstream that never answers: 504 after UPSTREAM_TIMEOUT_MS, and a failed record', async () => {
+    const slow = await startProxy({
+      upstreamPort: mock.port,
+      upstreamCaPath: mock.caPath,
+      env: { UPSTREAM_TIMEOUT_MS: '200' },
+    })
+    const hang = Promise.withResolvers<Response>()
+    mock.on('api.anthropic.com', 'POST /v1/messages', () => hang.promise)
+    try {
+      const r = await curl([
+        '--proxy',
+        slow.proxyUrl,
+        '--cacert',
+        slow.caPath,
+        '-d',
+        '{}',
+        '-i',
+        'https://api.anthropic.com/v1/messages',
+      ])
+      expect(r.stdout.toString()).toContain('HTTP/1.1 504 Gateway Timeout')
+      const [rec] = await slow.sink.waitFor(1)
+      expect(rec).toMatchObject({
+        status: 504,
+        outcome: 'failed',
+        error: 'upstream timed out after 200 ms',
+      })
+    } finally {
+      hang.resolve(new Response('late'))
+      await slow.stop()
+    }
+  })
+
   test('tunnel to an unreachable host answers 502', async () => {
     const text = await rawExchange('CONNECT 127.0.0.1:1 HTTP/1.1\r\n\r\n')
     expect(text).toStartWith('HTTP/1.1 502 Bad Gateway')
