@@ -69,6 +69,8 @@ export function handleConnect(
     return
   }
   socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+  // The upstream handshake overlaps the client's: the first request finds a connection ready.
+  ctx.pool.prewarm({ host, port, tls: true })
   d.secureContextFor(host).then(
     (secureContext) => {
       if (socket.destroyed) return

@@ -60,6 +60,27 @@ describe('upstream pool', () => {
     p.close()
   })
 
+  test('prewarm connects ahead; the next acquire takes that connection, even mid-handshake', async () => {
+    const p = pool()
+    const start = accepted
+    p.prewarm(key)
+    const a = await p.acquire(key)
+    expect(a.reused).toBe(false)
+    await serverSaw(start + 1)
+    await Bun.sleep(20)
+    expect(accepted - start).toBe(1)
+    p.prewarm(key)
+    await serverSaw(start + 2)
+    for (let i = 0; i < 50 && p.idleCount() === 0; i++) await Bun.sleep(5)
+    expect(p.idleCount()).toBe(1)
+    const b = await p.acquire(key)
+    expect(b.reused).toBe(true)
+    expect(accepted - start).toBe(2)
+    a.socket.destroy()
+    b.socket.destroy()
+    p.close()
+  })
+
   test('an idle socket the server closes is dropped from the pool', async () => {
     const p = pool()
     const start = accepted

@@ -22,6 +22,8 @@ export interface PoolOptions {
 
 export interface UpstreamPool {
   acquire(key: UpstreamKey): Promise<{ socket: net.Socket; reused: boolean }>
+  /** Start a connection now (a CONNECT just arrived) so the first request finds it ready. */
+  prewarm(key: UpstreamKey): void
   /** Hand back a socket whose last response was complete and keep-alive. */
   release(key: UpstreamKey, socket: net.Socket): void
   idleCount(): number
@@ -46,6 +48,8 @@ export function upstreamTrust(extraCa: string[]): tls.SecureContext {
 export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
   const secureContext = upstreamTrust(opts.extraCa)
   const idle = new Map<string, net.Socket[]>()
+  /** Prewarmed connections still connecting, not yet claimed by a request. */
+  const warming = new Map<string, Promise<net.Socket>[]>()
   const maxIdle = opts.maxIdlePerKey ?? 64
   const idleTimeout = opts.idleTimeoutMs ?? 30_000
   let idleTotal = 0
@@ -91,7 +95,67 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     })
   }
 
+  function release(key: UpstreamKey, socket: net.Socket): void {
+    const k = keyString(key)
+    let list = idle.get(k)
+    if (!list) {
+      list = []
+      idle.set(k, list)
+    }
+    if (socket.destroyed || list.length >= maxIdle) {
+      socket.destroy()
+      return
+    }
+    socket.removeAllListeners('data')
+    socket.removeAllListeners('end')
+    socket.removeAllListeners('error')
+    socket.removeAllListeners('close')
+    const drop = (): void => {
+      removeIdle(k, socket)
+      socket.destroy()
+    }
+    socket.on('data', drop)
+    socket.on('end', drop)
+    socket.on('error', drop)
+    socket.on('close', drop)
+    socket.setTimeout(idleTimeout, drop)
+    if (socket.isPaused()) socket.resume()
+    list.push(socket)
+    idleTotal++
+  }
+
+  function takeWarming(k: string): Promise<net.Socket> | undefined {
+    const list = warming.get(k)
+    const p = list?.shift()
+    if (list && list.length === 0) warming.delete(k)
+    return p
+  }
+
   return {
+    prewarm(key) {
+      const k = keyString(key)
+      const list = warming.get(k) ?? []
+      if ((idle.get(k)?.length ?? 0) > list.length || list.length >= maxIdle) return
+      const p = connect(key)
+      list.push(p)
+      warming.set(k, list)
+      p.then(
+        (socket) => {
+          const l = warming.get(k)
+          const i = l?.indexOf(p) ?? -1
+          if (l && i >= 0) {
+            l.splice(i, 1)
+            if (l.length === 0) warming.delete(k)
+            release(key, socket)
+          }
+        },
+        () => {
+          const l = warming.get(k)
+          const i = l?.indexOf(p) ?? -1
+          if (l && i >= 0) l.splice(i, 1)
+        },
+      )
+    },
     async acquire(key) {
       const k = keyString(key)
       const list = idle.get(k)
@@ -107,38 +171,26 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
         if (!s.destroyed && s.readyState === 'open') return { socket: s, reused: true }
         s.destroy()
       }
+      const warm = takeWarming(k)
+      if (warm) {
+        try {
+          return { socket: await warm, reused: false }
+        } catch {
+          // the prewarm failed: try once more below, reporting that attempt's error
+        }
+      }
       return { socket: await connect(key), reused: false }
     },
-    release(key, socket) {
-      const k = keyString(key)
-      let list = idle.get(k)
-      if (!list) {
-        list = []
-        idle.set(k, list)
-      }
-      if (socket.destroyed || list.length >= maxIdle) {
-        socket.destroy()
-        return
-      }
-      socket.removeAllListeners('data')
-      socket.removeAllListeners('end')
-      socket.removeAllListeners('error')
-      socket.removeAllListeners('close')
-      const drop = (): void => {
-        removeIdle(k, socket)
-        socket.destroy()
-      }
-      socket.on('data', drop)
-      socket.on('end', drop)
-      socket.on('error', drop)
-      socket.on('close', drop)
-      socket.setTimeout(idleTimeout, drop)
-      if (socket.isPaused()) socket.resume()
-      list.push(socket)
-      idleTotal++
-    },
+    release,
     idleCount: () => idleTotal,
     close() {
+      for (const list of warming.values())
+        for (const p of list)
+          p.then(
+            (s) => s.destroy(),
+            () => {},
+          )
+      warming.clear()
       for (const list of idle.values()) for (const s of list) s.destroy()
       idle.clear()
       idleTotal = 0
