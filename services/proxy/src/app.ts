@@ -67,7 +67,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       newId: deps.newId ?? (() => Bun.randomUUIDv7()),
       dialectFor: deps.dialectFor ?? selectDialect,
     },
-    secureContextFor: (host) => leafCache.get(host),
+    tlsFor: (host) => leafCache.get(host),
   })
   const address = await server.listen()
   return {

@@ -133,7 +133,7 @@ describe('TLS end to end', () => {
     server = tls.createServer(
       {
         SNICallback: (servername, cb) => {
-          cache.get(servername).then((ctx) => cb(null, ctx), cb)
+          cache.get(servername).then((c) => cb(null, tls.createSecureContext(c)), cb)
         },
       },
       (socket) => socket.end('ok'),

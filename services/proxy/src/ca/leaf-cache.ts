@@ -1,7 +1,6 @@
-// LRU cache of per-host TLS contexts for intercepted connections: one minting per host even under
+// LRU cache of per-host TLS credentials (key + certificate chain PEM) for intercepted connections: one minting per host even under
 // concurrent requests, failures are not cached, certificates with under a day left are re-minted.
 import { X509Certificate } from 'node:crypto'
-import { createSecureContext, type SecureContext } from 'node:tls'
 import type { CaMaterial } from './ca-store.ts'
 import { type LeafKey, mintLeafCert, normalizeHost } from './mint.ts'
 import { DAY_MS } from './x509.ts'
@@ -14,14 +13,18 @@ export type LeafCacheOptions = {
   mint?: typeof mintLeafCert
 }
 
+/** What a TLS server needs for one host; the same object is returned on every hit, so Bun can
+ *  reuse the TLS context it built from it. */
+export type LeafTls = { key: string; cert: string }
+
 export type LeafCache = {
   /** Rejects with InvalidHostError for hosts that cannot get a certificate. */
-  get(host: string): Promise<SecureContext>
+  get(host: string): Promise<LeafTls>
   size(): number
   mintedCount(): number
 }
 
-type Entry = { context: SecureContext; notAfterMs: number }
+type Entry = { context: LeafTls; notAfterMs: number }
 
 export function createLeafCache(opts: LeafCacheOptions): LeafCache {
   const capacity = opts.capacity ?? 1000
@@ -32,16 +35,16 @@ export function createLeafCache(opts: LeafCacheOptions): LeafCache {
   const mint = opts.mint ?? mintLeafCert
   // Map iteration order is insertion order; re-inserting on use makes the first key the LRU one.
   const entries = new Map<string, Entry>()
-  const inFlight = new Map<string, Promise<SecureContext>>()
+  const inFlight = new Map<string, Promise<LeafTls>>()
   let minted = 0
 
-  async function mintEntry(host: string): Promise<SecureContext> {
+  async function mintEntry(host: string): Promise<LeafTls> {
     await new Promise<void>((resolve) => setImmediate(resolve))
     const leafPem = mint(opts.ca, opts.leaf, host, now())
-    const context = createSecureContext({
+    const context: LeafTls = {
       key: opts.leaf.keyPem,
       cert: `${leafPem.trimEnd()}\n${opts.ca.certPem}`,
-    })
+    }
     minted++
     entries.set(host, { context, notAfterMs: new X509Certificate(leafPem).validToDate.getTime() })
     for (const oldest of entries.keys()) {
@@ -51,7 +54,7 @@ export function createLeafCache(opts: LeafCacheOptions): LeafCache {
     return context
   }
 
-  function get(rawHost: string): Promise<SecureContext> {
+  function get(rawHost: string): Promise<LeafTls> {
     let host: string
     try {
       host = normalizeHost(rawHost)

@@ -1,10 +1,10 @@
 // What an exchange needs from the proxy around it, injected so tests need no module mocks.
 
-import type { Duplex } from 'node:stream'
 import type { ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
+import type { Conn } from '../net/conn.ts'
 import type { UsageSink } from '../sink/sink.ts'
 import type { UpstreamPool } from '../upstream/pool.ts'
 
@@ -28,7 +28,7 @@ export interface Attribution {
 }
 
 export interface ClientPort {
-  socket: Duplex
+  socket: Conn
   /** The session stops reading requests; returns bytes it had buffered past the last head. */
   detach(): Buffer
 }

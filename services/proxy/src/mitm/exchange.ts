@@ -2,7 +2,6 @@
 // bytes go to the client as they arrive, and a decoded copy of each feeds the provider parser.
 // Bookkeeping (parser end, record, sink) happens only after the client has its last byte.
 
-import type { Duplex } from 'node:stream'
 import type { ExchangeParser, ParsedUsage, ProviderDialect } from '@tokentap/shared'
 import { type BodyDecoder, createBodyDecoder } from '../decode/body-decoder.ts'
 import { type BodyFramer, createBodyFramer } from '../http1/body.ts'
@@ -14,6 +13,7 @@ import {
   type ResponseHead,
   serializeRequestHead,
 } from '../http1/head.ts'
+import type { Conn } from '../net/conn.ts'
 import type { UpstreamKey } from '../upstream/pool.ts'
 import type { Attribution, ClientPort, ExchangeContext } from './context.ts'
 import { requestFraming, responseFraming, wantsClose } from './framing.ts'
@@ -43,7 +43,7 @@ export class Exchange {
   private resolveDone!: (end: ExchangeEnd) => void
   private resolveRecorded!: () => void
   private phase: Phase = 'connecting'
-  private up: Duplex | null = null
+  private up: Conn | null = null
   private reused = false
   private retried = false
   private pendingUp: Buffer[] = []
@@ -155,7 +155,7 @@ export class Exchange {
     )
   }
 
-  private attach(socket: Duplex, reused: boolean): void {
+  private attach(socket: Conn, reused: boolean): void {
     if (this.phase === 'done') {
       socket.destroy()
       return
@@ -167,8 +167,7 @@ export class Exchange {
     socket.on('end', () => this.onUpstreamEnd(null))
     socket.on('close', () => this.onUpstreamEnd(null))
     socket.on('error', (e: Error) => this.onUpstreamEnd(e))
-    const s = socket as Duplex & { setTimeout?: (ms: number, cb: () => void) => void }
-    s.setTimeout?.(this.ctx.config.upstreamTimeoutMs, () => this.onUpstreamTimeout())
+    socket.setTimeout(this.ctx.config.upstreamTimeoutMs, () => this.onUpstreamTimeout())
     const pending = this.pendingUp
     this.pendingUp = []
     this.pendingUpBytes = 0
@@ -299,15 +298,13 @@ export class Exchange {
       this.requestDone && !extraBytes && !closeDelimited && !wantsClose(res.version, res.headers)
     const up = this.up
     this.up = null
-    if (up && upstreamReusable && 'setTimeout' in up) {
-      up.removeAllListeners('data')
-      up.removeAllListeners('end')
-      up.removeAllListeners('close')
-      up.removeAllListeners('error')
-      up.removeAllListeners('timeout')
-      ;(up as unknown as { setTimeout(ms: number): void }).setTimeout(0)
-      this.ctx.pool.release(this.target.key, up as Parameters<typeof this.ctx.pool.release>[1])
-    } else up?.destroy()
+    if (up && upstreamReusable) {
+      up.setTimeout(0)
+      this.ctx.pool.release(this.target.key, up)
+    } else if (up) {
+      up.removeAllListeners()
+      up.destroy()
+    }
     const keepAlive = this.requestDone && !this.requestClose && upstreamReusable
     this.complete(res.status >= 400 ? 'upstream_error' : 'ok', null, keepAlive)
   }
@@ -388,7 +385,7 @@ export class Exchange {
     const up = this.up
     this.up = null
     if (up) {
-      up.removeAllListeners('data')
+      up.removeAllListeners()
       up.destroy()
     }
   }

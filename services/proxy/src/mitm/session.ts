@@ -3,11 +3,11 @@
 // (CONNECT, absolute-form http://, or the proxy's own endpoints); `mitm` sessions run inside
 // a decrypted CONNECT tunnel.
 
-import type { Duplex } from 'node:stream'
 import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
 import type { Identity } from '../identity/credentials.ts'
 import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
+import type { Conn } from '../net/conn.ts'
 import type { Attribution, ExchangeContext } from './context.ts'
 import { Exchange, type ExchangeTarget } from './exchange.ts'
 
@@ -21,12 +21,12 @@ export interface LocalResponse {
 
 export interface SessionOptions {
   ctx: ExchangeContext
-  socket: Duplex
+  socket: Conn
   mode: SessionMode
   identity: Identity
   intercepts: HostMatcher
   /** Plain sessions: a CONNECT takes the socket over. */
-  onConnect?: (head: RequestHead, socket: Duplex, leftover: Buffer) => void
+  onConnect?: (head: RequestHead, socket: Conn, leftover: Buffer) => void
   /** Plain sessions: origin-form requests addressed to the proxy itself. */
   local?: (head: RequestHead) => LocalResponse
   /** Every exchange's record promise, so shutdown can wait for them. */

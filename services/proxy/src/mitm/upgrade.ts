@@ -2,7 +2,6 @@
 // copy of the frames (inflated when permessage-deflate was negotiated) feeds the dialect's
 // WebSocket parser; each usage it yields becomes a record. Other upgrades are relayed blind.
 
-import type { Duplex } from 'node:stream'
 import type {
   ExchangeMeta,
   HeaderMap,
@@ -10,6 +9,8 @@ import type {
   ProviderDialect,
   WsExchangeParser,
 } from '@tokentap/shared'
+import type { Conn } from '../net/conn.ts'
+import { relay } from '../tunnel/blind.ts'
 import { createWsTap } from '../ws/conversation.ts'
 import { parseDeflateExtension } from '../ws/extensions.ts'
 import type { ClientPort, ExchangeContext } from './context.ts'
@@ -17,7 +18,7 @@ import type { ClientPort, ExchangeContext } from './context.ts'
 export interface UpgradeHooks {
   ctx: ExchangeContext
   client: ClientPort
-  upstream: Duplex
+  upstream: Conn
   responseHeaders: HeaderMap
   dialect: ProviderDialect | null
   meta: ExchangeMeta
@@ -59,17 +60,11 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
   up.removeAllListeners('end')
   up.removeAllListeners('close')
   up.removeAllListeners('error')
-  ;(up as Duplex & { setTimeout?: (ms: number) => void }).setTimeout?.(0)
+  up.setTimeout(0)
 
-  const pipe = (from: Duplex, to: Duplex, onChunk: (c: Buffer) => void): void => {
-    from.on('data', (c: Buffer) => {
-      onChunk(c)
-      if (!to.write(c)) {
-        from.pause()
-        to.once('drain', () => from.resume())
-      }
-    })
-    from.on('end', () => to.end())
+  const pipe = (from: Conn, to: Conn, onChunk: (c: Buffer) => void): void => {
+    from.on('data', onChunk)
+    relay(from, to)
   }
   const toServer = (c: Buffer): void => {
     h.countRequest(c.length)

@@ -1,18 +1,18 @@
 // CONNECT: decide between decrypting (intercepted LLM host) and a blind tunnel.
 
-import type { Duplex } from 'node:stream'
-import tls from 'node:tls'
+import type { LeafTls } from '../ca/leaf-cache.ts'
 import { getHeader, type RequestHead } from '../http1/head.ts'
 import { parseProxyAuthorization } from '../identity/credentials.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { ExchangeContext } from '../mitm/context.ts'
 import { startHttpSession } from '../mitm/session.ts'
+import { BUN_CONN_HANDLERS, BunConn, type Conn } from '../net/conn.ts'
 import { openBlindTunnel } from '../tunnel/blind.ts'
 
 export interface ConnectDeps {
   ctx: ExchangeContext
   intercepts: HostMatcher
-  secureContextFor(host: string): Promise<tls.SecureContext>
+  tlsFor(host: string): Promise<LeafTls>
   track(recorded: Promise<unknown>): void
 }
 
@@ -35,7 +35,7 @@ export function parseAuthority(target: string): { host: string; port: number } |
 export function handleConnect(
   d: ConnectDeps,
   head: RequestHead,
-  socket: Duplex,
+  socket: Conn,
   leftover: Buffer,
 ): void {
   const { ctx } = d
@@ -71,39 +71,45 @@ export function handleConnect(
   socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
   // The upstream handshake overlaps the client's: the first request finds a connection ready.
   ctx.pool.prewarm({ host, port, tls: true })
-  d.secureContextFor(host).then(
-    (secureContext) => {
-      if (socket.destroyed) return
-      if (leftover.length > 0) socket.unshift(leftover)
-      const tlsSocket = new tls.TLSSocket(socket as import('node:net').Socket, {
+  if (leftover.length > 0) {
+    // A client that sent its TLS hello before reading our 200: Bun's native upgrade cannot
+    // take bytes already read, so the client is asked to retry the usual way.
+    ctx.log.warn(`CONNECT ${host}: ${leftover.length} bytes arrived before the tunnel was set up`)
+    socket.destroy()
+    return
+  }
+  d.tlsFor(host).then(
+    (leaf) => {
+      const raw = socket as BunConn
+      const rawSocket = raw.raw
+      if (raw.destroyed || !rawSocket) return
+      const tlsConn = new BunConn()
+      raw.detached = true
+      raw.removeAllListeners()
+      const [, tlsSocket] = rawSocket.upgradeTLS<BunConn>({
         isServer: true,
-        secureContext,
-        ALPNProtocols: ['http/1.1'],
-      })
+        data: tlsConn,
+        tls: { key: leaf.key, cert: leaf.cert, ALPNProtocols: ALPN_HTTP1 },
+        socket: BUN_CONN_HANDLERS,
+      } as Parameters<typeof rawSocket.upgradeTLS<BunConn>>[0])
+      tlsConn.attach(tlsSocket)
       ctx.metrics.mitmOpened()
-      let counted = true
-      const closed = (): void => {
-        if (counted) ctx.metrics.mitmClosed()
-        counted = false
-      }
-      tlsSocket.on('close', closed)
-      tlsSocket.on('error', (e: Error) => {
-        ctx.log.warn(`TLS with the client for ${host}: ${e.message}`)
-        tlsSocket.destroy()
+      tlsConn.on('close', () => ctx.metrics.mitmClosed())
+      tlsConn.on('handshake', (ok: boolean, err: Error | null) => {
+        if (ok) return
+        ctx.log.warn(`TLS with the client for ${host}: ${err?.message ?? 'handshake failed'}`)
+        tlsConn.destroy()
       })
-      socket.on('close', () => {
-        closed()
-        tlsSocket.destroy()
-      })
+      tlsConn.on('error', () => tlsConn.destroy())
       startHttpSession({
         ctx,
-        socket: tlsSocket,
+        socket: tlsConn,
         mode: { kind: 'mitm', host, port },
         identity,
         intercepts: d.intercepts,
         track: d.track,
       })
-      socket.resume()
+      rawSocket.resume()
     },
     (e: Error) => {
       ctx.log.error(`cannot mint a certificate for ${host}: ${e.message}`)
@@ -111,3 +117,6 @@ export function handleConnect(
     },
   )
 }
+
+/** ALPN protocol list in wire format (length-prefixed): http/1.1 only. */
+const ALPN_HTTP1 = '\x08http/1.1'

@@ -1,17 +1,18 @@
 // The proxy's listening socket: every connection starts as a plain HTTP session that may turn
 // into a CONNECT (MITM or blind tunnel), an absolute-form http:// request, or /health, /metrics.
 
-import net from 'node:net'
-import type tls from 'node:tls'
+import type { TCPSocketListener } from 'bun'
+import type { LeafTls } from '../ca/leaf-cache.ts'
 import { createHostMatcher } from '../intercept/hosts.ts'
 import type { ExchangeContext } from '../mitm/context.ts'
 import { startHttpSession } from '../mitm/session.ts'
+import { BUN_CONN_HANDLERS, BunConn } from '../net/conn.ts'
 import { handleConnect } from './connect.ts'
 import { localEndpoints } from './local.ts'
 
 export interface ProxyServerDeps {
   ctx: ExchangeContext
-  secureContextFor(host: string): Promise<tls.SecureContext>
+  tlsFor(host: string): Promise<LeafTls>
   health?: () => Record<string, unknown>
 }
 
@@ -26,7 +27,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
   const { ctx } = deps
   const intercepts = createHostMatcher(ctx.config.interceptHosts)
   const inflight = new Set<Promise<unknown>>()
-  const sockets = new Set<net.Socket>()
+  const sockets = new Set<BunConn>()
   const track = (p: Promise<unknown>): void => {
     inflight.add(p)
     void p.finally(() => inflight.delete(p))
@@ -40,45 +41,46 @@ export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
     ...deps.health?.(),
   }))
 
-  const server = net.createServer({ noDelay: true }, (socket) => {
-    sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
+  const onConnection = (conn: BunConn): void => {
+    sockets.add(conn)
+    conn.on('close', () => sockets.delete(conn))
+    conn.setNoDelay(true)
     startHttpSession({
       ctx,
-      socket,
+      socket: conn,
       mode: { kind: 'plain' },
       identity: { user: null, project: null, token: null },
       intercepts,
       local,
       track,
       onConnect: (head, s, leftover) =>
-        handleConnect(
-          { ctx, intercepts, secureContextFor: deps.secureContextFor, track },
-          head,
-          s,
-          leftover,
-        ),
+        handleConnect({ ctx, intercepts, tlsFor: deps.tlsFor, track }, head, s, leftover),
     })
-  })
-  server.on('error', (e) => ctx.log.error(`proxy listener: ${e.message}`))
+  }
+  let listener: TCPSocketListener<BunConn> | null = null
 
   return {
-    listen: () =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(ctx.config.port, ctx.config.host, () => {
-          server.off('error', reject)
-          const a = server.address() as net.AddressInfo
-          resolve({ host: a.address, port: a.port })
-        })
-      }),
+    async listen() {
+      listener = Bun.listen<BunConn>({
+        hostname: ctx.config.host,
+        port: ctx.config.port,
+        socket: {
+          ...BUN_CONN_HANDLERS,
+          open(socket) {
+            socket.data = new BunConn().attach(socket)
+            onConnection(socket.data)
+          },
+        },
+      })
+      return { host: listener.hostname, port: listener.port }
+    },
     async close(graceMs) {
-      const stopped = new Promise<void>((r) => server.close(() => r()))
+      listener?.stop(false)
       const deadline = new Promise<void>((r) => setTimeout(r, graceMs).unref?.())
       await Promise.race([Promise.all([...inflight]), deadline])
       for (const s of sockets) s.destroy()
       await Promise.race([Promise.all([...inflight]), new Promise((r) => setTimeout(r, 100))])
-      await stopped
+      listener?.stop(true)
     },
     openConnections: () => sockets.size,
   }

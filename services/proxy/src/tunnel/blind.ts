@@ -1,13 +1,13 @@
 // A blind CONNECT tunnel for hosts we do not intercept: TCP bytes both ways, never decrypted.
 
-import net from 'node:net'
-import type { Duplex } from 'node:stream'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
+import type { Conn } from '../net/conn.ts'
 import type { Resolver } from '../net/resolve.ts'
+import { dial } from '../upstream/dial.ts'
 
 export interface TunnelOptions {
-  client: Duplex
+  client: Conn
   host: string
   port: number
   leftover: Buffer
@@ -17,66 +17,58 @@ export interface TunnelOptions {
   log: Logger
 }
 
+/** Relays `from` into `to` with backpressure. */
+export function relay(from: Conn, to: Conn): void {
+  from.on('data', (c: Buffer) => {
+    if (!to.write(c)) {
+      from.pause()
+      to.once('drain', () => from.resume())
+    }
+  })
+  from.on('end', () => to.end())
+}
+
 export function openBlindTunnel(o: TunnelOptions): void {
   const { client } = o
   const target = o.resolve(o.host, o.port)
-  const up = net.connect({ host: target.host, port: target.port })
-  let connected = false
-  let closed = false
-  const timer = setTimeout(() => {
-    if (!connected) fail(new Error(`connect timeout after ${o.connectTimeoutMs} ms`))
-  }, o.connectTimeoutMs)
-
-  function fail(e: Error): void {
-    clearTimeout(timer)
-    if (closed) return
-    closed = true
-    o.metrics.upstreamError()
-    o.log.warn(`tunnel ${o.host}:${o.port}: ${e.message}`)
-    up.destroy()
-    const body = `tokentap: cannot reach ${o.host}:${o.port}: ${e.message}\n`
-    client.end(
-      `HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    )
-  }
-
-  client.on('error', () => up.destroy())
+  let clientGone = false
   client.on('close', () => {
-    if (!connected) {
-      closed = true
-      clearTimeout(timer)
-      up.destroy()
-    }
+    clientGone = true
   })
-  up.once('error', (e) => {
-    if (!connected) fail(e)
-  })
-  up.once('connect', () => {
-    clearTimeout(timer)
-    if (closed) {
-      up.destroy()
-      return
-    }
-    connected = true
-    up.setNoDelay(true)
-    o.metrics.tunnelOpened()
-    client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
-    if (o.leftover.length > 0) up.write(o.leftover)
-    client.pipe(up)
-    up.pipe(client)
-    let done = false
-    const end = (): void => {
-      if (done) return
-      done = true
-      o.metrics.tunnelClosed()
-      client.destroy()
-      up.destroy()
-    }
-    up.on('error', end)
-    up.on('close', end)
-    client.on('error', end)
-    client.on('close', end)
-    client.resume()
-  })
+  client.on('error', () => {})
+  dial({ ...target, tls: null, timeoutMs: o.connectTimeoutMs }).then(
+    (up) => {
+      if (clientGone) {
+        up.destroy()
+        return
+      }
+      o.metrics.tunnelOpened()
+      client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      if (o.leftover.length > 0) up.write(o.leftover)
+      relay(client, up)
+      relay(up, client)
+      let done = false
+      const end = (): void => {
+        if (done) return
+        done = true
+        o.metrics.tunnelClosed()
+        client.destroy()
+        up.destroy()
+      }
+      for (const s of [client, up]) {
+        s.on('close', end)
+        s.on('error', end)
+      }
+      client.resume()
+    },
+    (e: Error) => {
+      o.metrics.upstreamError()
+      o.log.warn(`tunnel ${o.host}:${o.port}: ${e.message}`)
+      const body = `tokentap: cannot reach ${o.host}:${o.port}: ${e.message}\n`
+      client.end(
+        'HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\n' +
+          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+      )
+    },
+  )
 }

@@ -3,7 +3,10 @@
 
 import net from 'node:net'
 import tls from 'node:tls'
+import type { TLSOptions } from 'bun'
+import type { Conn } from '../net/conn.ts'
 import type { Resolver } from '../net/resolve.ts'
+import { dial } from './dial.ts'
 
 export interface UpstreamKey {
   host: string
@@ -21,19 +24,19 @@ export interface PoolOptions {
 }
 
 export interface UpstreamPool {
-  acquire(key: UpstreamKey): Promise<{ socket: net.Socket; reused: boolean }>
+  acquire(key: UpstreamKey): Promise<{ socket: Conn; reused: boolean }>
   /** Start a connection now (a CONNECT just arrived) so the first request finds it ready. */
   prewarm(key: UpstreamKey): void
   /** Hand back a socket whose last response was complete and keep-alive. */
-  release(key: UpstreamKey, socket: net.Socket): void
+  release(key: UpstreamKey, socket: Conn): void
   idleCount(): number
   close(): void
 }
 
 const keyString = (k: UpstreamKey): string => `${k.tls ? 's' : 'p'}:${k.host}:${k.port}`
 
-/** Bundled roots, the system store and the extra roots, parsed once for every connection. */
-export function upstreamTrust(extraCa: string[]): tls.SecureContext {
+/** Bundled roots, the system store and the extra roots. */
+export function upstreamRoots(extraCa: string[]): string[] {
   const system = (() => {
     try {
       return tls.getCACertificates('system')
@@ -41,20 +44,19 @@ export function upstreamTrust(extraCa: string[]): tls.SecureContext {
       return []
     }
   })()
-  const ca = [...new Set([...tls.rootCertificates, ...system, ...extraCa])]
-  return tls.createSecureContext({ ca })
+  return [...new Set([...tls.rootCertificates, ...system, ...extraCa])]
 }
 
 export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
-  const secureContext = upstreamTrust(opts.extraCa)
-  const idle = new Map<string, net.Socket[]>()
+  const ca = upstreamRoots(opts.extraCa)
+  const idle = new Map<string, Conn[]>()
   /** Prewarmed connections still connecting, not yet claimed by a request. */
-  const warming = new Map<string, Promise<net.Socket>[]>()
+  const warming = new Map<string, Promise<Conn>[]>()
   const maxIdle = opts.maxIdlePerKey ?? 64
   const idleTimeout = opts.idleTimeoutMs ?? 30_000
   let idleTotal = 0
 
-  function removeIdle(k: string, s: net.Socket): void {
+  function removeIdle(k: string, s: Conn): void {
     const list = idle.get(k)
     const i = list?.indexOf(s) ?? -1
     if (list && i >= 0) {
@@ -63,39 +65,27 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     }
   }
 
-  function connect(key: UpstreamKey): Promise<net.Socket> {
+  const tlsByHost = new Map<string, TLSOptions>()
+  /** One options object per server name: Bun reuses the TLS context built from it. */
+  function tlsFor(host: string): TLSOptions {
+    let t = tlsByHost.get(host)
+    if (!t) {
+      t = { ca, rejectUnauthorized: true, ...(net.isIP(host) ? {} : { serverName: host }) }
+      tlsByHost.set(host, t)
+    }
+    return t
+  }
+
+  function connect(key: UpstreamKey): Promise<Conn> {
     const target = opts.resolve(key.host, key.port)
-    return new Promise((resolve, reject) => {
-      const servername = net.isIP(key.host) ? undefined : key.host
-      const socket = key.tls
-        ? tls.connect({
-            host: target.host,
-            port: target.port,
-            ...(servername ? { servername } : {}),
-            secureContext,
-            ALPNProtocols: ['http/1.1'],
-          })
-        : net.connect({ host: target.host, port: target.port })
-      const timer = setTimeout(() => {
-        socket.destroy()
-        reject(new Error(`connect timeout after ${opts.connectTimeoutMs} ms`))
-      }, opts.connectTimeoutMs)
-      socket.once(key.tls ? 'secureConnect' : 'connect', () => {
-        clearTimeout(timer)
-        socket.off('error', onError)
-        socket.setNoDelay(true)
-        resolve(socket)
-      })
-      const onError = (e: Error): void => {
-        clearTimeout(timer)
-        socket.destroy()
-        reject(e)
-      }
-      socket.once('error', onError)
+    return dial({
+      ...target,
+      tls: key.tls ? tlsFor(key.host) : null,
+      timeoutMs: opts.connectTimeoutMs,
     })
   }
 
-  function release(key: UpstreamKey, socket: net.Socket): void {
+  function release(key: UpstreamKey, socket: Conn): void {
     const k = keyString(key)
     let list = idle.get(k)
     if (!list) {
@@ -124,7 +114,7 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     idleTotal++
   }
 
-  function takeWarming(k: string): Promise<net.Socket> | undefined {
+  function takeWarming(k: string): Promise<Conn> | undefined {
     const list = warming.get(k)
     const p = list?.shift()
     if (list && list.length === 0) warming.delete(k)
@@ -168,7 +158,7 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
         s.removeAllListeners('end')
         s.removeAllListeners('timeout')
         s.setTimeout(0)
-        if (!s.destroyed && s.readyState === 'open') return { socket: s, reused: true }
+        if (!s.destroyed) return { socket: s, reused: true }
         s.destroy()
       }
       const warm = takeWarming(k)
