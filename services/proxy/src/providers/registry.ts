@@ -1,8 +1,12 @@
-// Picks the dialect for an intercepted exchange by host (and later path).
+// Picks the dialect for an intercepted exchange by host: which provider, which wire format.
 
 import type { ProviderDialect } from '@tokentap/shared'
 import { anthropicDialect } from './anthropic/parser.ts'
+import { amazonQDialect } from './bedrock/amazon-q.ts'
+import { bedrockDialect } from './bedrock/bedrock.ts'
+import { geminiDialect } from './gemini/gemini.ts'
 import { noneDialect } from './none.ts'
+import { openaiDialect } from './openai/index.ts'
 
 const PROVIDER_BY_HOST: [RegExp, string][] = [
   [/^api\.anthropic\.com$/, 'anthropic'],
@@ -20,14 +24,41 @@ const PROVIDER_BY_HOST: [RegExp, string][] = [
   [/^api\.githubcopilot\.com$/, 'github-copilot'],
 ]
 
+const OPENAI_COMPATIBLE = new Set([
+  'openai',
+  'azure-openai',
+  'openrouter',
+  'groq',
+  'xai',
+  'deepseek',
+  'mistral',
+  'github-copilot',
+])
+
 export function providerForHost(host: string): string {
   const h = host.toLowerCase()
   for (const [re, name] of PROVIDER_BY_HOST) if (re.test(h)) return name
   return h
 }
 
+function build(provider: string): ProviderDialect {
+  if (provider === 'anthropic') return anthropicDialect
+  if (OPENAI_COMPATIBLE.has(provider)) return openaiDialect(provider)
+  if (provider === 'gemini' || provider === 'vertex') return geminiDialect(provider)
+  if (provider === 'bedrock') return bedrockDialect()
+  if (provider === 'amazon-q') return amazonQDialect()
+  return noneDialect(provider)
+}
+
+const cache = new Map<string, ProviderDialect>()
+
+/** Dialects are stateless factories: one per provider, built on first use. */
 export function selectDialect(host: string, _path: string): ProviderDialect {
   const provider = providerForHost(host)
-  if (provider === 'anthropic') return anthropicDialect
-  return noneDialect(provider)
+  let d = cache.get(provider)
+  if (!d) {
+    d = build(provider)
+    cache.set(provider, d)
+  }
+  return d
 }

@@ -1,0 +1,170 @@
+// The Bedrock Runtime dialect (bedrock-runtime.{region}.amazonaws.com): InvokeModel (model-native
+// JSON: Anthropic Messages for Claude, else Nova / OpenAI-style / Titan / Llama, else the token
+// count headers), InvokeModelWithResponseStream and ConverseStream (AWS event-stream framing),
+// Converse JSON and the free CountTokens. The model is the URL's model id (decoded); for an ARN,
+// the model the response names. Pure, incremental, never throws.
+
+import type { HeaderMap, ParsedUsage, ProviderDialect, TokenBuckets } from '@tokentap/shared'
+import { type BodyCapture, createBodyCapture, lastObjectField } from '../anthropic/body.ts'
+import { RESPONSE_LIMITS } from '../anthropic/parser.ts'
+import {
+  isRecord,
+  type JsonObject,
+  normalizeAnthropicUsage,
+  readCount,
+  readString,
+} from '../anthropic/usage.ts'
+import { readJsonBody, tooLargeError } from '../common/json-body.ts'
+import {
+  bodyKind,
+  emptyRecord,
+  type FullUsage,
+  inputOnlyBuckets,
+  sourceOf,
+} from '../common/record.ts'
+import { guardedParser } from '../common/shell.ts'
+import { createEventStreamReader, type EventStreamReader } from './event-stream.ts'
+import { type BedrockRoute, classifyBedrockPath } from './paths.ts'
+import { type BedrockStreamAccumulator, createBedrockStreamAccumulator } from './stream.ts'
+import { headerUsage, nativeUsage, normalizeBedrockUsage, normalizeNative } from './usage.ts'
+
+interface Facts {
+  usage: JsonObject | null
+  buckets: TokenBuckets | null
+  responseId: string | null
+  model: string | null
+  complete: boolean
+  parseError: string | null
+}
+
+const isAnthropicUsage = (usage: unknown): usage is JsonObject =>
+  isRecord(usage) && readCount(usage.input_tokens) !== null
+
+function jsonFacts(
+  route: BedrockRoute,
+  capture: BodyCapture,
+  headers: HeaderMap,
+  ok: boolean,
+): Facts {
+  const captured = capture.finish()
+  const body = readJsonBody(captured)
+  const fallback = headerUsage(headers)
+  const facts = (
+    usage: JsonObject | null,
+    buckets: TokenBuckets | null,
+    extra: Partial<Facts> = {},
+  ): Facts => ({
+    usage,
+    buckets,
+    responseId: null,
+    model: null,
+    complete: true,
+    parseError: null,
+    ...extra,
+  })
+  if (body.value === undefined) {
+    const usage = lastObjectField(body.tail, 'usage')
+    if (isAnthropicUsage(usage)) return facts(usage, normalizeAnthropicUsage(usage))
+    if (fallback !== null) return facts(fallback, normalizeBedrockUsage(fallback))
+    return facts(null, null, { parseError: body.parseError ?? tooLargeError(captured) })
+  }
+  const record = isRecord(body.value) ? body.value : {}
+  if (route.operation === 'count-tokens') {
+    const input = readCount(record.inputTokens)
+    return input === null ? facts(null, null) : facts(record, inputOnlyBuckets(input))
+  }
+  if (route.operation === 'converse') {
+    const usage = isRecord(record.usage) ? record.usage : fallback
+    if (usage !== null) return facts(usage, normalizeBedrockUsage(usage))
+  } else if (isAnthropicUsage(record.usage)) {
+    return facts(record.usage, normalizeAnthropicUsage(record.usage), {
+      responseId: readString(record.id),
+      model: readString(record.model),
+    })
+  } else {
+    const native = nativeUsage(record)
+    if (native !== null) return facts(native.usage, normalizeNative(native))
+    if (fallback !== null) return facts(fallback, normalizeBedrockUsage(fallback))
+  }
+  const error =
+    isRecord(body.value) && !('message' in record) && ok ? 'response has no usage' : null
+  return facts(null, null, { parseError: error })
+}
+
+function streamFacts(reader: EventStreamReader, stream: BedrockStreamAccumulator): Facts {
+  const s = stream.summary()
+  const cut = reader.error !== null || reader.buffered > 0
+  const base = {
+    responseId: s.responseId,
+    model: s.model,
+    complete: s.complete && !cut,
+    parseError: reader.error ?? s.parseError,
+  }
+  if (s.anthropicUsage !== null) {
+    return { ...base, usage: s.anthropicUsage, buckets: normalizeAnthropicUsage(s.anthropicUsage) }
+  }
+  if (s.bedrockUsage !== null) {
+    return { ...base, usage: s.bedrockUsage, buckets: normalizeBedrockUsage(s.bedrockUsage) }
+  }
+  return { ...base, usage: null, buckets: null }
+}
+
+function createBedrockParser(provider: string, route: BedrockRoute) {
+  const streaming =
+    route.operation === 'invoke-with-response-stream' || route.operation === 'converse-stream'
+  let status = 0
+  let headers: HeaderMap = {}
+  let json: BodyCapture | null = null
+  let reader: EventStreamReader | null = null
+  const stream = createBedrockStreamAccumulator(route.operation === 'converse-stream')
+
+  const base = (): FullUsage => ({
+    ...emptyRecord(provider, route.endpoint, route.billable),
+    model: route.modelId,
+    stream: streaming,
+    responseId: readString(headers['x-amzn-requestid']),
+  })
+
+  function finish(): ParsedUsage {
+    const record = base()
+    let facts: Facts | null = null
+    if (json !== null) facts = jsonFacts(route, json, headers, status >= 200 && status < 300)
+    else if (reader !== null) facts = streamFacts(reader, stream)
+    if (facts === null) return record
+    const arn = route.modelId?.startsWith('arn:') === true
+    return {
+      ...record,
+      model: arn ? (facts.model ?? record.model) : record.model,
+      responseId: facts.responseId ?? record.responseId,
+      usageSource: sourceOf(facts.usage !== null, facts.complete),
+      parseError: facts.parseError,
+      rawUsage: facts.usage,
+      ...(facts.buckets ?? {}),
+    }
+  }
+
+  return guardedParser({
+    base,
+    onResponseHead(code, head) {
+      status = code
+      headers = head
+      if (route.operation === null) return
+      const kind = bodyKind(head)
+      if (kind === 'event-stream') reader = createEventStreamReader()
+      else if (kind === 'json') json = createBodyCapture(RESPONSE_LIMITS)
+    },
+    onResponseChunk(chunk) {
+      json?.push(chunk)
+      if (reader !== null) for (const message of reader.push(chunk)) stream.onMessage(message)
+    },
+    finish,
+  })
+}
+
+/** Bedrock Runtime: InvokeModel (+ stream), Converse (+ stream), CountTokens. */
+export function bedrockDialect(provider = 'bedrock'): ProviderDialect {
+  return {
+    provider,
+    createParser: (meta) => createBedrockParser(provider, classifyBedrockPath(meta.path)),
+  }
+}

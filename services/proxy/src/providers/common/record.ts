@@ -1,0 +1,64 @@
+// Small building blocks shared by the dialects: the empty record every parser starts from, the
+// usage-source rule, and response content-type classification. Pure.
+
+import type { HeaderMap, ParsedUsage, TokenBuckets, UsageSource } from '@tokentap/shared'
+import { emptyBuckets } from '@tokentap/shared'
+
+/** A ParsedUsage with every field present (what the dialects here always return). */
+export type FullUsage = Required<ParsedUsage>
+
+/** A record with nothing known: every bucket null, no usage. Dialects override what they learn. */
+export function emptyRecord(provider: string, endpoint: string, billable: boolean): FullUsage {
+  return {
+    provider,
+    endpoint,
+    model: null,
+    stream: false,
+    responseId: null,
+    usageSource: 'none',
+    billable,
+    parseError: null,
+    rawUsage: null,
+    ...emptyBuckets(),
+  }
+}
+
+/** provider when the final usage was seen, partial when only some was, none without usage. */
+export function sourceOf(hasUsage: boolean, complete: boolean): UsageSource {
+  if (!hasUsage) return 'none'
+  return complete ? 'provider' : 'partial'
+}
+
+/** Buckets for a usage object that reports nothing beyond input tokens (count endpoints). */
+export function inputOnlyBuckets(input: number | null): TokenBuckets {
+  return { ...emptyBuckets(), inputTokens: input }
+}
+
+export type BodyKind = 'sse' | 'json' | 'event-stream' | 'other'
+
+/** How to read a response body, from its `content-type`. */
+export function bodyKind(headers: HeaderMap): BodyKind {
+  const type = (headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (type === 'text/event-stream') return 'sse'
+  if (type === 'application/vnd.amazon.eventstream') return 'event-stream'
+  if (type === 'application/json' || /^application\/[\w.+-]*\+json$/.test(type)) return 'json'
+  return 'other'
+}
+
+/** The path without query or fragment, and without trailing slashes (root stays `/`). */
+export function barePath(path: string): string {
+  const bare = path.replace(/[?#].*$/s, '')
+  return bare.length > 1 ? bare.replace(/\/+$/, '') || '/' : bare
+}
+
+/** decodeURIComponent that returns the input unchanged when it is not valid percent-encoding. */
+export function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
+}
+
+export const errorText = (error: unknown): string =>
+  error instanceof Error ? error.message : String(error)
