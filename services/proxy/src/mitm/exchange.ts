@@ -171,7 +171,9 @@ export class Exchange {
     const pending = this.pendingUp
     this.pendingUp = []
     this.pendingUpBytes = 0
-    for (const b of pending) this.writeUp(b)
+    // Head and body queued while connecting leave in one write (one TLS record, one packet).
+    if (pending.length === 1) this.writeUp(pending[0]!)
+    else if (pending.length > 1) this.writeUp(Buffer.concat(pending))
     if (!this.requestDone) this.client.socket.resume()
   }
 
@@ -239,9 +241,9 @@ export class Exchange {
       }
       const raw = this.resBuf.subarray(0, r.headBytes)
       const rest = this.resBuf.subarray(r.headBytes)
-      this.resBuf = Buffer.alloc(0)
       const status = r.head.status
       if (status === 101) {
+        this.resBuf = Buffer.alloc(0)
         this.resHead = r.head
         this.writeClient(raw)
         this.phase = 'upgraded'
@@ -255,21 +257,31 @@ export class Exchange {
         continue
       }
       this.resHead = r.head
-      this.writeClient(raw)
+      this.resFramer = createBodyFramer(responseFraming(this.head.method, r.head))
+      this.phase = 'body'
+      // Head and the body bytes that came with it go to the client in one write.
+      const step = this.resFramer.done ? null : this.resFramer.push(rest)
+      const consumed = step?.consumed ?? 0
+      this.responseBytes += consumed
+      this.writeClient(
+        consumed === rest.length ? this.resBuf : this.resBuf.subarray(0, r.headBytes + consumed),
+      )
+      this.resBuf = Buffer.alloc(0)
       const headers = headerMap(r.head.headers)
-      this.parser?.onResponseHead(status, headers)
       const parser = this.parser
       if (parser) {
+        parser.onResponseHead(status, headers)
         this.resDecoder = createBodyDecoder({
           contentEncoding: headers['content-encoding'],
           maxOutputBytes: this.ctx.config.maxResponseCopyBytes,
           onData: (c) => parser.pushResponse(c),
         })
+        if (step) for (const p of step.payload) this.resDecoder.write(p)
       }
-      this.resFramer = createBodyFramer(responseFraming(this.head.method, r.head))
-      this.phase = 'body'
-      if (this.resFramer.done) this.finishResponse(false)
-      else if (rest.length > 0) this.readResponseBody(rest)
+      if (step?.error) {
+        this.ctx.metrics.upstreamError()
+        this.fail(502, `upstream response body: ${step.error}`, 'failed')
+      } else if (this.resFramer.done) this.finishResponse(consumed < rest.length)
       return
     }
   }
