@@ -25,6 +25,8 @@ export interface ParsedUsage extends Partial<TokenBuckets> {
   billable: boolean
   parseError?: string | null
   rawUsage?: unknown
+  /** Provider credits (Amazon Q / Kiro metering), when the provider bills in credits. */
+  credits?: number | null
 }
 
 export interface ExchangeParser {

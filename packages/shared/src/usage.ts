@@ -47,6 +47,13 @@ export interface UsageRecord extends TokenBuckets {
   parseError: string | null
   /** The provider's own usage object, kept for recomputing costs. */
   rawUsage: unknown
+  /** Provider credits (Amazon Q / Kiro), null when billed in tokens. */
+  credits: number | null
+  /** USD; null when the model is not priced (never 0 for "unknown"). */
+  costUsd: number | null
+  /** Where the price came from (e.g. "genai-prices", "override", "provider"), "unpriced" when none. */
+  priceSource: string | null
+  priceVersion: string | null
 }
 
 export const emptyBuckets = (): TokenBuckets => ({

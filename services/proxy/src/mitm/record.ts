@@ -61,6 +61,10 @@ export function buildRecord(facts: ExchangeFacts, usage: ParsedUsage): UsageReco
     error: facts.error,
     parseError: usage.parseError ?? null,
     rawUsage: usage.rawUsage ?? null,
+    credits: usage.credits ?? null,
+    costUsd: null,
+    priceSource: null,
+    priceVersion: null,
   }
 }
 

@@ -35,6 +35,10 @@ const record = (id: string): UsageRecord => ({
   error: null,
   parseError: null,
   rawUsage: null,
+  credits: null,
+  costUsd: null,
+  priceSource: null,
+  priceVersion: null,
 })
 
 describe('jsonl sink', () => {

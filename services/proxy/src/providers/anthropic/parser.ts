@@ -177,6 +177,7 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
       billable: route.billable,
       parseError: internalError ?? facts?.parseError ?? null,
       rawUsage: usage,
+      credits: null,
       ...buckets,
     }
   }

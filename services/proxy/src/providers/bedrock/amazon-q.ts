@@ -12,7 +12,7 @@
 // - exception frames end the stream (usage so far kept, partial);
 // - the model is the request's `conversationState.currentMessage.userInputMessage.modelId` (or an
 //   assistantResponseEvent's `modelId`); the response id is the `x-amzn-requestid` header.
-// ParsedUsage has no credits field yet: credits travel in `rawUsage.credits` (`creditsOf`).
+// Credits are recorded in `credits` and kept in `rawUsage.credits` for recomputing.
 
 import type { ParsedUsage, ProviderDialect, TokenBuckets } from '@tokentap/shared'
 import { type CapturedBody, firstStringField } from '../anthropic/body.ts'
@@ -142,6 +142,7 @@ function createAmazonQParser(provider: string, operation: string) {
       usageSource: sourceOf(true, !cut),
       parseError: reader.error ?? parseError,
       rawUsage: { ...q, metering: [...q.metering] },
+      credits: q.credits,
       ...(q.tokenUsage === null ? {} : tokenBuckets(q.tokenUsage)),
     }
   }

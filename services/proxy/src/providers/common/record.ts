@@ -19,6 +19,7 @@ export function emptyRecord(provider: string, endpoint: string, billable: boolea
     billable,
     parseError: null,
     rawUsage: null,
+    credits: null,
     ...emptyBuckets(),
   }
 }
