@@ -1,12 +1,14 @@
 // Builds the UsageRecord for a finished exchange from what the proxy saw and what the parser knew.
 
 import {
+  type ExchangeParser,
   emptyBuckets,
   type Outcome,
   type ParsedUsage,
   type Transport,
   type UsageRecord,
 } from '@tokentap/shared'
+import type { ExchangeContext } from './context.ts'
 
 export interface ExchangeFacts {
   id: string
@@ -79,5 +81,52 @@ export function safeEnd(provider: string, end: () => ParsedUsage): ParsedUsage {
       billable: false,
       parseError: `parser threw: ${(e as Error).message}`,
     }
+  }
+}
+
+type EndFacts = Pick<ExchangeFacts, 'endedAt' | 'status' | 'outcome' | 'error' | 'transport'>
+
+/** What an exchange accumulates for its record(s); `emit` sends one record to the sink. */
+export class ExchangeLedger {
+  firstByteAt: number | null = null
+  requestBytes = 0
+  responseBytes = 0
+
+  constructor(
+    private readonly ctx: ExchangeContext,
+    private readonly fixed: Pick<
+      ExchangeFacts,
+      'startedAt' | 'host' | 'method' | 'path' | 'user' | 'project' | 'program'
+    >,
+  ) {}
+
+  /** Waits for the parser's copies to be decoded, then emits what the parser knows. */
+  async emitAfter(
+    pending: (Promise<unknown> | undefined)[],
+    provider: string,
+    parser: ExchangeParser,
+    end: EndFacts,
+  ): Promise<void> {
+    await Promise.all(pending)
+    this.emit(
+      safeEnd(provider, () => parser.end()),
+      end,
+    )
+  }
+
+  emit(usage: ParsedUsage, end: EndFacts): void {
+    const record = buildRecord(
+      {
+        ...this.fixed,
+        ...end,
+        id: this.ctx.newId(),
+        firstByteAt: this.firstByteAt,
+        requestBytes: this.requestBytes,
+        responseBytes: this.responseBytes,
+      },
+      usage,
+    )
+    this.ctx.metrics.exchange(record.provider, record.outcome)
+    this.ctx.sink.write(record)
   }
 }

@@ -4,6 +4,7 @@
 // a decrypted CONNECT tunnel.
 
 import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
+import { errorResponse, type LocalResponse, serializeResponse } from '../http1/respond.ts'
 import type { Identity } from '../identity/credentials.ts'
 import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
@@ -12,12 +13,6 @@ import type { Attribution, ExchangeContext } from './context.ts'
 import { Exchange, type ExchangeTarget } from './exchange.ts'
 
 export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
-
-export interface LocalResponse {
-  status: number
-  contentType: string
-  body: string
-}
 
 export interface SessionOptions {
   ctx: ExchangeContext
@@ -31,13 +26,6 @@ export interface SessionOptions {
   local?: (head: RequestHead) => LocalResponse
   /** Every exchange's record promise, so shutdown can wait for them. */
   track?: (recorded: Promise<unknown>) => void
-}
-
-const REASONS: Record<number, string> = {
-  400: 'Bad Request',
-  404: 'Not Found',
-  408: 'Request Timeout',
-  431: 'Request Header Fields Too Large',
 }
 
 export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.alloc(0)): void {
@@ -71,11 +59,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     ctx.log.warn(`${o.mode.kind === 'mitm' ? o.mode.host : 'proxy'}: ${status} ${message}`)
     state = 'closed'
     disarm()
-    const body = `tokentap: ${message}\n`
-    socket.end(
-      `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\ncontent-type: text/plain; charset=utf-8\r\n` +
-        `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    )
+    socket.end(errorResponse(status, message))
   }
 
   const onData = (chunk: Buffer): void => {
@@ -142,10 +126,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     }
     if (head.target.startsWith('/')) {
       const res = o.local?.(head) ?? { status: 404, contentType: 'text/plain', body: 'not found\n' }
-      socket.write(
-        `HTTP/1.1 ${res.status} ${res.status === 200 ? 'OK' : (REASONS[res.status] ?? 'Error')}\r\n` +
-          `content-type: ${res.contentType}\r\ncontent-length: ${Buffer.byteLength(res.body)}\r\n\r\n${res.body}`,
-      )
+      socket.write(serializeResponse(res))
       pending = leftover
       arm(cfg.idleTimeoutMs)
       return

@@ -14,6 +14,7 @@ import { relay } from '../tunnel/blind.ts'
 import { createWsTap } from '../ws/conversation.ts'
 import { parseDeflateExtension } from '../ws/extensions.ts'
 import type { ClientPort, ExchangeContext } from './context.ts'
+import type { ExchangeLedger } from './record.ts'
 
 export interface UpgradeHooks {
   ctx: ExchangeContext
@@ -22,9 +23,7 @@ export interface UpgradeHooks {
   responseHeaders: HeaderMap
   dialect: ProviderDialect | null
   meta: ExchangeMeta
-  countRequest(n: number): void
-  countResponse(n: number): void
-  emit(usage: ParsedUsage, error: string | null): void
+  ledger: ExchangeLedger
   /** The relay is over; `records` settles when its last records are emitted. */
   closed(records: Promise<void>): void
 }
@@ -37,11 +36,19 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
     isWs && h.dialect?.createWsParser ? h.dialect.createWsParser(h.meta) : null
   let emitted = 0
   let parseError: string | null = null
+  const emit = (usage: ParsedUsage, error: string | null): void => {
+    emitted++
+    const outcome = error ? 'failed' : 'ok'
+    h.ledger.emit(usage, {
+      endedAt: h.ctx.now(),
+      status: 101,
+      outcome,
+      error,
+      transport: 'websocket',
+    })
+  }
   const emitAll = (usages: ParsedUsage[]): void => {
-    for (const u of usages) {
-      emitted++
-      h.emit(u, null)
-    }
+    for (const u of usages) emit(u, null)
   }
   const tap =
     isWs && h.dialect
@@ -67,11 +74,11 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
     relay(from, to)
   }
   const toServer = (c: Buffer): void => {
-    h.countRequest(c.length)
+    h.ledger.requestBytes += c.length
     tap?.client(c)
   }
   const toClient = (c: Buffer): void => {
-    h.countResponse(c.length)
+    h.ledger.responseBytes += c.length
     tap?.server(c)
   }
 
@@ -104,7 +111,7 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
       const rest = wsParser ? safe(() => wsParser.end()) : []
       emitAll(rest)
       if (emitted === 0) {
-        h.emit(
+        emit(
           {
             provider: h.dialect!.provider,
             endpoint: h.meta.path.split('?')[0] ?? h.meta.path,

@@ -2,6 +2,7 @@
 
 import type { LeafTls } from '../ca/leaf-cache.ts'
 import { getHeader, type RequestHead } from '../http1/head.ts'
+import { errorResponse } from '../http1/respond.ts'
 import { parseProxyAuthorization } from '../identity/credentials.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { ExchangeContext } from '../mitm/context.ts'
@@ -39,18 +40,15 @@ export function handleConnect(
   leftover: Buffer,
 ): void {
   const { ctx } = d
-  const refuse = (status: number, reason: string, message: string): void => {
+  const refuse = (status: number, message: string): void => {
     ctx.metrics.badRequest()
     ctx.log.warn(`CONNECT ${head.target}: ${message}`)
-    const body = `tokentap: ${message}\n`
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    )
+    socket.end(errorResponse(status, message))
   }
   socket.on('error', () => socket.destroy())
   const authority = parseAuthority(head.target)
   if (!authority) {
-    refuse(400, 'Bad Request', `malformed CONNECT target "${head.target}"`)
+    refuse(400, `malformed CONNECT target "${head.target}"`)
     return
   }
   const identity = parseProxyAuthorization(getHeader(head.headers, 'proxy-authorization'))

@@ -1,8 +1,8 @@
 // The proxy's own endpoints, answered when it is addressed directly: /health and /metrics.
 
 import type { RequestHead } from '../http1/head.ts'
+import type { LocalResponse } from '../http1/respond.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
-import type { LocalResponse } from '../mitm/session.ts'
 
 export function localEndpoints(
   metrics: ProxyMetrics,

@@ -1,5 +1,6 @@
 // A blind CONNECT tunnel for hosts we do not intercept: TCP bytes both ways, never decrypted.
 
+import { errorResponse } from '../http1/respond.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
@@ -64,11 +65,7 @@ export function openBlindTunnel(o: TunnelOptions): void {
     (e: Error) => {
       o.metrics.upstreamError()
       o.log.warn(`tunnel ${o.host}:${o.port}: ${e.message}`)
-      const body = `tokentap: cannot reach ${o.host}:${o.port}: ${e.message}\n`
-      client.end(
-        'HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain; charset=utf-8\r\n' +
-          `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-      )
+      client.end(errorResponse(502, `cannot reach ${o.host}:${o.port}: ${e.message}`))
     },
   )
 }

@@ -1,0 +1,77 @@
+import { describe, expect, test } from 'bun:test'
+import { type ResponseEvent, ResponseReader } from './response-reader.ts'
+
+const b = (s: string): Buffer => Buffer.from(s, 'latin1')
+
+/** Feeds `wire` split at `cut`; joins what was forwarded and the payload for the parser. */
+function run(method: string, wire: string, cut: number) {
+  const r = new ResponseReader(method, 65536)
+  const events: ResponseEvent[] = []
+  for (const part of [wire.slice(0, cut), wire.slice(cut)])
+    if (part) events.push(...r.push(b(part)))
+  const forwarded = events
+    .filter((e) => e.kind === 'forward')
+    .map((e) => (e.kind === 'forward' ? e.bytes.toString('latin1') : ''))
+    .join('')
+  const payload = events
+    .flatMap((e) => (e.kind === 'payload' ? e.chunks : []))
+    .map((c) => Buffer.from(c).toString('latin1'))
+    .join('')
+  const kinds = events.map((e) => e.kind).filter((k) => k !== 'forward' && k !== 'payload')
+  return { r, forwarded, payload, kinds, events }
+}
+
+describe('ResponseReader', () => {
+  const CHUNKED = 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n'
+  test('forwards every byte exactly, once, at any split; payload without framing', () => {
+    for (let cut = 1; cut < CHUNKED.length; cut++) {
+      const { forwarded, payload, kinds } = run('GET', CHUNKED, cut)
+      expect([cut, forwarded, payload]).toEqual([cut, CHUNKED, 'abc'])
+      expect(kinds).toEqual(['head', 'done'])
+    }
+  })
+  test('a small response arrives in one forward (head and body together)', () => {
+    const wire = 'HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok'
+    const { events } = run('GET', wire, wire.length)
+    expect(events.filter((e) => e.kind === 'forward').length).toBe(1)
+    expect(events[0]).toMatchObject({ kind: 'forward', bodyBytes: 2 })
+  })
+  test('1xx interim heads are forwarded and skipped', () => {
+    const wire = 'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n'
+    const { forwarded, kinds, r } = run('POST', wire, 10)
+    expect(forwarded).toBe(wire)
+    expect(kinds).toEqual(['head', 'done'])
+    expect(r.head?.status).toBe(204)
+  })
+  test('HEAD responses have no body even with content-length', () => {
+    const { kinds } = run('HEAD', 'HTTP/1.1 200 OK\r\ncontent-length: 99\r\n\r\n', 5)
+    expect(kinds).toEqual(['head', 'done'])
+  })
+  test('close-delimited bodies end at end of stream and are not reusable', () => {
+    const { r, kinds } = run('GET', 'HTTP/1.1 200 OK\r\n\r\nstreaming...', 3)
+    expect(kinds).toEqual(['head'])
+    expect(r.closeDelimited).toBe(true)
+    expect(r.endOfStream()).toBe(true)
+  })
+  test('a length-delimited body cut short is not complete at end of stream', () => {
+    const { r } = run('GET', 'HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc', 3)
+    expect(r.closeDelimited).toBe(false)
+    expect(r.endOfStream()).toBe(false)
+  })
+  test('101 hands over what followed the head', () => {
+    const wire = 'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n\r\n\x81\x02hi'
+    const { events } = run('GET', wire, wire.length)
+    expect(events.map((e) => e.kind)).toEqual(['forward', 'upgrade'])
+    const up = events[1]
+    expect(up?.kind === 'upgrade' && up.rest.toString('latin1')).toBe('\x81\x02hi')
+  })
+  test('extra bytes after a complete body are reported', () => {
+    const { events } = run('GET', 'HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nxEXTRA', 100)
+    expect(events.at(-1)).toEqual({ kind: 'done', extraBytes: true })
+  })
+  test('malformed heads and bodies are errors', () => {
+    expect(run('GET', 'NOT HTTP\r\n\r\n', 100).kinds).toEqual(['error'])
+    const bad = run('GET', 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n', 100)
+    expect(bad.kinds).toEqual(['head', 'error'])
+  })
+})
