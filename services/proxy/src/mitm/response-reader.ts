@@ -76,7 +76,7 @@ export class ResponseReader {
 
   /** The upstream closed: true when that completes the response (close-delimited body). */
   endOfStream(): boolean {
-    return this.framer !== null && this.framer.endOfStream()
+    return this.framer?.endOfStream() ?? false
   }
 
   /** Feeds body bytes starting at `offset`; the head before it (if any) leaves in the same write. */
