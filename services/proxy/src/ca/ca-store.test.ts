@@ -3,10 +3,9 @@ import { createPrivateKey, generateKeyPairSync, X509Certificate } from 'node:cry
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import type forge from 'node-forge'
+import forge from 'node-forge'
 import { type CaMaterial, loadOrCreateCa } from './ca-store.ts'
-import { createLeafKey, mintLeafCert } from './mint.ts'
-import { DAY_MS } from './x509.ts'
+import { DAY_MS, generateRsaKeyPairSync } from './x509.ts'
 
 const CA_STORE = path.join(import.meta.dir, 'ca-store.ts')
 
@@ -178,15 +177,24 @@ describe('supplied CA_CERT_FILE / CA_KEY_FILE', () => {
   })
 
   test('a key that does not match the certificate is rejected', async () => {
-    const other = createLeafKey()
+    const other = generateRsaKeyPairSync()
     const certFile = write('mismatch.pem', ca.certPem)
-    const keyFile = write('mismatch-key.pem', other.keyPem)
+    const keyFile = write('mismatch-key.pem', other.privateKeyPem)
     await expect(loadOrCreateCa({ home, certFile, keyFile })).rejects.toThrow(
       /^CA_KEY_FILE \(.*mismatch-key\.pem\) does not match the certificate in CA_CERT_FILE/,
     )
 
-    const leafPem = mintLeafCert(ca, other, 'not-a-ca.example', new Date())
-    const leafCert = write('leaf.pem', leafPem)
+    // A certificate for that key which is not a CA.
+    const notCa = forge.pki.createCertificate()
+    notCa.publicKey = forge.pki.publicKeyFromPem(other.publicKeyPem)
+    notCa.serialNumber = '01'
+    notCa.validity.notBefore = new Date(Date.now() - DAY_MS)
+    notCa.validity.notAfter = new Date(Date.now() + DAY_MS)
+    notCa.setSubject([{ name: 'commonName', value: 'not-a-ca.example' }])
+    notCa.setIssuer([{ name: 'commonName', value: 'not-a-ca.example' }])
+    notCa.setExtensions([{ name: 'basicConstraints', cA: false }])
+    notCa.sign(forge.pki.privateKeyFromPem(other.privateKeyPem), forge.md.sha256.create())
+    const leafCert = write('leaf.pem', forge.pki.certificateToPem(notCa))
     await expect(loadOrCreateCa({ home, certFile: leafCert, keyFile })).rejects.toThrow(
       /^CA_CERT_FILE \(.*leaf\.pem\): not a CA certificate/,
     )

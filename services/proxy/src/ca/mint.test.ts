@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createPrivateKey, X509Certificate } from 'node:crypto'
+import { createHash, createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -33,9 +33,18 @@ afterAll(() => {
   fs.rmSync(home, { recursive: true, force: true })
 })
 
+/** forge reads only RSA keys: parse the leaf with the CA's key in place of its EC key, which
+ *  leaves every other field (extensions, issuer, signature info) to inspect. */
+function forgeView(pem: string): forge.pki.Certificate {
+  const asn1 = forge.asn1.fromDer(forge.pem.decode(pem)[0]!.body)
+  const tbs = (asn1.value as forge.asn1.Asn1[])[0]!
+  ;(tbs.value as forge.asn1.Asn1[])[6] = forge.pki.publicKeyToAsn1(ca.cert.publicKey)
+  return forge.pki.certificateFromAsn1(asn1)
+}
+
 function mint(host: string) {
   const pem = mintLeafCert(ca, leaf, host, now)
-  return { pem, x509: new X509Certificate(pem), cert: forge.pki.certificateFromPem(pem) }
+  return { pem, x509: new X509Certificate(pem), cert: forgeView(pem) }
 }
 
 function ext<T>(cert: forge.pki.Certificate, name: string): T {
@@ -68,7 +77,7 @@ describe('mintLeafCert', () => {
     expect(ext<{ cA?: boolean }>(cert, 'basicConstraints').cA).toBe(false)
     expect(ext<Record<string, boolean>>(cert, 'keyUsage')).toMatchObject({
       digitalSignature: true,
-      keyEncipherment: true,
+      keyEncipherment: false,
       keyCertSign: false,
     })
     expect(ext<Record<string, boolean>>(cert, 'extKeyUsage')).toMatchObject({ serverAuth: true })
@@ -77,7 +86,8 @@ describe('mintLeafCert', () => {
     const akiKeyId = forge.asn1.fromDer(aki.value).value as forge.asn1.Asn1[]
     expect(forge.util.bytesToHex(akiKeyId[0]!.value as string)).toBe(caSki.subjectKeyIdentifier)
     const ski = ext<{ subjectKeyIdentifier: string }>(cert, 'subjectKeyIdentifier')
-    expect(ski.subjectKeyIdentifier).toBe(cert.generateSubjectKeyIdentifier().toHex())
+    expect(ski.subjectKeyIdentifier).toBe(leaf.keyIdHex)
+    expect(x509.publicKey.asymmetricKeyType).toBe('ec')
   })
 
   test('every certificate gets a fresh serial', () => {
@@ -154,11 +164,13 @@ describe('normalizeHost', () => {
 })
 
 describe('createLeafKey', () => {
-  test('returns a PEM key and the matching forge public key', () => {
+  test('an ECDSA P-256 key whose SubjectPublicKeyInfo and key id match', () => {
     const nodeKey = createPrivateKey(leaf.keyPem)
-    expect(nodeKey.asymmetricKeyType).toBe('rsa')
-    expect(nodeKey.asymmetricKeyDetails?.modulusLength).toBe(2048)
-    const forgeKey = forge.pki.privateKeyFromPem(leaf.keyPem) as forge.pki.rsa.PrivateKey
-    expect(forgeKey.n.equals(leaf.publicKey.n)).toBe(true)
+    expect(nodeKey.asymmetricKeyType).toBe('ec')
+    expect(nodeKey.asymmetricKeyDetails?.namedCurve).toBe('prime256v1')
+    const spki = createPublicKey(nodeKey).export({ type: 'spki', format: 'der' })
+    expect(Buffer.from(forge.asn1.toDer(leaf.spki).getBytes(), 'binary').equals(spki)).toBe(true)
+    const point = spki.subarray(spki.length - 65)
+    expect(leaf.keyIdHex).toBe(createHash('sha1').update(point).digest('hex'))
   })
 })

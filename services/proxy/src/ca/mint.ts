@@ -1,18 +1,14 @@
 // Mints short-lived TLS server certificates for intercepted hosts, signed by the tokentap CA.
-// All leaves share one RSA key; each certificate names exactly one host (never a wildcard).
-import { createPrivateKey, type KeyObject } from 'node:crypto'
+// All leaves share one ECDSA P-256 key (a TLS handshake signs with it: ~0.04 ms against ~1.1 ms
+// for RSA-2048); each certificate names exactly one host (never a wildcard).
+import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { isIP, isIPv4 } from 'node:net'
 import forge from 'node-forge'
 import type { CaMaterial } from './ca-store.ts'
-import {
-  certificateToPem,
-  DAY_MS,
-  generateRsaKeyPairSync,
-  randomSerialHex,
-  signCertificate,
-} from './x509.ts'
+import { certificateToPem, DAY_MS, randomSerialHex, signCertificate } from './x509.ts'
 
-export type LeafKey = { keyPem: string; publicKey: forge.pki.rsa.PublicKey }
+/** The leaves' key: PEM for the TLS server, SubjectPublicKeyInfo for the certificates. */
+export type LeafKey = { keyPem: string; spki: forge.asn1.Asn1; keyIdHex: string }
 
 /** Thrown for hosts a certificate cannot be minted for; callers answer 400. */
 export class InvalidHostError extends Error {
@@ -26,9 +22,28 @@ const MAX_CN_LENGTH = 64
 const DNS_LABEL = /^[a-z0-9_-]{1,63}$/
 
 export function createLeafKey(): LeafKey {
-  const { privateKeyPem, publicKeyPem } = generateRsaKeyPairSync()
-  return { keyPem: privateKeyPem, publicKey: forge.pki.publicKeyFromPem(publicKeyPem) }
+  const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
+  const spkiDer = publicKey.export({ type: 'spki', format: 'der' })
+  // RFC 5280 §4.2.1.2 method 1: SHA-1 of the public key (the uncompressed point, 65 bytes).
+  const keyIdHex = createHash('sha1')
+    .update(spkiDer.subarray(spkiDer.length - 65))
+    .digest('hex')
+  return {
+    keyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    spki: fromDerRaw(spkiDer.toString('binary'), { decodeBitStrings: false }),
+    keyIdHex,
+  }
 }
+
+/** forge.asn1.fromDer without decoding BIT STRING contents (the EC point is not ASN.1); the
+ *  option object is accepted at runtime but missing from @types/node-forge. */
+const fromDerRaw = forge.asn1.fromDer as unknown as (
+  bytes: string,
+  options: { decodeBitStrings: boolean },
+) => forge.asn1.Asn1
+
+/** Position of subjectPublicKeyInfo in a v3 TBSCertificate. */
+const TBS_SPKI_INDEX = 6
 
 /**
  * Lower-cases, strips one trailing dot and IPv6 brackets, and validates: the result is an IP
@@ -64,7 +79,9 @@ export function mintLeafCert(ca: CaMaterial, leaf: LeafKey, host: string, now: D
   const name = normalizeHost(host)
   const signer = caSigner(ca)
   const cert = forge.pki.createCertificate()
-  cert.publicKey = leaf.publicKey
+  // forge encodes only RSA keys: it builds the certificate around the CA's key, and the leaf's
+  // EC key replaces it in the TBSCertificate before signing.
+  cert.publicKey = ca.cert.publicKey
   cert.serialNumber = randomSerialHex()
   cert.validity.notBefore = new Date(now.getTime() - DAY_MS)
   cert.validity.notAfter = new Date(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS)
@@ -73,16 +90,27 @@ export function mintLeafCert(ca: CaMaterial, leaf: LeafKey, host: string, now: D
   const altName = isIP(name) !== 0 ? { type: 7, value: ipToBytes(name) } : { type: 2, value: name }
   const extensions: object[] = [
     { name: 'basicConstraints', cA: false },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'keyUsage', digitalSignature: true, critical: true },
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames: [altName] },
-    { name: 'subjectKeyIdentifier' },
+    // Given as a value: forge would otherwise derive it from the placeholder RSA key.
+    {
+      name: 'subjectKeyIdentifier',
+      value: forge.asn1.create(
+        forge.asn1.Class.UNIVERSAL,
+        forge.asn1.Type.OCTETSTRING,
+        false,
+        forge.util.hexToBytes(leaf.keyIdHex),
+      ),
+    },
   ]
   if (signer.keyIdentifier !== null) {
     extensions.push({ name: 'authorityKeyIdentifier', keyIdentifier: signer.keyIdentifier })
   }
   cert.setExtensions(extensions)
-  signCertificate(cert, signer.key)
+  signCertificate(cert, signer.key, (tbs) => {
+    ;(tbs.value as forge.asn1.Asn1[])[TBS_SPKI_INDEX] = leaf.spki
+  })
   return certificateToPem(cert)
 }
 

@@ -47,11 +47,19 @@ export function randomSerialHex(): string {
   return bytes.toString('hex')
 }
 
-/** Signs `cert` with sha256WithRSAEncryption using a native key; equivalent to forge's cert.sign. */
-export function signCertificate(cert: forge.pki.Certificate, key: KeyObject): void {
+/**
+ * Signs `cert` with sha256WithRSAEncryption using a native key; equivalent to forge's cert.sign.
+ * `patchTbs` may edit the TBSCertificate before signing (the leaf swaps in its EC key there).
+ */
+export function signCertificate(
+  cert: forge.pki.Certificate,
+  key: KeyObject,
+  patchTbs?: (tbs: forge.asn1.Asn1) => void,
+): void {
   cert.signatureOid = SHA256_WITH_RSA_OID
   cert.siginfo.algorithmOid = SHA256_WITH_RSA_OID
   cert.tbsCertificate = pkiInternals.getTBSCertificate(cert)
+  patchTbs?.(cert.tbsCertificate)
   const tbsDer = Buffer.from(forge.asn1.toDer(cert.tbsCertificate).getBytes(), 'binary')
   cert.signature = sign('sha256', tbsDer, key).toString('binary')
 }

@@ -20,6 +20,7 @@ export interface PoolOptions {
   extraCa: string[]
   connectTimeoutMs: number
   maxIdlePerKey?: number
+  maxWarmingPerKey?: number
   idleTimeoutMs?: number
 }
 
@@ -53,6 +54,8 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
   /** Prewarmed connections still connecting, not yet claimed by a request. */
   const warming = new Map<string, Promise<Conn>[]>()
   const maxIdle = opts.maxIdlePerKey ?? 64
+  /** Prewarms in flight per host: one per CONNECT in a burst, within reason. */
+  const maxWarming = opts.maxWarmingPerKey ?? 1024
   const idleTimeout = opts.idleTimeoutMs ?? 30_000
   let idleTotal = 0
 
@@ -125,7 +128,7 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     prewarm(key) {
       const k = keyString(key)
       const list = warming.get(k) ?? []
-      if ((idle.get(k)?.length ?? 0) > list.length || list.length >= maxIdle) return
+      if ((idle.get(k)?.length ?? 0) > list.length || list.length >= maxWarming) return
       const p = connect(key)
       list.push(p)
       warming.set(k, list)
