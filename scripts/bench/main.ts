@@ -1,0 +1,185 @@
+// `bun run bench [--quick] [--only=a,b] [--rounds=N] [--duration-ms=N] [--streams=N]
+// [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N]`: proxy vs direct in the same run. Spawns the
+// mock upstream and the proxy as separate processes, generates load from this process over raw
+// TLS sockets, prints a table (medians over interleaved rounds) and writes
+// test-output/bench.json. Before each round it waits (up to --quiet-wait-ms in total) for other
+// processes to leave the CPUs alone; what they still used shows as "other CPU%".
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
+import { join } from 'node:path'
+import { installCleanup, spawnChild, stopChildren } from './children.ts'
+import { type Mode, type Route, setResponseTimeout } from './http-client.ts'
+import type { BenchOptions } from './load.ts'
+import { fdLimit } from './procstat.ts'
+import { renderRecords, renderTable, summarize } from './report.ts'
+import { type RoundRecord, runScenario, type Setup } from './runner.ts'
+import { scenarioA, scenarioB, scenarioC, scenarioF } from './scenarios-keepalive.ts'
+import { calibrateClock, scenarioD, scenarioE } from './scenarios-stream.ts'
+
+const SCENARIOS = [scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF]
+
+/** A bad command line or environment: reported without a stack. */
+class UsageError extends Error {}
+
+type Options = BenchOptions & { durationMs: number; warmupMs: number; quietWaitMs: number }
+
+function parseArgs(argv: string[]): Options {
+  const flags = new Map<string, string>()
+  for (const a of argv) {
+    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(a)
+    if (!m) throw new UsageError(`unknown argument ${a}`)
+    flags.set(m[1]!, m[2] ?? '')
+  }
+  const known = [
+    'quick',
+    'only',
+    'rounds',
+    'duration-ms',
+    'streams',
+    'ramp-ms',
+    'hold-ms',
+    'quiet-wait-ms',
+  ]
+  for (const k of flags.keys()) if (!known.includes(k)) throw new UsageError(`unknown flag --${k}`)
+  const quick = flags.has('quick')
+  const int = (name: string, dflt: number, min = 1): number => {
+    const v = flags.get(name)
+    if (v === undefined) return dflt
+    const n = Number(v)
+    if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} wants an integer ≥ ${min}`)
+    return n
+  }
+  const only = flags.get('only')
+  const ids = only ? new Set(only.split(',').map((s) => s.trim().toLowerCase())) : null
+  for (const id of ids ?? []) {
+    if (!SCENARIOS.some((s) => s.id === id)) throw new UsageError(`--only: no scenario "${id}"`)
+  }
+  const rampMs = int('ramp-ms', 4000)
+  return {
+    quick,
+    only: ids,
+    rounds: int('rounds', quick ? 1 : 3),
+    durationMs: int('duration-ms', quick ? 1000 : 2000),
+    warmupMs: quick ? 200 : 300,
+    streams: int('streams', 1000),
+    rampMs,
+    holdMs: int('hold-ms', rampMs + 1000),
+    quietWaitMs: int('quiet-wait-ms', quick ? 10_000 : 20_000, 0),
+  }
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2))
+  // Loopback only: never let fetch (used for /metrics) go through a configured proxy.
+  for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete process.env[v]
+  installCleanup()
+  setResponseTimeout(Math.max(30_000, opts.rampMs + opts.holdMs + 15_000))
+  const log = (line: string): void => {
+    process.stdout.write(`${line}\n`)
+  }
+  const selected = SCENARIOS.filter((s) => !opts.only || opts.only.has(s.id))
+  const ownFds = fdLimit('self')
+  if (selected.some((s) => s.id === 'e') && ownFds !== null && ownFds < opts.streams + 200) {
+    throw new UsageError(
+      `ulimit -n is ${ownFds}: scenario e needs about ${opts.streams + 200} descriptors here and ` +
+        `${2 * opts.streams + 200} in the proxy; raise it (ulimit -n 8192) or pass --streams=N`,
+    )
+  }
+
+  log(`tokentap bench: ${cpus().length} CPUs, bun ${Bun.version}, rounds=${opts.rounds}`)
+  const upstream = await spawnChild('upstream', 'upstream.ts', [])
+  const proxy = await spawnChild('proxy', 'proxy-process.ts', [
+    String(upstream.info.port),
+    upstream.info.caPath,
+  ])
+  log(
+    `upstream pid ${upstream.pid} :${upstream.info.port} (fd limit ${fdLimit(upstream.pid)}), ` +
+      `proxy pid ${proxy.pid} :${proxy.info.port} (fd limit ${fdLimit(proxy.pid)}), ` +
+      `generator pid ${process.pid} (fd limit ${ownFds})`,
+  )
+  const routes: Record<Mode, Route> = {
+    direct: {
+      mode: 'direct',
+      port: upstream.info.port,
+      ca: readFileSync(upstream.info.caPath, 'utf8'),
+    },
+    proxy: { mode: 'proxy', port: proxy.info.port, ca: readFileSync(proxy.info.caPath, 'utf8') },
+  }
+  const clockOffsetMs = await calibrateClock(routes.direct)
+  log(`clock offset upstream−generator: ${clockOffsetMs.toFixed(3)} ms`)
+  const setup: Setup = {
+    upstream,
+    proxy,
+    routes,
+    clockOffsetMs,
+    opts,
+    durationMs: opts.durationMs,
+    warmupMs: opts.warmupMs,
+    quietBudget: { leftMs: opts.quietWaitMs },
+  }
+
+  const started = new Date()
+  const records: RoundRecord[] = []
+  let aborted: string | null = null
+  try {
+    for (const sc of selected) {
+      log(`${sc.id}) ${sc.title}`)
+      await runScenario(setup, sc, opts.rounds, log, records)
+    }
+  } catch (e) {
+    aborted = (e as Error).message
+    log(`\nbench aborted: ${aborted}`)
+  }
+  const titles: Record<string, string> = {}
+  for (const s of SCENARIOS) titles[s.id] = s.id === 'e' ? `${opts.streams} ${s.title}` : s.title
+  const rows = summarize(records, titles)
+  log('')
+  log(renderTable(rows))
+  log('\nproxy records by outcome (proxied rounds, incl. warm-up):')
+  for (const l of renderRecords(records)) log(l)
+  const proxyErr = proxy.stderr()
+  if (proxyErr.total > 0) {
+    log(`\nproxy stderr: ${proxyErr.total} lines, first ones:`)
+    for (const l of proxyErr.lines.slice(0, 10)) log(`  ${l}`)
+  }
+  const busiest = Math.max(0, ...records.map((r) => r.measure?.otherCpuPct ?? 0))
+  if (busiest > 25) {
+    log(
+      `\nwarning: other processes used up to ${busiest.toFixed(0)}% CPU during a round ` +
+        `(column "other CPU%"); figures from busy rounds are not comparable.`,
+    )
+  }
+  const missed = rows.filter((r) => r.pass === false).length
+  log(`\n${rows.filter((r) => r.pass !== null).length - missed} targets met, ${missed} missed`)
+
+  const dir = join(import.meta.dir, '..', '..', 'test-output')
+  mkdirSync(dir, { recursive: true })
+  const file = join(dir, 'bench.json')
+  const report = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    machine: { cpus: cpus().length, bun: Bun.version, fdLimit: ownFds },
+    options: { ...opts, only: opts.only ? [...opts.only] : null },
+    clockOffsetMs,
+    aborted,
+    summary: rows,
+    rounds: records,
+    proxyStderr: proxyErr,
+    upstreamStderr: upstream.stderr(),
+  }
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  log(`results: ${file}`)
+  await stopChildren()
+  if (aborted) process.exitCode = 1
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  async (e: Error) => {
+    const why = e instanceof UsageError ? e.message : (e.stack ?? e.message)
+    process.stderr.write(`bench failed: ${why}\n`)
+    await stopChildren(500)
+    process.exit(1)
+  },
+)
