@@ -19,9 +19,22 @@ const RULES: [RegExp, string][] = [
   [/^node(-fetch)?\b|^undici/i, 'node'],
 ]
 
-export function programFromUserAgent(ua: string | undefined): string | null {
-  if (!ua) return null
+function classify(ua: string): string | null {
   for (const [re, name] of RULES) if (re.test(ua)) return name
   const product = /^([A-Za-z0-9._-]+)/.exec(ua)
   return product ? product[1]!.toLowerCase() : null
+}
+
+/** A client sends the same User-Agent on every request: remember the answer (bounded). */
+const seen = new Map<string, string | null>()
+const SEEN_MAX = 1024
+
+export function programFromUserAgent(ua: string | undefined): string | null {
+  if (!ua) return null
+  const hit = seen.get(ua)
+  if (hit !== undefined) return hit
+  const program = classify(ua)
+  if (seen.size >= SEEN_MAX) seen.clear()
+  seen.set(ua, program)
+  return program
 }
