@@ -7,6 +7,7 @@ import { createLeafKey } from './ca/mint.ts'
 import type { ProxyConfig } from './config.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
+import { createPricer } from './pricing/index.ts'
 import { selectDialect } from './providers/registry.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { createJsonlSink } from './sink/jsonl.ts'
@@ -66,6 +67,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       now: deps.now ?? Date.now,
       newId: deps.newId ?? (() => Bun.randomUUIDv7()),
       dialectFor: deps.dialectFor ?? selectDialect,
+      pricer: createPricer({ overrides: config.priceOverrides }),
     },
     tlsFor: (host) => leafCache.get(host),
   })

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { ConfigError, type Env, readInt, readList, readPort, readString } from '@tokentap/shared'
 import { BUILTIN_INTERCEPT_HOSTS } from './intercept/hosts.ts'
 import { parseResolve, type Resolver } from './net/resolve.ts'
+import { loadPriceOverrides, type PriceOverrides } from './pricing/index.ts'
 
 export interface ProxyConfig {
   host: string
@@ -28,6 +29,8 @@ export interface ProxyConfig {
   /** Bound of the decoded response copy handed to parsers. */
   maxResponseCopyBytes: number
   shutdownGraceMs: number
+  /** Negotiated rates and credit prices (TOKENTAP_PRICES); null when unset. */
+  priceOverrides: PriceOverrides | null
 }
 
 function readPemFile(env: Env, name: string): string[] {
@@ -42,6 +45,17 @@ function readPemFile(env: Env, name: string): string[] {
   const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
   if (!pems) throw new ConfigError(name, `${path} holds no PEM certificate`)
   return pems
+}
+
+function readPriceOverrides(env: Env): PriceOverrides | null {
+  const path = readString(env, 'TOKENTAP_PRICES')
+  if (!path) return null
+  try {
+    return loadPriceOverrides(path)
+  } catch (e) {
+    const message = (e as Error).message.replace(/^TOKENTAP_PRICES:\s*/, '')
+    throw new ConfigError('TOKENTAP_PRICES', message)
+  }
 }
 
 export function loadProxyConfig(env: Env): ProxyConfig {
@@ -74,5 +88,6 @@ export function loadProxyConfig(env: Env): ProxyConfig {
       min: 0,
     }),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
+    priceOverrides: readPriceOverrides(env),
   }
 }

@@ -59,6 +59,14 @@ describe('bun run proxy', () => {
     expect(err).toContain('configuration error: PROXY_PORT: expected an integer, got "eighty"')
   })
 
+  test('a bad TOKENTAP_PRICES file stops start-up naming the variable', async () => {
+    const bad = join(home, 'prices.json')
+    await Bun.write(bad, '{"models": [{"provider": "anthropic"}]}')
+    const p = spawnProxy({ TOKENTAP_PRICES: bad, PROXY_PORT: '0', TOKENTAP_HOME: join(home, 'x') })
+    expect(await p.exited).toBe(1)
+    expect(await new Response(p.stderr).text()).toContain('configuration error: TOKENTAP_PRICES:')
+  })
+
   test('serves, records to the usage log, keeps the CA key private, exits 0 on SIGTERM', async () => {
     const log = join(home, 'usage.jsonl')
     const p = spawnProxy({

@@ -127,6 +127,10 @@ describe('intercepted HTTPS through the proxy', () => {
       project: 'override-proj',
       program: 'curl',
       error: null,
+      // Sonnet 4.5 per MTok: input $3, output $15, cache read $0.30, 5m write $3.75, 1h write $6:
+      // 12×3 + 6×15 + 400×0.3 + 1000×3.75 + 2000×6 = 15,996 µ$
+      costUsd: 0.015996,
+      priceSource: 'genai-prices',
     })
     expect(rec!.responseBytes).toBe(JSON.stringify(MESSAGE).length)
     // The attribution header is stripped before forwarding.

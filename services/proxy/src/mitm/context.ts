@@ -5,6 +5,7 @@ import type { ProxyConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
+import type { Pricer } from '../pricing/index.ts'
 import type { UsageSink } from '../sink/sink.ts'
 import type { UpstreamPool } from '../upstream/pool.ts'
 
@@ -17,6 +18,8 @@ export interface ExchangeContext {
   /** Epoch milliseconds. */
   now(): number
   newId(): string
+  /** Prices a record (after the client has its last byte). */
+  pricer: Pricer
   /** The parser dialect for an intercepted exchange. */
   dialectFor(host: string, path: string): ProviderDialect
 }

@@ -126,6 +126,7 @@ export class ExchangeLedger {
       },
       usage,
     )
+    Object.assign(record, this.ctx.pricer.price(record))
     this.ctx.metrics.exchange(record.provider, record.outcome)
     this.ctx.sink.write(record)
   }
