@@ -57,6 +57,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   metrics.gauge('tokentap_upstream_idle_connections', 'Pooled upstream connections.', () =>
     pool.idleCount(),
   )
+  metrics.gauge('tokentap_upstream_connects', 'Upstream connections opened since start.', () =>
+    pool.connectCount(),
+  )
   const server = createProxyServer({
     ctx: {
       config,

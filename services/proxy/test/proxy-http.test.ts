@@ -154,6 +154,10 @@ describe('intercepted HTTPS through the proxy', () => {
     }
     const recs = (await proxy.sink.waitFor(before + 3)).slice(before)
     expect(recs.map((r) => r.inputTokens)).toEqual([12, 12, 12])
+    // One tunnel, one upstream connection: the pool reuses it for every request.
+    const metrics = await (await fetch(`${proxy.proxyUrl}/metrics`)).text()
+    const connects = Number(/tokentap_upstream_connects (\d+)/.exec(metrics)?.[1])
+    expect(connects).toBeLessThanOrEqual(2)
     expect(new Set(recs.map((r) => r.id)).size).toBe(3)
   })
 

@@ -31,6 +31,8 @@ export interface UpstreamPool {
   /** Hand back a socket whose last response was complete and keep-alive. */
   release(key: UpstreamKey, socket: Conn): void
   idleCount(): number
+  /** Upstream connections opened so far (prewarmed ones included). */
+  connectCount(): number
   close(): void
 }
 
@@ -79,7 +81,9 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     return t
   }
 
+  let connects = 0
   function connect(key: UpstreamKey): Promise<Conn> {
+    connects++
     const target = opts.resolve(key.host, key.port)
     return dial({
       ...target,
@@ -176,6 +180,7 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     },
     release,
     idleCount: () => idleTotal,
+    connectCount: () => connects,
     close() {
       for (const list of warming.values())
         for (const p of list)
