@@ -1,0 +1,176 @@
+// One flush = one SQL statement (so one transaction): insert the events ON CONFLICT (id) DO
+// NOTHING, fold ONLY the rows actually inserted into usage_rollup_hourly, and pg_notify the id
+// range (delivered on commit). Replays are therefore idempotent, rows and rollups alike.
+// Three ways to ship the rows (scripts/bench/ingest.ts compares them): 'json' (the default: one
+// JSON parameter expanded by json_to_recordset; one round trip, least proxy CPU), 'copy' (COPY
+// into a temp table, then INSERT … SELECT; least Postgres CPU), 'values' (multi-row INSERT).
+
+import type postgres from 'postgres'
+import { type Cell, EVENT_COLUMNS } from './pg-rows.ts'
+
+export type WriteMethod = 'json' | 'values' | 'copy'
+/** Same as USAGE_CHANNEL in packages/shared/src/db/schema.ts (postgres.test.ts checks). */
+export const USAGE_CHANNEL = 'tokentap_usage'
+
+export interface WriteResult {
+  /** Rows new to usage_events (duplicates of committed ids are skipped). */
+  inserted: number
+  firstId: string | null
+  lastId: string | null
+}
+
+const q = (c: string): string => `"${c}"`
+const COLS = EVENT_COLUMNS.map(([c]) => q(c)).join(', ')
+const KEY = ['provider', 'model', 'user', 'project', 'program']
+const SUMS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+  'reasoning_tokens',
+]
+const COUNTERS = [
+  'requests',
+  'errors',
+  'billable_requests',
+  ...SUMS,
+  'cost_usd',
+  'unpriced_requests',
+  'estimated_requests',
+  'credits',
+]
+
+/** `ins` must be a CTE over usage_events' RETURNING (see RETURNING). Rows are grouped and sorted
+ *  by the rollup key so concurrent writers lock rollup rows in the same order (no deadlocks). */
+const TAIL = `
+, rollup as (
+  insert into usage_rollup_hourly as r ("hour", ${KEY.map(q).join(', ')}, ${COUNTERS.map(q).join(', ')})
+  select date_trunc('hour', started_at, 'UTC'), provider,
+    ${KEY.slice(1)
+      .map((k) => `coalesce(${q(k)}, '')`)
+      .join(', ')},
+    count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable),
+    ${SUMS.map((s) => `coalesce(sum(${s}), 0)`).join(', ')},
+    coalesce(sum(cost_usd), 0), count(*) filter (where billable and cost_usd is null),
+    count(*) filter (where usage_source = 'estimated'), coalesce(sum(credits), 0)
+  from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+  on conflict ("hour", ${KEY.map(q).join(', ')}) do update set
+    ${COUNTERS.map((c) => `${q(c)} = r.${q(c)} + excluded.${q(c)}`).join(', ')}
+)
+select c.n as inserted, c.first_id, c.last_id,
+  case when c.n > 0 then pg_notify('${USAGE_CHANNEL}',
+    json_build_object('count', c.n, 'firstId', c.first_id, 'lastId', c.last_id)::text) end
+from (select count(*)::int as n, min(id::text) as first_id, max(id::text) as last_id from ins) c`
+
+const INSERT = `insert into usage_events (${COLS})`
+// Only what the rollup and the NOTIFY need.
+const RETURNING = `on conflict (id) do nothing returning id, started_at, ${[
+  ...KEY,
+  'outcome',
+  'billable',
+  'usage_source',
+  ...SUMS,
+  'cost_usd',
+  'credits',
+]
+  .map(q)
+  .join(', ')}`
+
+// 'json': the batch travels as one JSON array of row objects; constant SQL text, one parameter.
+// raw_usage travels as JSON text inside the document and is parsed by the cast.
+const JSON_SQL = `with ins as (${INSERT}
+  select ${EVENT_COLUMNS.map(([c, t]) => (t === 'jsonb' ? `${q(c)}::jsonb` : q(c))).join(', ')}
+  from json_to_recordset($1::text::json)
+    as x(${EVENT_COLUMNS.map(([c, t]) => `${q(c)} ${t === 'jsonb' ? 'text' : t}`).join(', ')})
+  ${RETURNING})${TAIL}`
+const NAMES = EVENT_COLUMNS.map(([c]) => c)
+function jsonRows(rows: Cell[][]): string {
+  return JSON.stringify(
+    rows.map((r) => {
+      const o: Record<string, Cell> = {}
+      for (let i = 0; i < NAMES.length; i++) o[NAMES[i]!] = r[i] ?? null
+      return o
+    }),
+  )
+}
+
+// 'copy': CSV into a per-connection temp table of text columns, then the same CTE from it with
+// casts. Text columns keep COPY itself from failing on data: postgres.js never settles a COPY
+// that the server rejects, while a failing cast in the INSERT reports normally.
+const STAGE = 'tokentap_stage'
+const STAGE_SQL = `create temp table if not exists ${STAGE} (${EVENT_COLUMNS.map(([c]) => `${q(c)} text`).join(', ')}) on commit delete rows`
+const COPY_SQL = `copy ${STAGE} (${COLS}) from stdin (format csv)`
+const FROM_STAGE_SQL = `with ins as (${INSERT}
+  select ${EVENT_COLUMNS.map(([c, t]) => `${q(c)}::${t}`).join(', ')} from ${STAGE}
+  ${RETURNING})${TAIL}`
+
+// 'values': 35 parameters a row; Postgres allows 65,535 per statement.
+export const VALUES_MAX_ROWS = Math.floor(65535 / EVENT_COLUMNS.length)
+
+type Row = { inserted: number; first_id: string | null; last_id: string | null }
+const result = (rows: Row[]): WriteResult => ({
+  inserted: rows[0]?.inserted ?? 0,
+  firstId: rows[0]?.first_id ?? null,
+  lastId: rows[0]?.last_id ?? null,
+})
+
+const NEEDS_QUOTES = /[",\r\n]/
+/** CSV for COPY: NULL is an empty field, '' a quoted empty string. */
+function csv(rows: Cell[][]): string {
+  let out = ''
+  for (const r of rows) {
+    let line = ''
+    for (let i = 0; i < r.length; i++) {
+      const v = r[i]
+      if (i > 0) line += ','
+      if (v === null || v === undefined) continue
+      if (typeof v !== 'string') line += v
+      else if (v === '' || NEEDS_QUOTES.test(v)) line += `"${v.replaceAll('"', '""')}"`
+      else line += v
+    }
+    out += `${line}\n`
+  }
+  return out
+}
+
+async function viaCopy(sql: postgres.Sql, rows: Cell[][]): Promise<WriteResult> {
+  return sql.begin(async (tx) => {
+    await tx.unsafe(STAGE_SQL)
+    const stream = await tx.unsafe(COPY_SQL).writable()
+    await new Promise<void>((resolve, reject) => {
+      stream.on('error', reject)
+      stream.on('finish', resolve)
+      stream.end(csv(rows))
+    })
+    return result(await tx.unsafe<Row[]>(FROM_STAGE_SQL, [], { prepare: true }))
+  })
+}
+
+async function viaValues(sql: postgres.Sql, rows: Cell[][]): Promise<WriteResult> {
+  const w = EVENT_COLUMNS.length
+  const tuples = rows.map((_, i) => `(${EVENT_COLUMNS.map((_c, j) => `$${i * w + j + 1}`)})`)
+  const text = `with ins as (${INSERT} values ${tuples.join(', ')} ${RETURNING})${TAIL}`
+  return result(await sql.unsafe<Row[]>(text, rows.flat() as postgres.ParameterOrJSON<never>[]))
+}
+
+/** Writes the rows (cells from toCells) in one transaction; throws on any database error. */
+export async function writeEvents(
+  sql: postgres.Sql,
+  rows: Cell[][],
+  method: WriteMethod = 'json',
+): Promise<WriteResult> {
+  if (rows.length === 0) return { inserted: 0, firstId: null, lastId: null }
+  if (method === 'copy') return viaCopy(sql, rows)
+  if (method === 'values') {
+    if (rows.length > VALUES_MAX_ROWS) throw new Error(`values: at most ${VALUES_MAX_ROWS} rows`)
+    return viaValues(sql, rows)
+  }
+  return result(await sql.unsafe<Row[]>(JSON_SQL, [jsonRows(rows)], { prepare: true }))
+}
+
+/** SQLSTATE classes that blame the data, not the database: retrying cannot help. */
+export function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && /^(22|23)/.test(code)
+}

@@ -1,0 +1,292 @@
+// Postgres sink (DESIGN.md data path rule 5): write() only enqueues; a bounded queue flushes on
+// size or interval, one transaction per batch (events + rollups + NOTIFY, see pg-write.ts).
+// When Postgres is down, erroring or too slow, batches go to the disk spool (spool.ts) and a
+// background task replays it with capped exponential backoff. Nothing is dropped, write() never
+// blocks or throws, and replays cannot double-count (inserts are idempotent, rollups follow).
+
+import type { UsageRecord } from '@tokentap/shared'
+import { errText, sleep, timeout } from './async.ts'
+import { type Cell, type StoredRecord, toCells } from './pg-rows.ts'
+import { isDataError, VALUES_MAX_ROWS, writeEvents } from './pg-write.ts'
+import type { PostgresSink, PostgresSinkOptions } from './postgres-types.ts'
+import { createSpool } from './spool.ts'
+
+export type * from './postgres-types.ts'
+
+export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
+  const { sql, log } = opts
+  const now = opts.now ?? Date.now
+  const method = opts.method ?? 'json'
+  const maxBatch = method === 'values' ? VALUES_MAX_ROWS : Number.POSITIVE_INFINITY
+  const batchSize = Math.min(maxBatch, Math.max(1, opts.batchSize ?? 500))
+  const maxQueue = Math.max(batchSize, opts.maxQueue ?? batchSize * 20)
+  const concurrency = Math.max(1, opts.concurrency ?? 2)
+  const retryMinMs = opts.retryMinMs ?? 200
+  const retryMaxMs = Math.max(retryMinMs, opts.retryMaxMs ?? 10_000)
+  const flushTimeoutMs = opts.flushTimeoutMs ?? 15_000
+  const spool = createSpool(opts.spoolDir, now)
+  const m = {
+    lastFlushLatencyMs: null as number | null,
+    flushes: 0,
+    recordsWritten: 0,
+    recordsInserted: 0,
+    recordsSpooled: 0,
+    recordsReplayed: 0,
+    recordsCorrupt: 0,
+  }
+
+  const queue: StoredRecord[] = []
+  let inflight = 0 // records in batches being persisted or spilled
+  const running = new Set<Promise<void>>()
+  let force = false
+  let spill: StoredRecord[] = []
+  let spilling: Promise<void> | null = null
+  let degraded = false
+  let replaying: Promise<void> | null = null
+  let stopping = false
+  let closing: Promise<void> | null = null
+  let dropped = 0
+  let lateWarned = false
+  const wake = { fn: () => {} }
+
+  /** Writes lines to corrupt-<ts>.jsonl beside the spool; false if even that failed. */
+  async function setAside(lines: string[], why: string): Promise<boolean> {
+    if (lines.length === 0) return true
+    try {
+      const path = await spool.setAside(lines)
+      m.recordsCorrupt += lines.length
+      log.warn(`postgres sink: ${lines.length} record(s) set aside in ${path}: ${why}`)
+      return true
+    } catch (e) {
+      log.error(`postgres sink: cannot set aside ${lines.length} record(s) (${why}): ${errText(e)}`)
+      return false
+    }
+  }
+
+  async function write(rows: Cell[][], how = method): Promise<void> {
+    const res = await timeout(writeEvents(sql, rows, how), flushTimeoutMs)
+    m.recordsInserted += res.inserted
+    if (res.inserted > 0 && res.firstId && res.lastId && opts.onFlushed) {
+      try {
+        opts.onFlushed({ count: res.inserted, firstId: res.firstId, lastId: res.lastId })
+      } catch (e) {
+        log.error(`postgres sink: onFlushed: ${errText(e)}`) // committed all the same
+      }
+    }
+  }
+
+  /** Commits records or throws (database unreachable/erroring). Records Postgres refuses as
+   *  data errors are retried one by one ('json': exact error per row) and set aside, so one
+   *  bad record cannot wedge a batch. */
+  async function commit(records: StoredRecord[]): Promise<void> {
+    const rows: Cell[][] = []
+    const kept: StoredRecord[] = []
+    const bad: string[] = []
+    for (const r of records) {
+      try {
+        rows.push(toCells(r))
+        kept.push(r)
+      } catch (e) {
+        bad.push(JSON.stringify(r) ?? String(r))
+        log.warn(`postgres sink: unusable record: ${errText(e)}`)
+      }
+    }
+    if (!(await setAside(bad, 'record has no id'))) throw new Error('cannot set records aside')
+    if (rows.length === 0) return
+    try {
+      await write(rows)
+    } catch (e) {
+      if (!isDataError(e)) throw e
+      for (let i = 0; i < rows.length; i++) {
+        try {
+          await write([rows[i]!], 'json')
+        } catch (e1) {
+          if (!isDataError(e1)) throw e1
+          const line = JSON.stringify(kept[i])
+          if (!(await setAside([line], `postgres refused it: ${errText(e1)}`))) throw e1
+        }
+      }
+    }
+    m.recordsWritten += kept.length
+  }
+
+  /** To the spool, retrying a failing disk rather than dropping (the records stay in memory).
+   *  Only close() gives up, after 3 tries with Postgres and the disk both failing (dropped). */
+  async function toSpool(records: StoredRecord[]): Promise<void> {
+    for (
+      let delay = retryMinMs, attempt = 1;
+      ;
+      delay = Math.min(delay * 2, retryMaxMs), attempt++
+    ) {
+      try {
+        await spool.append(records)
+        m.recordsSpooled += records.length
+        scheduleReplay()
+        return
+      } catch (e) {
+        log.error(`postgres sink: spool write failed (${records.length} kept): ${errText(e)}`)
+        if (closing && attempt >= 3) {
+          dropped += records.length
+          log.error(`postgres sink: closing with postgres and disk down: ${records.length} lost`)
+          return
+        }
+        await sleep(delay)
+      }
+    }
+  }
+
+  async function persist(batch: StoredRecord[]): Promise<void> {
+    if (!degraded) {
+      const t0 = now()
+      try {
+        await commit(batch)
+        m.lastFlushLatencyMs = now() - t0
+        m.flushes++
+        return
+      } catch (e) {
+        if (!degraded) log.warn(`postgres sink: write failed, spooling: ${errText(e)}`)
+        degraded = true
+      }
+    }
+    await toSpool(batch)
+  }
+
+  /** Starts flushes (up to `concurrency`) for full batches, or any batch when forced. */
+  function pump(forced: boolean): void {
+    if (forced) force = true
+    while (running.size < concurrency && (queue.length >= batchSize || (force && queue.length))) {
+      const batch = queue.splice(0, batchSize)
+      inflight += batch.length
+      const job: Promise<void> = persist(batch)
+        .catch((e: unknown) => log.error(`postgres sink: flush: ${errText(e)}`))
+        .finally(() => {
+          inflight -= batch.length
+          running.delete(job)
+          pump(false)
+        })
+      running.add(job)
+    }
+    if (queue.length === 0) force = false
+  }
+
+  async function drain(): Promise<void> {
+    for (;;) {
+      pump(true)
+      if (running.size === 0) return
+      await Promise.race(running)
+    }
+  }
+
+  function toSpill(r: StoredRecord): void {
+    spill.push(r)
+    spilling ??= (async () => {
+      while (spill.length > 0) {
+        const batch = spill
+        spill = []
+        inflight += batch.length
+        await toSpool(batch).finally(() => {
+          inflight -= batch.length
+        })
+      }
+    })().finally(() => {
+      spilling = null
+    })
+  }
+
+  /** Replays sealed segments oldest first; a segment is deleted once all of it is committed
+   *  (and its unreadable lines are set aside). A retry replays it whole: inserts dedupe. */
+  async function replayOnce(): Promise<void> {
+    await spool.seal()
+    for (const seg of spool.segments()) {
+      const { records, corrupt } = await spool.read(seg)
+      for (let i = 0; i < records.length; i += batchSize) {
+        await commit(records.slice(i, i + batchSize))
+      }
+      if (!(await setAside(corrupt, `unreadable line(s) in ${seg}`))) {
+        throw new Error(`cannot set aside the unreadable lines of ${seg}`)
+      }
+      await spool.remove(seg)
+      m.recordsReplayed += records.length
+    }
+  }
+
+  async function replayLoop(): Promise<void> {
+    let backoff = degraded ? retryMinMs : 0
+    while (!stopping) {
+      if (backoff > 0) await sleep(backoff, wake)
+      if (stopping) return
+      try {
+        await replayOnce()
+        if (spool.isEmpty()) {
+          if (degraded) log.info('postgres sink: postgres is back, spool replayed')
+          degraded = false
+          return
+        }
+        backoff = 0 // more arrived meanwhile
+      } catch (e) {
+        if (!degraded) log.warn(`postgres sink: replay failed, will retry: ${errText(e)}`)
+        degraded = true
+        backoff = backoff === 0 ? retryMinMs : Math.min(backoff * 2, retryMaxMs)
+      }
+    }
+  }
+
+  function scheduleReplay(): void {
+    if (replaying || stopping) return
+    replaying = replayLoop().finally(() => {
+      replaying = null
+      if (!spool.isEmpty()) scheduleReplay()
+    })
+  }
+
+  spool.ready.then(
+    () => spool.isEmpty() || scheduleReplay(),
+    (e: unknown) => log.error(`postgres sink: spool dir ${opts.spoolDir}: ${errText(e)}`),
+  )
+  const timer = setInterval(() => queue.length > 0 && pump(true), opts.intervalMs ?? 1000)
+  timer.unref?.()
+
+  return {
+    write(record: UsageRecord) {
+      try {
+        if (closing) {
+          if (!lateWarned) log.warn('postgres sink: write after close(): record spooled')
+          lateWarned = true
+          return toSpill(record)
+        }
+        if (queue.length >= maxQueue) return toSpill(record)
+        queue.push(record)
+        if (queue.length >= batchSize) pump(false)
+      } catch (e) {
+        log.error(`postgres sink: write: ${errText(e)}`)
+      }
+    },
+    pending: () => queue.length + inflight + spill.length,
+    flush: drain,
+    close() {
+      closing ??= (async () => {
+        clearInterval(timer)
+        await drain()
+        while (spilling) await spilling
+        wake.fn()
+        stopping = true
+        while (replaying) await replaying
+        if (!degraded && !spool.isEmpty()) {
+          await replayOnce().catch((e: unknown) => {
+            log.warn(`postgres sink: records left in ${opts.spoolDir}: ${errText(e)}`)
+          })
+        }
+        await spool.close()
+      })()
+      return closing
+    },
+    metrics: () => ({
+      queueDepth: queue.length + inflight + spill.length,
+      spoolBytes: spool.bytes(),
+      spoolFiles: spool.fileCount(),
+      degraded,
+      ...m,
+      recordsDropped: dropped,
+    }),
+  }
+}

@@ -1,0 +1,79 @@
+// Shared helpers for the storage tests: a capturing logger, bounded polling, and checks that
+// usage_events / usage_rollup_hourly hold exactly what was written.
+
+import { expect } from 'bun:test'
+import type postgres from 'postgres'
+import type { Logger } from '../../src/log.ts'
+
+export interface CapturedLog extends Logger {
+  lines: string[]
+}
+
+export function captureLog(): CapturedLog {
+  const lines: string[] = []
+  return {
+    lines,
+    info: (m) => lines.push(`info ${m}`),
+    warn: (m) => lines.push(`warn ${m}`),
+    error: (m) => lines.push(`error ${m}`),
+  }
+}
+
+/** Polls `cond` until true; throws (naming `what`) after `limitMs`. Not a timing assertion:
+ *  the limit only bounds a hang. */
+export async function waitFor(
+  what: string,
+  cond: () => boolean | Promise<boolean>,
+  limitMs = 15_000,
+): Promise<void> {
+  const end = Date.now() + limitMs
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
+    await Bun.sleep(20)
+  }
+}
+
+/** Rollup rows recomputed from usage_events, same grouping and formulas as pg-write.ts. */
+const FROM_EVENTS = `
+  select date_trunc('hour', started_at, 'UTC') as hour, provider, coalesce(model, '') as model,
+    coalesce("user", '') as "user", coalesce(project, '') as project,
+    coalesce(program, '') as program, count(*)::bigint as requests,
+    count(*) filter (where outcome <> 'ok')::bigint as errors,
+    count(*) filter (where billable)::bigint as billable_requests,
+    coalesce(sum(input_tokens), 0)::bigint as input_tokens,
+    coalesce(sum(output_tokens), 0)::bigint as output_tokens,
+    coalesce(sum(cache_read_tokens), 0)::bigint as cache_read_tokens,
+    coalesce(sum(cache_write_5m_tokens), 0)::bigint as cache_write_5m_tokens,
+    coalesce(sum(cache_write_1h_tokens), 0)::bigint as cache_write_1h_tokens,
+    coalesce(sum(reasoning_tokens), 0)::bigint as reasoning_tokens,
+    coalesce(sum(cost_usd), 0)::numeric as cost_usd,
+    count(*) filter (where billable and cost_usd is null)::bigint as unpriced_requests,
+    count(*) filter (where usage_source = 'estimated')::bigint as estimated_requests,
+    coalesce(sum(credits), 0)::numeric as credits
+  from usage_events group by 1, 2, 3, 4, 5, 6`
+
+const ROLLUP = `
+  select hour, provider, model, "user", project, program, requests, errors, billable_requests,
+    input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+    reasoning_tokens, cost_usd, unpriced_requests, estimated_requests, credits
+  from usage_rollup_hourly`
+
+/** usage_rollup_hourly equals the aggregate of usage_events, row for row (both ways). */
+export async function expectRollupsMatchEvents(sql: postgres.Sql): Promise<void> {
+  const diff = await sql.unsafe(`
+    (${FROM_EVENTS} except all ${ROLLUP}) union all (${ROLLUP} except all ${FROM_EVENTS})`)
+  expect([...diff]).toEqual([])
+  const [r] = await sql<{ a: string; b: string }[]>`
+    select (select count(*) from usage_events)::text as a,
+      (select coalesce(sum(requests), 0) from usage_rollup_hourly)::text as b`
+  expect(r?.b).toBe(r?.a)
+}
+
+/** Every id is in usage_events exactly once, and nothing else is. */
+export async function expectExactlyOnce(sql: postgres.Sql, ids: string[]): Promise<void> {
+  const [r] = await sql<{ n: number; distinct_n: number; matched: number }[]>`
+    select count(*)::int as n, count(distinct id)::int as distinct_n,
+      count(*) filter (where id::text = any(${ids}::text[]))::int as matched
+    from usage_events`
+  expect(r).toEqual({ n: ids.length, distinct_n: ids.length, matched: ids.length })
+}
