@@ -10,6 +10,7 @@ import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
 import { selectDialect } from './providers/registry.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
+import { openDatabaseSink } from './sink/database.ts'
 import { createJsonlSink } from './sink/jsonl.ts'
 import { fanOut, type UsageSink } from './sink/sink.ts'
 import { createUpstreamPool } from './upstream/pool.ts'
@@ -41,12 +42,16 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     keyFile: config.caKeyFile,
   })
   const leafCache = createLeafCache({ ca, leaf: createLeafKey() })
+  const metrics = createMetrics()
   const sinks: UsageSink[] = [...(deps.sinks ?? [])]
   if (config.usageLogPath) {
     sinks.push(createJsonlSink(config.usageLogPath, (e) => deps.log.error(e.message)))
   }
+  const database = config.databaseUrl
+    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics)
+    : null
+  if (database) sinks.push(database.sink)
   const sink = fanOut(sinks)
-  const metrics = createMetrics()
   const pool = createUpstreamPool({
     resolve: config.resolve,
     extraCa: config.upstreamCa,
@@ -86,6 +91,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       await server.close(config.shutdownGraceMs)
       pool.close()
       await sink.close()
+      await database?.close()
     },
   }
 }

@@ -29,6 +29,10 @@ export interface ProxyConfig {
   /** Bound of the decoded response copy handed to parsers. */
   maxResponseCopyBytes: number
   shutdownGraceMs: number
+  /** Postgres for usage records; without it only the JSON-lines log (if set) keeps them. */
+  databaseUrl: string | undefined
+  batchSize: number
+  batchIntervalMs: number
   /** Negotiated rates and credit prices (TOKENTAP_PRICES); null when unset. */
   priceOverrides: PriceOverrides | null
 }
@@ -45,6 +49,14 @@ function readPemFile(env: Env, name: string): string[] {
   const pems = text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)
   if (!pems) throw new ConfigError(name, `${path} holds no PEM certificate`)
   return pems
+}
+
+function readDatabaseUrl(env: Env): string | undefined {
+  const url = readString(env, 'DATABASE_URL')
+  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
+    throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL')
+  }
+  return url
 }
 
 function readPriceOverrides(env: Env): PriceOverrides | null {
@@ -89,5 +101,8 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     }),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     priceOverrides: readPriceOverrides(env),
+    databaseUrl: readDatabaseUrl(env),
+    batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
+    batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 1000, { min: 10 }),
   }
 }

@@ -1,0 +1,71 @@
+// The proxy's Postgres side: connect, migrate (retried in the background while the database is
+// unreachable — records spool meanwhile), the batch sink, and its metrics.
+
+import { connect, migrateDatabase } from '@tokentap/shared/db'
+import type { ProxyConfig } from '../config.ts'
+import type { Logger } from '../log.ts'
+import type { ProxyMetrics } from '../metrics/metrics.ts'
+import { createPostgresSink } from './postgres.ts'
+import type { UsageSink } from './sink.ts'
+
+export interface DatabaseSink {
+  sink: UsageSink
+  /** After the sink was closed (flushed): stop migrating, close the pool. */
+  close(): Promise<void>
+}
+
+export function openDatabaseSink(
+  config: ProxyConfig,
+  url: string,
+  log: Logger,
+  metrics: ProxyMetrics,
+): DatabaseSink {
+  const { sql } = connect(url, { max: 4, applicationName: 'tokentap-proxy' })
+  let stopped = false
+  let retry: ReturnType<typeof setTimeout> | null = null
+  const migrate = (delayMs: number): void => {
+    migrateDatabase(sql, { log: (m) => log.info(m) }).catch((e: Error) => {
+      if (stopped) return
+      log.warn(`database not ready (${e.message}); records are spooled, retrying in ${delayMs} ms`)
+      retry = setTimeout(() => migrate(Math.min(delayMs * 2, 60_000)), delayMs)
+    })
+  }
+  migrate(1000)
+  const pg = createPostgresSink({
+    sql,
+    spoolDir: `${config.home}/spool`,
+    batchSize: config.batchSize,
+    intervalMs: config.batchIntervalMs,
+    log,
+  })
+  const m = () => pg.metrics()
+  metrics.gauge('tokentap_db_queue_depth', 'Records waiting for Postgres.', () => m().queueDepth)
+  metrics.gauge('tokentap_spool_bytes', 'Bytes in the disk spool.', () => m().spoolBytes)
+  metrics.gauge('tokentap_db_degraded', '1 while Postgres is unreachable.', () =>
+    m().degraded ? 1 : 0,
+  )
+  metrics.gauge(
+    'tokentap_flush_latency_ms',
+    'Last batch flush latency.',
+    () => m().lastFlushLatencyMs ?? 0,
+  )
+  metrics.gauge(
+    'tokentap_records_written',
+    'Records committed to Postgres.',
+    () => m().recordsWritten,
+  )
+  metrics.gauge(
+    'tokentap_records_spooled',
+    'Records written to the spool.',
+    () => m().recordsSpooled,
+  )
+  metrics.gauge('tokentap_records_dropped', 'Records lost (must stay 0).', () => m().recordsDropped)
+  return {
+    sink: pg,
+    async close() {
+      stopped = true
+      if (retry) clearTimeout(retry)
+      await sql.end({ timeout: 5 })
+    },
+  }
+}
