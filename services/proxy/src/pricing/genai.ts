@@ -3,7 +3,7 @@
 // cache read + cache write — with the cache buckets as partitions of it; the 200k-token tiers
 // are chosen on that total, which is how Anthropic and Google define long-context pricing.
 
-import { calcPrice, type Usage } from '@pydantic/genai-prices'
+import { calcPrice, type Provider, type Usage } from '@pydantic/genai-prices'
 import type { PriceLookup } from './models.ts'
 import { count, roundUsd } from './money.ts'
 
@@ -37,15 +37,38 @@ export function toGenaiUsage(b: Buckets): Usage {
   }
 }
 
+/**
+ * Finding a model among every provider's models is most of calcPrice's cost (~50 µs); the
+ * match for a look-up never changes, so it is remembered as a provider holding just that model
+ * (null: not priced). Prices by date, tiers and the arithmetic still run per call.
+ */
+const matched = new Map<string, Provider | null>()
+const MATCHED_MAX = 4096
+
+function lookupKey(l: PriceLookup): string {
+  return 'providerId' in l ? `id:${l.providerId}|${l.model}` : `url:${l.providerApiUrl}|${l.model}`
+}
+
+function calcFor(l: PriceLookup, usage: Usage, at: Date) {
+  const key = lookupKey(l)
+  const known = matched.get(key)
+  if (known === null) return null
+  if (known !== undefined) return calcPrice(usage, l.model, { provider: known, timestamp: at })
+  const r =
+    'providerId' in l
+      ? calcPrice(usage, l.model, { providerId: l.providerId, timestamp: at })
+      : calcPrice(usage, l.model, { providerApiUrl: l.providerApiUrl, timestamp: at })
+  if (matched.size >= MATCHED_MAX) matched.clear()
+  matched.set(key, r === null ? null : { ...r.provider, models: [r.model] })
+  return r
+}
+
 /** USD from the first look-up genai-prices knows, else null. Never throws. */
 export function genaiCost(lookups: PriceLookup[], b: Buckets, at: Date): number | null {
   const usage = toGenaiUsage(b)
   for (const l of lookups) {
     try {
-      const r =
-        'providerId' in l
-          ? calcPrice(usage, l.model, { providerId: l.providerId, timestamp: at })
-          : calcPrice(usage, l.model, { providerApiUrl: l.providerApiUrl, timestamp: at })
+      const r = calcFor(l, usage, at)
       if (r !== null && Number.isFinite(r.total_price)) return roundUsd(r.total_price)
     } catch {
       // Malformed price data for one model must not break the record: try the next spelling.
