@@ -63,3 +63,32 @@ export function safeDecode(text: string): string {
 
 export const errorText = (error: unknown): string =>
   error instanceof Error ? error.message : String(error)
+
+/** What a dialect learned from a response body. */
+export interface ResponseFacts {
+  usage: Record<string, unknown> | null
+  model: string | null
+  responseId: string | null
+  /** The provider's final event/body was seen (else usage is partial). */
+  complete: boolean
+  parseError: string | null
+}
+
+/** `record` completed with `facts`; buckets come from `toBuckets` when usage was seen. */
+export function withFacts(
+  record: FullUsage,
+  facts: ResponseFacts | null,
+  toBuckets: (usage: Record<string, unknown>) => Partial<TokenBuckets>,
+): FullUsage {
+  if (facts === null) return record
+  const usage = facts.usage
+  return {
+    ...record,
+    model: facts.model ?? record.model,
+    responseId: facts.responseId,
+    usageSource: sourceOf(usage !== null, facts.complete),
+    parseError: facts.parseError,
+    rawUsage: usage,
+    ...(usage === null ? {} : toBuckets(usage)),
+  }
+}

@@ -27,7 +27,7 @@ import {
   emptyRecord,
   type FullUsage,
   inputOnlyBuckets,
-  sourceOf,
+  withFacts,
 } from '../common/record.ts'
 import { guardedParser } from '../common/shell.ts'
 import { vertexAnthropicParser, vertexOpenAIParser } from './delegate.ts'
@@ -133,25 +133,11 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
         parseError: s.parseError ?? array.error,
       }
     }
-    const record = base()
-    if (facts === null) return record
-    const usage = facts.usage
-    let buckets = {}
-    if (usage !== null) {
-      buckets =
-        route.kind === 'count'
-          ? inputOnlyBuckets(readCount(usage.totalTokens))
-          : normalizeGeminiUsage(usage)
-    }
-    return {
-      ...record,
-      model: facts.model ?? record.model,
-      responseId: facts.responseId,
-      usageSource: sourceOf(usage !== null, facts.complete),
-      parseError: facts.parseError,
-      rawUsage: usage,
-      ...buckets,
-    }
+    return withFacts(base(), facts, (usage) =>
+      route.kind === 'count'
+        ? inputOnlyBuckets(readCount(usage.totalTokens))
+        : normalizeGeminiUsage(usage),
+    )
   }
 
   return guardedParser({

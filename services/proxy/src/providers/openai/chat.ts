@@ -14,7 +14,13 @@ import { RESPONSE_LIMITS } from '../anthropic/parser.ts'
 import { createSseReader, type SseReader } from '../anthropic/sse.ts'
 import { isRecord, type JsonObject, readString } from '../anthropic/usage.ts'
 import { readJsonBody, tooLargeError } from '../common/json-body.ts'
-import { type BodyKind, bodyKind, emptyRecord, type FullUsage, sourceOf } from '../common/record.ts'
+import {
+  type BodyKind,
+  bodyKind,
+  emptyRecord,
+  type FullUsage,
+  withFacts,
+} from '../common/record.ts'
 import { guardedParser } from '../common/shell.ts'
 import { createChatStreamAccumulator } from './chat-stream.ts'
 import { classifyOpenAIPath } from './paths.ts'
@@ -84,19 +90,10 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
       facts = s
       complete = s.done || s.usageFinal
     }
-    const usage = facts?.usage ?? null
-    const record = base()
-    if (facts === null) return record
-    return {
-      ...record,
-      // Azure: the response names the model; the deployment is the fallback.
-      model: facts.model ?? record.model,
-      responseId: facts.responseId,
-      usageSource: sourceOf(usage !== null, complete),
-      parseError: facts.parseError,
-      rawUsage: usage,
-      ...(usage === null ? {} : normalizeChatUsage(usage, route.kind === 'embeddings')),
-    }
+    // Azure: the response names the model; the deployment (base().model) is the fallback.
+    return withFacts(base(), facts && { ...facts, complete }, (usage) =>
+      normalizeChatUsage(usage, route.kind === 'embeddings'),
+    )
   }
 
   return guardedParser({

@@ -20,7 +20,7 @@ import {
   emptyRecord,
   type FullUsage,
   inputOnlyBuckets,
-  sourceOf,
+  withFacts,
 } from '../common/record.ts'
 import { guardedParser } from '../common/shell.ts'
 import { classifyOpenAIPath } from './paths.ts'
@@ -122,25 +122,11 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
       sse.end()
       facts = s
     }
-    const record = base()
-    if (facts === null) return record
-    const usage = facts.usage
-    let buckets = {}
-    if (usage !== null) {
-      buckets =
-        route.kind === 'input_tokens'
-          ? inputOnlyBuckets(readCount(usage.input_tokens))
-          : normalizeResponsesUsage(usage)
-    }
-    return {
-      ...record,
-      model: facts.model ?? record.model,
-      responseId: facts.responseId,
-      usageSource: sourceOf(usage !== null, facts.complete),
-      parseError: facts.parseError,
-      rawUsage: usage,
-      ...buckets,
-    }
+    return withFacts(base(), facts, (usage) =>
+      route.kind === 'input_tokens'
+        ? inputOnlyBuckets(readCount(usage.input_tokens))
+        : normalizeResponsesUsage(usage),
+    )
   }
 
   return guardedParser({
