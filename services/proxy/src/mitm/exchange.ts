@@ -11,6 +11,7 @@ import {
   serializeRequestHead,
 } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
+import { writeOrPause } from '../net/conn.ts'
 import type { UpstreamKey } from '../upstream/pool.ts'
 import type { Attribution, ClientPort, ExchangeContext } from './context.ts'
 import { wantsClose } from './framing.ts'
@@ -51,8 +52,6 @@ export class Exchange {
   private readonly meta: ExchangeMeta
   private readonly ledger: ExchangeLedger
   private sentToClient = false
-  private clientWaitingDrain = false
-  private upWaitingDrain = false
   private finished = false
   private readonly requestClose: boolean
 
@@ -144,30 +143,14 @@ export class Exchange {
 
   private writeUp(buf: Buffer): void {
     const up = this.link.conn
-    if (!up || up.destroyed) return
-    if (!up.write(buf) && !this.upWaitingDrain) {
-      this.upWaitingDrain = true
-      this.client.socket.pause()
-      up.once('drain', () => {
-        this.upWaitingDrain = false
-        if (!this.requestDone || this.phase === 'upgraded') this.client.socket.resume()
-      })
-    }
+    if (!up) return
+    // Once the request is complete the session decides when the client is read again.
+    writeOrPause(up, buf, this.client.socket, () => !this.requestDone)
   }
 
   private writeClient(buf: Buffer): void {
     this.sentToClient = true
-    const c = this.client.socket
-    if (c.destroyed) return
-    if (!c.write(buf) && !this.clientWaitingDrain && this.link.conn) {
-      this.clientWaitingDrain = true
-      const up = this.link.conn
-      up.pause()
-      c.once('drain', () => {
-        this.clientWaitingDrain = false
-        up.resume()
-      })
-    }
+    writeOrPause(this.client.socket, buf, this.link.conn)
   }
 
   private onUpstreamData(chunk: Buffer): void {

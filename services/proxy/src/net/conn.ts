@@ -187,3 +187,25 @@ export const BUN_CONN_HANDLERS: SocketHandler<BunConn> = {
     if (!socket.data.detached) socket.data.emit('error', error)
   },
 }
+
+const awaitingDrain = new WeakSet<Conn>()
+
+/**
+ * Writes `chunk` to `to`; when `to` is full, pauses `from` until `to` drains (one wait per
+ * stall) and resumes it then if `mayResume()` still agrees. Backpressure both ways uses this.
+ */
+export function writeOrPause(
+  to: Conn,
+  chunk: Uint8Array,
+  from: Conn | null,
+  mayResume: () => boolean = () => true,
+): void {
+  if (to.destroyed) return
+  if (to.write(chunk) || !from || awaitingDrain.has(to)) return
+  awaitingDrain.add(to)
+  from.pause()
+  to.once('drain', () => {
+    awaitingDrain.delete(to)
+    if (mayResume()) from.resume()
+  })
+}

@@ -3,7 +3,7 @@
 import { errorResponse } from '../http1/respond.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
-import type { Conn } from '../net/conn.ts'
+import { type Conn, writeOrPause } from '../net/conn.ts'
 import type { Resolver } from '../net/resolve.ts'
 import { dial } from '../upstream/dial.ts'
 
@@ -20,12 +20,7 @@ export interface TunnelOptions {
 
 /** Relays `from` into `to` with backpressure. */
 export function relay(from: Conn, to: Conn): void {
-  from.on('data', (c: Buffer) => {
-    if (!to.write(c)) {
-      from.pause()
-      to.once('drain', () => from.resume())
-    }
-  })
+  from.on('data', (c: Buffer) => writeOrPause(to, c, from))
   from.on('end', () => to.end())
 }
 
