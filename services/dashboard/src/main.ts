@@ -8,6 +8,11 @@ try {
   const port = readPort(process.env, 'DASHBOARD_PORT', 3000)
   const server = Bun.serve({ hostname, port, fetch: createDashboardApp().fetch })
   process.stderr.write(`tokentap dashboard on http://${hostname}:${server.port}\n`)
+  const stop = (): void => {
+    void server.stop().then(() => process.exit(0))
+  }
+  process.on('SIGTERM', stop)
+  process.on('SIGINT', stop)
 } catch (e) {
   process.stderr.write(
     `${e instanceof ConfigError ? 'configuration error: ' : ''}${(e as Error).message}\n`,
