@@ -1,6 +1,7 @@
 // Bench proxy, run as its own process so its CPU time and peak RSS can be read from /proc:
 // startProxyApp with a temp TOKENTAP_HOME, every :443 host resolved to the bench upstream.
-// Usage: bun run scripts/bench/proxy-process.ts <upstreamPort> <upstreamCaPath>
+// Usage: bun run scripts/bench/proxy-process.ts <upstreamPort> <upstreamCaPath> [databaseUrl]
+// (databaseUrl becomes DATABASE_URL: the Postgres batch writer, spooling while it is down).
 // Prints one JSON line `{ port, pid, caPath }` on stdout; runs until stdin closes or SIGTERM.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -11,7 +12,7 @@ import { loadProxyConfig } from '../../services/proxy/src/config.ts'
 import { createLogger } from '../../services/proxy/src/log.ts'
 
 async function main(): Promise<void> {
-  const [upstreamPort, upstreamCaPath] = process.argv.slice(2)
+  const [upstreamPort, upstreamCaPath, databaseUrl] = process.argv.slice(2)
   if (!upstreamPort || !upstreamCaPath) {
     throw new Error('usage: proxy-process.ts <upstreamPort> <upstreamCaPath>')
   }
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
     TOKENTAP_RESOLVE: `*:443=127.0.0.1:${upstreamPort}`,
     TOKENTAP_UPSTREAM_CA: upstreamCaPath,
     SHUTDOWN_GRACE_MS: '500',
+    ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   })
   // Warnings and errors reach the bench's stderr capture; info lines are dropped.
   const stderr = createLogger()
