@@ -22,6 +22,8 @@ export interface ConnectOptions {
   applicationName?: string
   /** Server NOTICEs (default: ignored; postgres.js would print them). */
   onNotice?: (notice: postgres.Notice) => void
+  /** Every transaction read-only (`default_transaction_read_only`): the dashboard's pools. */
+  readOnly?: boolean
 }
 
 /** Note: drizzle(sql) switches the pool's date/timestamp parsers to pass text through, so raw
@@ -34,7 +36,10 @@ export function connect(url: string, opts: ConnectOptions = {}): { sql: Sql; db:
     connect_timeout: opts.connectTimeoutS ?? 10,
     max_lifetime: opts.maxLifetimeS ?? 30 * 60,
     onnotice: opts.onNotice ?? (() => {}),
-    connection: { application_name: opts.applicationName ?? 'tokentap' },
+    connection: {
+      application_name: opts.applicationName ?? 'tokentap',
+      ...(opts.readOnly ? { default_transaction_read_only: true } : {}),
+    },
   })
   return { sql, db: drizzle(sql, { schema }) }
 }
