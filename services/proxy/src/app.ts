@@ -79,7 +79,16 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     },
     tlsFor: (host) => leafCache.get(host),
   })
-  const address = await server.listen()
+  let address: { host: string; port: number }
+  try {
+    address = await server.listen()
+  } catch (e) {
+    // Nothing is proxied yet: release what was opened (the database pool) before failing.
+    pool.close()
+    await sink.close()
+    await database?.close()
+    throw e
+  }
   return {
     server,
     address,

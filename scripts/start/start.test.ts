@@ -1,0 +1,198 @@
+// `bun run start` as a real process on a temp TOKENTAP_HOME: embedded Postgres initialised on
+// the first run and reused on the second (same credentials, the first run's usage row still
+// there), a request through the printed proxy URL with the printed CA recorded, the dashboard
+// answering, SIGINT exiting 0, a busy DASHBOARD_PORT failing cleanly, and no postmaster left.
+// Plus the banner's pure helpers.
+
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { postgres } from '../../packages/shared/src/db/index.ts'
+import {
+  type MockUpstream,
+  startMockUpstream,
+} from '../../services/proxy/test/helpers/mock-upstream.ts'
+import { curl } from '../../services/proxy/test/helpers/proxy-harness.ts'
+import { clientHost, maskPassword, renderBanner } from './banner.ts'
+
+const MAIN = join(import.meta.dir, 'main.ts')
+let mock: MockUpstream
+let root: string
+let home: string
+let dataDir: string
+const children: ReturnType<typeof Bun.spawn>[] = []
+
+beforeAll(async () => {
+  mock = await startMockUpstream()
+  mock.on('api.anthropic.com', 'POST /v1/messages', () =>
+    Response.json({
+      id: 'msg_s',
+      model: 'claude-haiku-4-5',
+      usage: { input_tokens: 5, output_tokens: 2 },
+    }),
+  )
+  root = mkdtempSync(join(tmpdir(), 'tt-start-'))
+  // As root the server runs as `postgres`, which must traverse the temp dir.
+  chmodSync(root, 0o755)
+  home = join(root, 'home')
+  dataDir = join(home, 'pg')
+})
+
+/** PIDs of postgres processes whose command line names our data dir. */
+function postmasters(): number[] {
+  const r = Bun.spawnSync(['pgrep', '-f', dataDir])
+  return r.stdout.toString().trim().split('\n').filter(Boolean).map(Number)
+}
+
+afterAll(async () => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
+  for (const pid of postmasters()) process.kill(pid, 'SIGQUIT')
+  await mock.stop()
+  rmSync(root, { recursive: true, force: true })
+})
+
+function start(env: Record<string, string> = {}) {
+  const p = Bun.spawn(['bun', MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: root,
+      TOKENTAP_HOME: home,
+      PROXY_PORT: '0',
+      DASHBOARD_PORT: '0',
+      TOKENTAP_RESOLVE: `*:443=127.0.0.1:${mock.port}`,
+      TOKENTAP_UPSTREAM_CA: mock.caPath,
+      SHUTDOWN_GRACE_MS: '2000',
+      BATCH_INTERVAL_MS: '50',
+      // Must be dropped by start itself, or the proxy would proxy itself.
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      ...env,
+    },
+    stdout: 'pipe',
+    stderr: 'pipe',
+  })
+  children.push(p)
+  const stderr = new Response(p.stderr).text()
+  return { p, stderr }
+}
+
+/** stdout up to the banner's last line (or EOF), bounded in time. */
+async function banner(p: ReturnType<typeof start>['p']): Promise<string> {
+  const reader = (p.stdout as ReadableStream<Uint8Array>).getReader()
+  let text = ''
+  const timeout = setTimeout(() => reader.cancel(), 15_000)
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    text += new TextDecoder().decode(value)
+    if (text.includes('Ctrl-C stops everything.')) break
+  }
+  clearTimeout(timeout)
+  reader.releaseLock()
+  return text
+}
+
+function field(text: string, re: RegExp): string {
+  const m = re.exec(text)?.[1]
+  if (m === undefined) throw new Error(`no ${re} in:\n${text}`)
+  return m
+}
+
+describe('bun run start', () => {
+  test('first run: embedded Postgres, proxy records, dashboard answers, SIGINT exits 0', async () => {
+    const { p, stderr } = start()
+    const out = await banner(p)
+    const proxyUrl = field(out, /export HTTPS_PROXY=(\S+)/)
+    const caPath = field(out, /export NODE_EXTRA_CA_CERTS=(\S+)/)
+    const dashboardUrl = field(out, /dashboard\s+(http\S+)/)
+    expect(proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(proxyUrl).not.toBe('http://127.0.0.1:0')
+    expect(caPath).toBe(join(home, 'ca', 'ca.pem'))
+    expect(out).toContain(`--cacert ${caPath}`)
+    expect(out).toMatch(/database {3}postgres:\/\/tokentap:\*\*\*@127\.0\.0\.1:\d+\/tokentap/)
+
+    const creds = JSON.parse(readFileSync(join(home, 'pg.json'), 'utf8'))
+    expect(statSync(join(home, 'pg.json')).mode & 0o777).toBe(0o600)
+    expect(out).not.toContain(creds.password)
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true)
+
+    const r = await curl([
+      '--proxy',
+      proxyUrl,
+      '--cacert',
+      caPath,
+      '-H',
+      'content-type: application/json',
+      '-d',
+      '{"model":"claude-haiku-4-5","max_tokens":8,"messages":[]}',
+      'https://api.anthropic.com/v1/messages',
+    ])
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout.toString())).toMatchObject({ id: 'msg_s' })
+
+    const health = await fetch(`${dashboardUrl}/api/health`)
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' })
+
+    p.kill('SIGINT')
+    expect(await p.exited).toBe(0)
+    expect(await stderr).toContain('initialising Postgres')
+    expect(postmasters()).toEqual([])
+  }, 30_000)
+
+  test('second run reuses the data dir and credentials; the first row is there', async () => {
+    const before = readFileSync(join(home, 'pg.json'), 'utf8')
+    const { p, stderr } = start()
+    await banner(p)
+    const creds = JSON.parse(readFileSync(join(home, 'pg.json'), 'utf8'))
+    expect(creds.password).toBe(JSON.parse(before).password)
+    const sql = postgres(
+      `postgres://${creds.user}:${encodeURIComponent(creds.password)}@127.0.0.1:${creds.port}/${creds.database}`,
+      { max: 1, onnotice: () => {} },
+    )
+    try {
+      const rows = await sql`
+        select input_tokens::int, output_tokens::int, host from usage_events where response_id = 'msg_s'`
+      expect(rows.map((r) => ({ ...r }))).toEqual([
+        { input_tokens: 5, output_tokens: 2, host: 'api.anthropic.com' },
+      ])
+    } finally {
+      await sql.end()
+    }
+    p.kill('SIGINT')
+    expect(await p.exited).toBe(0)
+    expect(await stderr).not.toContain('initialising Postgres')
+    expect(postmasters()).toEqual([])
+  }, 30_000)
+
+  test('a busy DASHBOARD_PORT fails start-up naming it, and stops the Postgres it started', async () => {
+    const busy = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('') })
+    try {
+      const { p, stderr } = start({ DASHBOARD_PORT: String(busy.port) })
+      expect(await p.exited).toBe(1)
+      expect(await stderr).toContain(`configuration error: DASHBOARD_PORT: 127.0.0.1:${busy.port}`)
+      expect(postmasters()).toEqual([])
+    } finally {
+      await busy.stop(true)
+    }
+  }, 30_000)
+})
+
+describe('banner', () => {
+  test('masks the database password and maps wildcard hosts to loopback', () => {
+    expect(maskPassword('postgres://u:p%40ss@h:5432/db')).toBe('postgres://u:***@h:5432/db')
+    expect(maskPassword('postgres://h/db')).toBe('postgres://h/db')
+    expect(clientHost('0.0.0.0')).toBe('127.0.0.1')
+    expect(clientHost('::1')).toBe('[::1]')
+    const text = renderBanner({
+      proxy: { host: '0.0.0.0', port: 8080 },
+      dashboard: { host: '127.0.0.1', port: 3000 },
+      caPath: '/h/ca/ca.pem',
+      databaseUrl: 'postgres://app:secret@db:5432/tokentap',
+      embeddedDataDir: null,
+    })
+    expect(text).toContain('export HTTPS_PROXY=http://127.0.0.1:8080\n')
+    expect(text).toContain('export NODE_EXTRA_CA_CERTS=/h/ca/ca.pem\n')
+    expect(text).toContain('database   postgres://app:***@db:5432/tokentap\n')
+    expect(text).not.toContain('secret')
+  })
+})
