@@ -59,9 +59,27 @@ export interface WsExchangeParser {
   end(): ParsedUsage[]
 }
 
+/** A byte filter over a response body (payload in, payload out), stateful across chunks. */
+export interface BodyFilter {
+  push(chunk: Uint8Array): Uint8Array
+  end(): Uint8Array
+}
+
+/** A request body the dialect changed before it goes upstream. */
+export interface RequestRewrite {
+  body: Uint8Array
+  /** Undoes, on the streamed response the client receives, what the rewrite caused. */
+  createResponseFilter(): BodyFilter
+}
+
 export interface ProviderDialect {
   /** Provider name recorded on the exchange (anthropic, openai, gemini, …). */
   provider: string
   createParser(meta: ExchangeMeta): ExchangeParser
   createWsParser?(meta: ExchangeMeta): WsExchangeParser
+  /** True for exchanges whose request body this dialect may rewrite: the proxy then holds the
+   *  (small) request body until it is complete before sending it upstream. */
+  wantsRequestBody?(meta: ExchangeMeta): boolean
+  /** The rewritten request, or null to send the body unchanged. Pure; never throws. */
+  rewriteRequest?(meta: ExchangeMeta, body: Uint8Array): RequestRewrite | null
 }

@@ -8,7 +8,7 @@ import type { ProxyConfig } from './config.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
-import { selectDialect } from './providers/registry.ts'
+import { createDialectRegistry } from './providers/registry.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { openDatabaseSink } from './sink/database.ts'
 import { createJsonlSink } from './sink/jsonl.ts'
@@ -74,7 +74,8 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       log: deps.log,
       now: deps.now ?? Date.now,
       newId: deps.newId ?? (() => Bun.randomUUIDv7()),
-      dialectFor: deps.dialectFor ?? selectDialect,
+      dialectFor:
+        deps.dialectFor ?? createDialectRegistry({ injectStreamUsage: config.injectStreamUsage }),
       pricer: createPricer({ overrides: config.priceOverrides }),
     },
     tlsFor: (host) => leafCache.get(host),

@@ -3,7 +3,15 @@
 import { readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { ConfigError, type Env, readInt, readList, readPort, readString } from '@tokentap/shared'
+import {
+  ConfigError,
+  type Env,
+  readBool,
+  readInt,
+  readList,
+  readPort,
+  readString,
+} from '@tokentap/shared'
 import { BUILTIN_INTERCEPT_HOSTS } from './intercept/hosts.ts'
 import { parseResolve, type Resolver } from './net/resolve.ts'
 import { loadPriceOverrides, type PriceOverrides } from './pricing/index.ts'
@@ -33,6 +41,8 @@ export interface ProxyConfig {
   databaseUrl: string | undefined
   batchSize: number
   batchIntervalMs: number
+  /** Make streamed OpenAI chat requests report usage (TOKENTAP_INJECT_STREAM_USAGE). */
+  injectStreamUsage: boolean
   /** Negotiated rates and credit prices (TOKENTAP_PRICES); null when unset. */
   priceOverrides: PriceOverrides | null
 }
@@ -101,6 +111,7 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     }),
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     priceOverrides: readPriceOverrides(env),
+    injectStreamUsage: readBool(env, 'TOKENTAP_INJECT_STREAM_USAGE', true),
     databaseUrl: readDatabaseUrl(env),
     batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 1000, { min: 10 }),

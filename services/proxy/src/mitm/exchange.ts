@@ -2,7 +2,7 @@
 // bytes go to the client as they arrive, and a decoded copy of each feeds the provider parser.
 // Bookkeeping (parser end, record, sink) happens only after the client has its last byte.
 
-import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import type { BodyFilter, ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { type BodyDecoder, createBodyDecoder } from '../decode/body-decoder.ts'
 import {
   headerMap,
@@ -19,6 +19,7 @@ import { Outbound } from './outbound.ts'
 import { ExchangeLedger } from './record.ts'
 import { RequestBody } from './request-body.ts'
 import { ResponseReader } from './response-reader.ts'
+import { FilteredBody, MAX_HELD_BODY_BYTES, rewriteHeld, shouldHold } from './rewrite.ts'
 import { startUpgradeRelay, type UpgradeHooks } from './upgrade.ts'
 import { describeError, UpstreamLink } from './upstream-link.ts'
 
@@ -48,6 +49,11 @@ export class Exchange {
   private readonly body: RequestBody
   private readonly reader: ResponseReader
   private resDecoder: BodyDecoder | null = null
+  private readonly forwardHead: RequestHead
+  /** The request body, while held for a rewrite. */
+  private held: { raw: Buffer[]; payload: Buffer[]; bytes: number } | null = null
+  private responseFilter: BodyFilter | null = null
+  private filtered: FilteredBody | null = null
   private readonly parser: ExchangeParser | null
   private readonly meta: ExchangeMeta
   private readonly ledger: ExchangeLedger
@@ -97,7 +103,10 @@ export class Exchange {
         this.fail(502, `upstream ${host}:${port} unreachable: ${describeError(e)}`, 'failed')
       },
     })
-    this.sendUp(serializeRequestHead({ ...head, target: target.path }))
+    this.forwardHead = { ...head, target: target.path }
+    if (shouldHold(dialect, this.meta, this.forwardHead))
+      this.held = { raw: [], payload: [], bytes: 0 }
+    else this.sendUp(serializeRequestHead(this.forwardHead))
     this.link.open()
   }
 
@@ -107,10 +116,31 @@ export class Exchange {
     const step = this.body.push(chunk)
     if (step.raw) {
       this.ledger.requestBytes += step.raw.length
-      this.sendUp(step.raw)
+      if (this.held) this.hold(step.raw, step.payload)
+      else this.sendUp(step.raw)
     }
     if (step.error) this.fail(400, `bad request body: ${step.error}`, 'failed')
+    else if (this.held && this.body.done) this.releaseHeld()
     return step.rest
+  }
+
+  /** Keeps the body for a rewrite; past the bound it goes upstream as it is. */
+  private hold(raw: Buffer, payload: Uint8Array[]): void {
+    const held = this.held!
+    held.raw.push(raw)
+    held.payload.push(...payload.map((p) => Buffer.from(p)))
+    held.bytes += raw.length
+    if (held.bytes <= MAX_HELD_BODY_BYTES) return
+    this.held = null
+    this.sendUp(Buffer.concat([serializeRequestHead(this.forwardHead), ...held.raw]))
+  }
+
+  private releaseHeld(): void {
+    const held = this.held!
+    this.held = null
+    const r = rewriteHeld(this.dialect!, this.meta, this.forwardHead, Buffer.concat(held.payload))
+    this.responseFilter = r.filter
+    this.sendUp(r.bytes)
   }
 
   private get requestDone(): boolean {
@@ -158,16 +188,23 @@ export class Exchange {
     if (this.phase !== 'head' && this.phase !== 'body') return
     for (const ev of this.reader.push(chunk)) {
       switch (ev.kind) {
-        case 'forward':
+        case 'forward': {
           this.ledger.responseBytes += ev.bodyBytes
-          this.writeClient(ev.bytes)
+          // A filtered body is written by `filtered`; only the head bytes go out as they are.
+          const headBytes = this.filtered ? ev.bytes.length - ev.bodyBytes : ev.bytes.length
+          if (headBytes > 0) this.writeClient(ev.bytes.subarray(0, headBytes))
           break
+        }
         case 'head':
           this.phase = 'body'
+          this.filtered = FilteredBody.for(this.responseFilter, ev.head, (b) => this.writeClient(b))
           this.onResponseHead(ev.head)
           break
         case 'payload':
-          for (const c of ev.chunks) this.resDecoder?.write(c)
+          for (const c of ev.chunks) {
+            this.filtered?.push(c)
+            this.resDecoder?.write(c)
+          }
           break
         case 'upgrade':
           this.upgrade(ev.head, ev.rest)
@@ -196,6 +233,7 @@ export class Exchange {
   }
 
   private finishResponse(extraBytes: boolean): void {
+    this.filtered?.end()
     const res = this.reader.head!
     const upstreamReusable =
       this.requestDone &&

@@ -12,6 +12,8 @@ export interface BodyStep {
   raw: Buffer | null
   /** Bytes past the end of this body (the next request), once it is complete. */
   rest: Buffer | null
+  /** The body's payload in `raw` (chunked framing removed). */
+  payload: Uint8Array[]
   error: string | null
 }
 
@@ -42,7 +44,7 @@ export class RequestBody {
   }
 
   push(chunk: Buffer): BodyStep {
-    if (this.ended) return { raw: null, rest: chunk, error: null }
+    if (this.ended) return { raw: null, rest: chunk, payload: [], error: null }
     const step = this.framer.push(chunk)
     const raw =
       step.consumed === 0
@@ -51,10 +53,11 @@ export class RequestBody {
           ? chunk
           : chunk.subarray(0, step.consumed)
     for (const p of step.payload) this.decoder?.write(p)
-    if (step.error) return { raw, rest: null, error: step.error }
-    if (!step.done) return { raw, rest: null, error: null }
+    const payload = step.payload
+    if (step.error) return { raw, rest: null, payload, error: step.error }
+    if (!step.done) return { raw, rest: null, payload, error: null }
     this.end()
-    return { raw, rest: chunk.subarray(step.consumed), error: null }
+    return { raw, rest: chunk.subarray(step.consumed), payload, error: null }
   }
 
   /** Resolves when the parser's copy is fully decoded. */

@@ -7,9 +7,9 @@ import { parseResponseHead, type ResponseHead } from '../http1/head.ts'
 import { responseFraming } from './framing.ts'
 
 export type ResponseEvent =
-  /** Bytes for the client, as received; `bodyBytes` of them are body (the rest head). */
+  /** Bytes for the client, as received; the last `bodyBytes` of them are body, the rest head. */
   | { kind: 'forward'; bytes: Buffer; bodyBytes: number }
-  /** The final (non-1xx) head; its bytes were in the preceding 'forward'. */
+  /** The final (non-1xx) head; its bytes are in the 'forward' that follows. */
   | { kind: 'head'; head: ResponseHead }
   /** Body payload with the chunked framing removed, for the parser's copy. */
   | { kind: 'payload'; chunks: Uint8Array[] }
@@ -90,11 +90,11 @@ export class ResponseReader {
     const rest = offset === 0 ? all : all.subarray(offset)
     const step = framer.done ? null : framer.push(rest)
     const consumed = step?.consumed ?? 0
+    if (withHead) out.push({ kind: 'head', head: this.head! })
     if (offset + consumed > 0) {
       const bytes = consumed === rest.length ? all : all.subarray(0, offset + consumed)
       out.push({ kind: 'forward', bytes, bodyBytes: consumed })
     }
-    if (withHead) out.push({ kind: 'head', head: this.head! })
     if (step && step.payload.length > 0) out.push({ kind: 'payload', chunks: step.payload })
     if (step?.error) {
       this.over = true

@@ -41,24 +41,36 @@ export function providerForHost(host: string): string {
   return h
 }
 
-function build(provider: string): ProviderDialect {
+export interface RegistryOptions {
+  /** See OpenAIDialectOptions.injectStreamUsage. */
+  injectStreamUsage: boolean
+}
+
+function build(provider: string, opts: RegistryOptions): ProviderDialect {
   if (provider === 'anthropic') return anthropicDialect
-  if (OPENAI_COMPATIBLE.has(provider)) return openaiDialect(provider)
+  if (OPENAI_COMPATIBLE.has(provider)) {
+    return openaiDialect(provider, { injectStreamUsage: opts.injectStreamUsage })
+  }
   if (provider === 'gemini' || provider === 'vertex') return geminiDialect(provider)
   if (provider === 'bedrock') return bedrockDialect()
   if (provider === 'amazon-q') return amazonQDialect()
   return noneDialect(provider)
 }
 
-const cache = new Map<string, ProviderDialect>()
-
-/** Dialects are stateless factories: one per provider, built on first use. */
-export function selectDialect(host: string, _path: string): ProviderDialect {
-  const provider = providerForHost(host)
-  let d = cache.get(provider)
-  if (!d) {
-    d = build(provider)
-    cache.set(provider, d)
+/** host → dialect. Dialects are stateless factories: one per provider, built on first use. */
+export function createDialectRegistry(
+  opts: RegistryOptions,
+): (host: string, path: string) => ProviderDialect {
+  const cache = new Map<string, ProviderDialect>()
+  return (host) => {
+    const provider = providerForHost(host)
+    let d = cache.get(provider)
+    if (!d) {
+      d = build(provider, opts)
+      cache.set(provider, d)
+    }
+    return d
   }
-  return d
 }
+
+export const selectDialect = createDialectRegistry({ injectStreamUsage: true })

@@ -5,16 +5,25 @@
 
 import type { ProviderDialect } from '@tokentap/shared'
 import { openaiChatDialect } from './chat.ts'
+import { injectIncludeUsage } from './include-usage.ts'
 import { classifyOpenAIPath, isResponsesKind } from './paths.ts'
 import { openaiResponsesDialect } from './responses.ts'
+import { createUsageChunkStripper } from './usage-stripper.ts'
 
 export { openaiChatDialect } from './chat.ts'
 export { injectIncludeUsage } from './include-usage.ts'
 export { openaiResponsesDialect } from './responses.ts'
 export { createUsageChunkStripper, type UsageChunkStripper } from './usage-stripper.ts'
 
+export interface OpenAIDialectOptions {
+  /** Ask streamed Chat Completions for usage when the client did not, and hide the extra usage
+   *  chunk from the client (TOKENTAP_INJECT_STREAM_USAGE, default on). */
+  injectStreamUsage?: boolean
+}
+
 /** Chat Completions, Completions, Embeddings and Responses (HTTP + WebSocket) under one name. */
-export function openaiDialect(provider: string): ProviderDialect {
+export function openaiDialect(provider: string, opts: OpenAIDialectOptions = {}): ProviderDialect {
+  const inject = opts.injectStreamUsage ?? true
   const chat = openaiChatDialect(provider)
   const responses = openaiResponsesDialect(provider)
   return {
@@ -28,5 +37,14 @@ export function openaiDialect(provider: string): ProviderDialect {
       classifyOpenAIPath(meta.path).kind === 'responses'
         ? responses.createWsParser!(meta)
         : { onMessage: () => [], end: () => [] },
+    wantsRequestBody: (meta) =>
+      inject &&
+      meta.method === 'POST' &&
+      classifyOpenAIPath(meta.path).kind === 'chat' &&
+      (meta.requestHeaders['content-type'] ?? '').includes('json'),
+    rewriteRequest: (_meta, body) => {
+      const r = injectIncludeUsage(body)
+      return r.injected ? { body: r.body, createResponseFilter: createUsageChunkStripper } : null
+    },
   }
 }

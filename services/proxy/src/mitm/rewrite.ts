@@ -1,0 +1,111 @@
+// Request rewriting for dialects that ask for it (OpenAI chat streams get
+// stream_options.include_usage): the small request body is held until complete, rewritten, and
+// sent with a corrected content-length; the streamed response then passes through the dialect's
+// filter (which removes what the rewrite caused) and is re-framed for the client.
+
+import type { BodyFilter, ExchangeMeta, ProviderDialect } from '@tokentap/shared'
+import {
+  getHeader,
+  type RequestHead,
+  type ResponseHead,
+  serializeRequestHead,
+} from '../http1/head.ts'
+import { requestFraming } from './framing.ts'
+
+/** Bodies larger than this are forwarded as they stream, never rewritten. */
+export const MAX_HELD_BODY_BYTES = 1024 * 1024
+
+const CRLF = Buffer.from('\r\n')
+
+/** Should this request's body be held for a possible rewrite? */
+export function shouldHold(
+  dialect: ProviderDialect | null,
+  meta: ExchangeMeta,
+  head: RequestHead,
+): boolean {
+  if (!dialect?.wantsRequestBody?.(meta) || !dialect.rewriteRequest) return false
+  const framing = requestFraming(head)
+  if (framing === 'invalid' || framing.kind === 'none') return false
+  if (framing.kind === 'length' && framing.length > MAX_HELD_BODY_BYTES) return false
+  const encoding = getHeader(head.headers, 'content-encoding')
+  return encoding === undefined || encoding.toLowerCase() === 'identity'
+}
+
+export interface Rewritten {
+  /** Head and body, ready to send upstream in one write. */
+  bytes: Buffer
+  filter: BodyFilter | null
+}
+
+/** The request to send for a complete held `body` (rewritten when the dialect wants to). */
+export function rewriteHeld(
+  dialect: ProviderDialect,
+  meta: ExchangeMeta,
+  head: RequestHead,
+  body: Buffer,
+): Rewritten {
+  let rewrite: ReturnType<NonNullable<ProviderDialect['rewriteRequest']>> = null
+  try {
+    rewrite = dialect.rewriteRequest?.(meta, body) ?? null
+  } catch {
+    rewrite = null
+  }
+  const out = rewrite ? Buffer.from(rewrite.body) : body
+  const headers = head.headers.filter(([n]) => {
+    const l = n.toLowerCase()
+    return (
+      l !== 'content-length' && l !== 'transfer-encoding' && !(rewrite && l === 'accept-encoding')
+    )
+  })
+  headers.push(['content-length', String(out.length)])
+  // The response is filtered as it streams: ask for it uncompressed.
+  if (rewrite) headers.push(['accept-encoding', 'identity'])
+  return {
+    bytes: Buffer.concat([serializeRequestHead({ ...head, headers }), out]),
+    filter: rewrite ? rewrite.createResponseFilter() : null,
+  }
+}
+
+/** Writes a filtered response body to the client with framing it can read. */
+export class FilteredBody {
+  private constructor(
+    private readonly filter: BodyFilter,
+    private readonly chunked: boolean,
+    private readonly write: (b: Buffer) => void,
+  ) {}
+
+  /** A writer when `response` can be filtered (2xx SSE, not compressed, not length-framed). */
+  static for(
+    filter: BodyFilter | null,
+    response: ResponseHead,
+    write: (b: Buffer) => void,
+  ): FilteredBody | null {
+    if (!filter || response.status < 200 || response.status >= 300) return null
+    const type = getHeader(response.headers, 'content-type') ?? ''
+    const encoding = getHeader(response.headers, 'content-encoding')
+    if (!type.includes('text/event-stream')) return null
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return null
+    const chunked = /(^|,)\s*chunked\s*$/i.test(
+      getHeader(response.headers, 'transfer-encoding') ?? '',
+    )
+    if (!chunked && getHeader(response.headers, 'content-length') !== undefined) return null
+    return new FilteredBody(filter, chunked, write)
+  }
+
+  push(payload: Uint8Array): void {
+    this.emit(this.filter.push(payload))
+  }
+
+  /** The body ended: what the filter still held, then the last chunk. */
+  end(): void {
+    this.emit(this.filter.end())
+    if (this.chunked) this.write(Buffer.from('0\r\n\r\n'))
+  }
+
+  private emit(out: Uint8Array): void {
+    if (out.length === 0) return
+    const data = Buffer.from(out.buffer, out.byteOffset, out.length)
+    if (!this.chunked) return this.write(data)
+    this.write(Buffer.concat([Buffer.from(`${out.length.toString(16)}\r\n`), data, CRLF]))
+  }
+}

@@ -1,0 +1,149 @@
+// OpenAI chat streams whose client did not ask for usage: the proxy asks upstream for it
+// (stream_options.include_usage) and removes what that changes from the stream the client
+// gets, so the client sees the stream it asked for and the record still has exact usage.
+
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts'
+import { type Harness, startProxy } from './helpers/proxy-harness.ts'
+
+let mock: MockUpstream
+let proxy: Harness
+let plain: Harness
+
+const CHUNKS = [
+  {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    model: 'gpt-4o-2024-08-06',
+    choices: [{ index: 0, delta: { role: 'assistant', content: '' } }],
+  },
+  {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    model: 'gpt-4o-2024-08-06',
+    choices: [{ index: 0, delta: { content: 'Hello' } }],
+  },
+  {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    model: 'gpt-4o-2024-08-06',
+    choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+  },
+]
+const USAGE = {
+  prompt_tokens: 1200,
+  completion_tokens: 40,
+  total_tokens: 1240,
+  prompt_tokens_details: { cached_tokens: 1000 },
+  completion_tokens_details: { reasoning_tokens: 0 },
+}
+const event = (o: unknown): string => `data: ${JSON.stringify(o)}\n\n`
+/** What OpenAI streams with include_usage: `"usage":null` on every chunk, then a usage chunk. */
+const WITH_USAGE = [
+  ...CHUNKS.map((c) => event({ ...c, usage: null })),
+  event({
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    model: 'gpt-4o-2024-08-06',
+    choices: [],
+    usage: USAGE,
+  }),
+  'data: [DONE]\n\n',
+]
+/** What it streams without. */
+const WITHOUT_USAGE = [...CHUNKS.map((c) => event(c)), 'data: [DONE]\n\n']
+
+const received: { body: string; acceptEncoding: string | null }[] = []
+
+beforeAll(async () => {
+  mock = await startMockUpstream()
+  mock.on('api.openai.com', 'POST /v1/chat/completions', async (req) => {
+    const body = await req.text()
+    received.push({ body, acceptEncoding: req.headers.get('accept-encoding') })
+    const asked = (JSON.parse(body) as { stream_options?: { include_usage?: boolean } })
+      .stream_options
+    const events = asked?.include_usage ? WITH_USAGE : WITHOUT_USAGE
+    const stream = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        for (const e of events) {
+          controller.enqueue(new TextEncoder().encode(e))
+          await Bun.sleep(2)
+        }
+        controller.close()
+      },
+    })
+    return new Response(stream, { headers: { 'content-type': 'text/event-stream' } })
+  })
+  proxy = await startProxy({ upstreamPort: mock.port, upstreamCaPath: mock.caPath })
+  plain = await startProxy({
+    upstreamPort: mock.port,
+    upstreamCaPath: mock.caPath,
+    env: { TOKENTAP_INJECT_STREAM_USAGE: '0' },
+  })
+})
+
+afterAll(async () => {
+  await proxy.stop()
+  await plain.stop()
+  await mock.stop()
+})
+
+async function chat(via: Harness, body: string): Promise<string> {
+  const res = await fetch('https://api.openai.com/v1/chat/completions', {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip, br' },
+    proxy: via.proxyUrl,
+    tls: { ca: await Bun.file(via.caPath).text() },
+  })
+  expect(res.status).toBe(200)
+  return res.text()
+}
+
+describe('include_usage injection', () => {
+  test('the client gets the stream it asked for; the record has the exact usage', async () => {
+    const before = proxy.sink.records.length
+    const body = '{"model":"gpt-4o","stream":true,"messages":[{"role":"user","content":"hi"}]}'
+    expect(await chat(proxy, body)).toBe(WITHOUT_USAGE.join(''))
+    const sent = received.at(-1)!
+    expect(JSON.parse(sent.body)).toEqual({
+      ...JSON.parse(body),
+      stream_options: { include_usage: true },
+    })
+    // The stream is filtered on its way: it is asked for uncompressed.
+    expect(sent.acceptEncoding).toBe('identity')
+    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    expect(rec).toMatchObject({
+      provider: 'openai',
+      endpoint: 'chat.completions',
+      model: 'gpt-4o-2024-08-06',
+      stream: true,
+      usageSource: 'provider',
+      inputTokens: 200,
+      cacheReadTokens: 1000,
+      outputTokens: 40,
+    })
+  })
+
+  test('a client that asked for usage gets the upstream bytes untouched', async () => {
+    const body =
+      '{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[]}'
+    expect(await chat(proxy, body)).toBe(WITH_USAGE.join(''))
+    expect(received.at(-1)!.body).toBe(body)
+  })
+
+  test('non-streamed requests are sent as they are', async () => {
+    const body = '{"model":"gpt-4o","messages":[]}'
+    await chat(proxy, body)
+    expect(received.at(-1)!.body).toBe(body)
+  })
+
+  test('TOKENTAP_INJECT_STREAM_USAGE=0: nothing is changed, and the record says usage is unknown', async () => {
+    const before = plain.sink.records.length
+    const body = '{"model":"gpt-4o","stream":true,"messages":[]}'
+    expect(await chat(plain, body)).toBe(WITHOUT_USAGE.join(''))
+    expect(received.at(-1)!.body).toBe(body)
+    const [rec] = (await plain.sink.waitFor(before + 1)).slice(before)
+    expect(rec).toMatchObject({ stream: true, usageSource: 'none', inputTokens: null })
+  })
+})
