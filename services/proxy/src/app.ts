@@ -8,7 +8,7 @@ import type { ProxyConfig } from './config.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
-import { createDialectRegistry } from './providers/registry.ts'
+import { dialectsAndHosts } from './providers/configured.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { openDatabaseSink } from './sink/database.ts'
 import { createJsonlSink } from './sink/jsonl.ts'
@@ -65,7 +65,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   metrics.gauge('tokentap_upstream_connects', 'Upstream connections opened since start.', () =>
     pool.connectCount(),
   )
+  const { dialectFor, intercepts, stopWatching } = dialectsAndHosts(config, deps)
   const server = createProxyServer({
+    intercepts,
     ctx: {
       config,
       pool,
@@ -74,8 +76,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       log: deps.log,
       now: deps.now ?? Date.now,
       newId: deps.newId ?? (() => Bun.randomUUIDv7()),
-      dialectFor:
-        deps.dialectFor ?? createDialectRegistry({ injectStreamUsage: config.injectStreamUsage }),
+      dialectFor,
       pricer: createPricer({ overrides: config.priceOverrides }),
     },
     tlsFor: (host) => leafCache.get(host),
@@ -85,6 +86,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     address = await server.listen()
   } catch (e) {
     // Nothing is proxied yet: release what was opened (the database pool) before failing.
+    stopWatching()
     pool.close()
     await sink.close()
     await database?.close()
@@ -99,6 +101,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     sink,
     async stop() {
       await server.close(config.shutdownGraceMs)
+      stopWatching()
       pool.close()
       await sink.close()
       await database?.close()

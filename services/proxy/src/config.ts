@@ -15,6 +15,7 @@ import {
 import { BUILTIN_INTERCEPT_HOSTS } from './intercept/hosts.ts'
 import { parseResolve, type Resolver } from './net/resolve.ts'
 import { loadPriceOverrides, type PriceOverrides } from './pricing/index.ts'
+import { loadProvidersConfig, type ProvidersConfig } from './providers/custom/index.ts'
 
 export interface ProxyConfig {
   host: string
@@ -41,6 +42,9 @@ export interface ProxyConfig {
   databaseUrl: string | undefined
   batchSize: number
   batchIntervalMs: number
+  /** User-defined providers (TOKENTAP_PROVIDERS): the file, reloaded on change. */
+  providersFile: string | undefined
+  providers: ProvidersConfig | null
   /** Make streamed OpenAI chat requests report usage (TOKENTAP_INJECT_STREAM_USAGE). */
   injectStreamUsage: boolean
   /** Negotiated rates and credit prices (TOKENTAP_PRICES); null when unset. */
@@ -112,6 +116,10 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     priceOverrides: readPriceOverrides(env),
     injectStreamUsage: readBool(env, 'TOKENTAP_INJECT_STREAM_USAGE', true),
+    providersFile: readString(env, 'TOKENTAP_PROVIDERS'),
+    providers: ((file) => (file ? loadProvidersConfig(file) : null))(
+      readString(env, 'TOKENTAP_PROVIDERS'),
+    ),
     databaseUrl: readDatabaseUrl(env),
     batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 1000, { min: 10 }),

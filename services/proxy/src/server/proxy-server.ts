@@ -3,7 +3,7 @@
 
 import type { TCPSocketListener } from 'bun'
 import type { LeafTls } from '../ca/leaf-cache.ts'
-import { createHostMatcher } from '../intercept/hosts.ts'
+import { createHostMatcher, type HostMatcher } from '../intercept/hosts.ts'
 import type { ExchangeContext } from '../mitm/context.ts'
 import { startHttpSession } from '../mitm/session.ts'
 import { BUN_CONN_HANDLERS, BunConn } from '../net/conn.ts'
@@ -12,6 +12,8 @@ import { localEndpoints } from './local.ts'
 
 export interface ProxyServerDeps {
   ctx: ExchangeContext
+  /** Which CONNECT hosts are decrypted (default: the configured intercept list). */
+  intercepts?: HostMatcher
   tlsFor(host: string): Promise<LeafTls>
   health?: () => Record<string, unknown>
 }
@@ -25,7 +27,7 @@ export interface ProxyServer {
 
 export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
   const { ctx } = deps
-  const intercepts = createHostMatcher(ctx.config.interceptHosts)
+  const intercepts = deps.intercepts ?? createHostMatcher(ctx.config.interceptHosts)
   const inflight = new Set<Promise<unknown>>()
   const sockets = new Set<BunConn>()
   const track = (p: Promise<unknown>): void => {

@@ -1,0 +1,51 @@
+// The dialects and intercepted hosts in force: TOKENTAP_PROVIDERS entries first (reloaded when
+// the file changes), then the built-in providers.
+
+import type { ProviderDialect } from '@tokentap/shared'
+import type { ProxyConfig } from '../config.ts'
+import { createHostMatcher, type HostMatcher } from '../intercept/hosts.ts'
+import type { Logger } from '../log.ts'
+import {
+  type CustomProviders,
+  createCustomProviders,
+  watchProvidersConfig,
+} from './custom/index.ts'
+import { createDialectRegistry } from './registry.ts'
+
+export interface ConfiguredDialects {
+  dialectFor(host: string, path: string): ProviderDialect
+  intercepts: HostMatcher
+  stopWatching(): void
+}
+
+export function dialectsAndHosts(
+  config: ProxyConfig,
+  deps: { log: Logger; dialectFor?: (host: string, path: string) => ProviderDialect },
+): ConfiguredDialects {
+  const builtin =
+    deps.dialectFor ?? createDialectRegistry({ injectStreamUsage: config.injectStreamUsage })
+  const builtinHosts = createHostMatcher(config.interceptHosts)
+  let custom: CustomProviders | null = config.providers
+    ? createCustomProviders(config.providers)
+    : null
+  let customHosts: HostMatcher = createHostMatcher(custom?.hosts ?? [])
+  const stopWatching = config.providersFile
+    ? watchProvidersConfig(
+        config.providersFile,
+        (c) => {
+          custom = createCustomProviders(c)
+          customHosts = createHostMatcher(custom.hosts)
+          deps.log.info(`TOKENTAP_PROVIDERS reloaded: ${c.providers.length} providers`)
+        },
+        (e) =>
+          deps.log.warn(
+            `TOKENTAP_PROVIDERS not reloaded, keeping the last good one: ${String((e as Error).message ?? e)}`,
+          ),
+      )
+    : () => {}
+  return {
+    dialectFor: (host, path) => custom?.match(host, path) ?? builtin(host, path),
+    intercepts: (host) => builtinHosts(host) || customHosts(host),
+    stopWatching,
+  }
+}
