@@ -61,7 +61,7 @@ describe('user-defined providers', () => {
   test('a configured host is intercepted and parsed with the named dialect', async () => {
     const before = proxy.sink.records.length
     await call()
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'acme',
       host: 'example.com',
@@ -80,7 +80,7 @@ describe('user-defined providers', () => {
     }
     const before = proxy.sink.records.length
     await call()
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec?.provider).toBe('acme-renamed')
   })
 
@@ -93,7 +93,7 @@ describe('user-defined providers', () => {
     expect(proxy.logs.some((l) => l.includes('TOKENTAP_PROVIDERS not reloaded'))).toBe(true)
     const before = proxy.sink.records.length
     await call()
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec?.provider).toBe('acme-renamed')
   })
 })

@@ -125,7 +125,7 @@ describe('failures', () => {
     // curl -i prints the CONNECT reply first, then the response inside the tunnel.
     expect(text).toStartWith('HTTP/1.1 200 Connection Established\r\n\r\nHTTP/1.1 502 Bad Gateway')
     expect(text).toContain('tokentap: upstream api.openai.com:443 unreachable')
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'openai',
       status: 502,
@@ -149,7 +149,7 @@ describe('failures', () => {
       'https://api.groq.com/openai/v1/chat/completions',
     ])
     expect(r.stdout.toString()).toContain('HTTP/1.1 502 Bad Gateway')
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({ provider: 'groq', outcome: 'failed', status: 502 })
     expect(rec!.error).toMatch(/altname|hostname|certificate/i)
   })

@@ -103,7 +103,7 @@ describe('intercepted HTTPS through the proxy', () => {
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     expect(JSON.parse(r.stdout.toString())).toEqual(MESSAGE)
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'anthropic',
       host: 'api.anthropic.com',
@@ -199,7 +199,7 @@ describe('intercepted HTTPS through the proxy', () => {
       }
     }
     expect(text).toBe(STREAM_EVENTS.join(''))
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       stream: true,
       inputTokens: 25,
@@ -231,7 +231,7 @@ describe('intercepted HTTPS through the proxy', () => {
     ])
     expect(r.code).toBe(0)
     expect(Buffer.compare(r.stdout, gz)).toBe(0)
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({ outputTokens: 6, responseBytes: gz.length })
   })
 
@@ -259,7 +259,7 @@ describe('intercepted HTTPS through the proxy', () => {
       'https://api.anthropic.com/v1/messages',
     ])
     expect(r.stdout.toString()).toBe('529')
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       status: 529,
       outcome: 'upstream_error',
@@ -294,7 +294,7 @@ describe('intercepted HTTPS through the proxy', () => {
     const first = await reader.read()
     expect(new TextDecoder().decode(first.value)).toContain('message_start')
     ac.abort()
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     g.open(1)
     expect(rec).toMatchObject({
       outcome: 'aborted',

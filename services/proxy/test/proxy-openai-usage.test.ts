@@ -112,7 +112,7 @@ describe('include_usage injection', () => {
     })
     // The stream is filtered on its way: it is asked for uncompressed.
     expect(sent.acceptEncoding).toBe('identity')
-    const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'openai',
       endpoint: 'chat.completions',
@@ -143,7 +143,7 @@ describe('include_usage injection', () => {
     const body = '{"model":"gpt-4o","stream":true,"messages":[]}'
     expect(await chat(plain, body)).toBe(WITHOUT_USAGE.join(''))
     expect(received.at(-1)!.body).toBe(body)
-    const [rec] = (await plain.sink.waitFor(before + 1)).slice(before)
+    const rec = await plain.sink.recordAfter(before)
     expect(rec).toMatchObject({ stream: true, usageSource: 'none', inputTokens: null })
   })
 })

@@ -3,6 +3,7 @@
 // override (negotiated rate) → "override"; the provider's own reported cost → "provider";
 // genai-prices at the request's time → "genai-prices"; else NULL "unpriced" — never 0.
 
+import type { TokenBuckets } from '@tokentap/shared'
 import { type Buckets, GENAI_PRICES_VERSION, genaiCost } from './genai.ts'
 import { GENAI_PROVIDER, modelAliases, priceLookups } from './models.ts'
 import { count, perMTokCost, roundUsd } from './money.ts'
@@ -24,18 +25,12 @@ export type PriceSource =
 
 /** What pricing reads from a record (a UsageRecord fits). Token buckets as in DESIGN.md:
  *  inputTokens is uncached input, outputTokens includes reasoning. */
-export interface PriceInput {
+export interface PriceInput extends TokenBuckets {
   provider: string
   model: string | null
   host?: string | undefined
   /** ISO time of the request: prices in force then are used. */
   startedAt: string
-  inputTokens: number | null
-  outputTokens: number | null
-  cacheReadTokens: number | null
-  cacheWrite5mTokens: number | null
-  cacheWrite1hTokens: number | null
-  reasoningTokens: number | null
   credits: number | null
   billable: boolean
   rawUsage?: unknown

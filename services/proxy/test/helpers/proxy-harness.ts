@@ -13,6 +13,8 @@ import type { UsageSink } from '../../src/sink/sink.ts'
 export interface MemorySink extends UsageSink {
   records: UsageRecord[]
   waitFor(count: number, timeoutMs?: number): Promise<UsageRecord[]>
+  /** The first record written after the first `before` ones (waits for it). */
+  recordAfter(before: number): Promise<UsageRecord>
 }
 
 export function memorySink(): MemorySink {
@@ -26,6 +28,10 @@ export function memorySink(): MemorySink {
     },
     pending: () => 0,
     close: async () => {},
+    async recordAfter(before) {
+      const all = await this.waitFor(before + 1)
+      return all[before]!
+    },
     async waitFor(count, timeoutMs = 5000) {
       const deadline = Date.now() + timeoutMs
       while (records.length < count) {

@@ -2,7 +2,6 @@
 // the SDK parses the mock's documented wire shapes and the record carries the mock's numbers.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { UsageRecord } from '@tokentap/shared'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 import { type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { clientJson, namedEvent, sseResponse } from './run-client.ts'
@@ -88,11 +87,6 @@ afterAll(async () => {
   await mock.stop()
 })
 
-async function nextRecord(before: number): Promise<UsageRecord> {
-  const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
-  return rec!
-}
-
 describe('@anthropic-ai/sdk through the proxy', () => {
   test('messages.create: SDK gets the message, record has the exact usage', async () => {
     const before = proxy.sink.records.length
@@ -103,7 +97,7 @@ describe('@anthropic-ai/sdk through the proxy', () => {
     const auth = seen.headers.get('x-api-key') ?? seen.headers.get('authorization')
     expect(auth).toContain('sk-ant-test')
     expect(seen.headers.get('user-agent')).toMatch(/^Anthropic\/JS \d+\.\d+\.\d+/)
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'anthropic',
       host: 'api.anthropic.com',
@@ -138,7 +132,7 @@ describe('@anthropic-ai/sdk through the proxy', () => {
     expect(out.final.usage.output_tokens).toBe(42)
     expect(out.final.stop_reason).toBe('end_turn')
     expect(JSON.parse(mock.seen.at(-1)!.body)).toMatchObject({ stream: true })
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'anthropic',
       model: MODEL,

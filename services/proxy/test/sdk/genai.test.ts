@@ -3,7 +3,6 @@
 // usageMetadata snapshots). The record must carry the LAST snapshot, not a sum of them.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { UsageRecord } from '@tokentap/shared'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 import { type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { clientJson, dataEvent, sseResponse } from './run-client.ts'
@@ -87,11 +86,6 @@ afterAll(async () => {
   await mock.stop()
 })
 
-async function nextRecord(before: number): Promise<UsageRecord> {
-  const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
-  return rec!
-}
-
 describe('@google/genai through the proxy', () => {
   test('models.generateContent: text parsed, cached and thought tokens normalised', async () => {
     const before = proxy.sink.records.length
@@ -102,7 +96,7 @@ describe('@google/genai through the proxy', () => {
     expect(seen.path).toMatch(/^\/v1(beta)?\/models\/gemini-2\.5-flash:generateContent$/)
     expect(seen.headers.get('x-goog-api-key')).toBe('test')
     expect(seen.headers.get('user-agent')).toMatch(/google-genai-sdk\/[\d.]+ gl-node/)
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'gemini',
       host: HOST,
@@ -130,7 +124,7 @@ describe('@google/genai through the proxy', () => {
     expect(seen.path).toMatch(
       /^\/v1(beta)?\/models\/gemini-2\.5-flash:streamGenerateContent\?alt=sse$/,
     )
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'gemini',
       endpoint: 'streamGenerateContent',

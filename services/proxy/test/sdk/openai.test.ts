@@ -3,7 +3,6 @@
 // them and the record must carry the mock's numbers, cached tokens split out of the input.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import type { UsageRecord } from '@tokentap/shared'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 import { type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { clientJson, dataEvent, namedEvent, sseResponse } from './run-client.ts'
@@ -192,11 +191,6 @@ afterAll(async () => {
   await mock.stop()
 })
 
-async function nextRecord(before: number): Promise<UsageRecord> {
-  const [rec] = (await proxy.sink.waitFor(before + 1)).slice(before)
-  return rec!
-}
-
 describe('openai SDK through the proxy', () => {
   test('chat.completions.create: cached and reasoning tokens normalised', async () => {
     const before = proxy.sink.records.length
@@ -205,7 +199,7 @@ describe('openai SDK through the proxy', () => {
     const seen = mock.seen.at(-1)!
     expect(seen.headers.get('authorization')).toBe('Bearer sk-test')
     expect(seen.headers.get('user-agent')).toMatch(/^OpenAI\/JS \d+\.\d+\.\d+/)
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'openai',
       host: 'api.openai.com',
@@ -238,7 +232,7 @@ describe('openai SDK through the proxy', () => {
       stream: true,
       stream_options: { include_usage: true },
     })
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       endpoint: 'chat.completions',
       model: CHAT_MODEL,
@@ -263,7 +257,7 @@ describe('openai SDK through the proxy', () => {
     )
     expect(out.outputText).toBe('Hello from Responses!')
     expect(out.response.usage).toEqual(RESP_USAGE)
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       provider: 'openai',
       path: '/v1/responses',
@@ -290,7 +284,7 @@ describe('openai SDK through the proxy', () => {
     )
     expect(out.texts).toEqual(['Bon', 'jour ', '日本'])
     expect(out.completed.usage).toEqual(RESP_STREAM_USAGE)
-    const rec = await nextRecord(before)
+    const rec = await proxy.sink.recordAfter(before)
     expect(rec).toMatchObject({
       path: '/v1/responses',
       model: RESP_MODEL,
