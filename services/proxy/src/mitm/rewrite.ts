@@ -105,7 +105,10 @@ export class FilteredBody {
   private emit(out: Uint8Array): void {
     if (out.length === 0) return
     const data = Buffer.from(out.buffer, out.byteOffset, out.length)
-    if (!this.chunked) return this.write(data)
+    if (!this.chunked) {
+      this.write(data)
+      return
+    }
     this.write(Buffer.concat([Buffer.from(`${out.length.toString(16)}\r\n`), data, CRLF]))
   }
 }
