@@ -19,7 +19,7 @@ import { Outbound } from './outbound.ts'
 import { ExchangeLedger } from './record.ts'
 import { RequestBody } from './request-body.ts'
 import { ResponseReader } from './response-reader.ts'
-import { FilteredBody, MAX_HELD_BODY_BYTES, rewriteHeld, shouldHold } from './rewrite.ts'
+import { FilteredBody, HeldRequest, shouldHold } from './rewrite.ts'
 import { startUpgradeRelay, type UpgradeHooks } from './upgrade.ts'
 import { describeError, UpstreamLink } from './upstream-link.ts'
 
@@ -51,7 +51,7 @@ export class Exchange {
   private resDecoder: BodyDecoder | null = null
   private readonly forwardHead: RequestHead
   /** The request body, while held for a rewrite. */
-  private held: { raw: Buffer[]; payload: Buffer[]; bytes: number } | null = null
+  private held: HeldRequest | null = null
   private responseFilter: BodyFilter | null = null
   private filtered: FilteredBody | null = null
   private readonly parser: ExchangeParser | null
@@ -104,9 +104,9 @@ export class Exchange {
       },
     })
     this.forwardHead = { ...head, target: target.path }
-    if (shouldHold(dialect, this.meta, this.forwardHead))
-      this.held = { raw: [], payload: [], bytes: 0 }
-    else this.sendUp(serializeRequestHead(this.forwardHead))
+    if (dialect && shouldHold(dialect, this.meta, this.forwardHead)) {
+      this.held = new HeldRequest(dialect, this.meta, this.forwardHead)
+    } else this.sendUp(serializeRequestHead(this.forwardHead))
     this.link.open()
   }
 
@@ -126,19 +126,15 @@ export class Exchange {
 
   /** Keeps the body for a rewrite; past the bound it goes upstream as it is. */
   private hold(raw: Buffer, payload: Uint8Array[]): void {
-    const held = this.held!
-    held.raw.push(raw)
-    held.payload.push(...payload.map((p) => Buffer.from(p)))
-    held.bytes += raw.length
-    if (held.bytes <= MAX_HELD_BODY_BYTES) return
+    const overflow = this.held!.add(raw, payload)
+    if (!overflow) return
     this.held = null
-    this.sendUp(Buffer.concat([serializeRequestHead(this.forwardHead), ...held.raw]))
+    this.sendUp(overflow)
   }
 
   private releaseHeld(): void {
-    const held = this.held!
+    const r = this.held!.release()
     this.held = null
-    const r = rewriteHeld(this.dialect!, this.meta, this.forwardHead, Buffer.concat(held.payload))
     this.responseFilter = r.filter
     this.sendUp(r.bytes)
   }

@@ -66,6 +66,34 @@ export function rewriteHeld(
   }
 }
 
+/** A request body held for a rewrite until it is complete (or too large to hold). */
+export class HeldRequest {
+  private raw: Buffer[] = []
+  private payload: Buffer[] = []
+  private bytes = 0
+
+  constructor(
+    private readonly dialect: ProviderDialect,
+    private readonly meta: ExchangeMeta,
+    private readonly head: RequestHead,
+  ) {}
+
+  /** Adds body bytes. Past the bound, returns the request so far to send as it is (the caller
+   *  stops holding and streams the rest). */
+  add(raw: Buffer, payload: Uint8Array[]): Buffer | null {
+    this.raw.push(raw)
+    for (const p of payload) this.payload.push(Buffer.from(p))
+    this.bytes += raw.length
+    if (this.bytes <= MAX_HELD_BODY_BYTES) return null
+    return Buffer.concat([serializeRequestHead(this.head), ...this.raw])
+  }
+
+  /** The body is complete: the request to send, rewritten when the dialect wants to. */
+  release(): Rewritten {
+    return rewriteHeld(this.dialect, this.meta, this.head, Buffer.concat(this.payload))
+  }
+}
+
 /** Writes a filtered response body to the client with framing it can read. */
 export class FilteredBody {
   private constructor(
