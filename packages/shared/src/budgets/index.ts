@@ -1,0 +1,3 @@
+// @tokentap/shared/budgets: budget config, windows and spend queries.
+
+export * from './types.ts'

@@ -1,0 +1,45 @@
+// Budget contract shared by the proxy's alert evaluator and the dashboard's budget page.
+
+export const BUDGET_SCOPE_KEYS = ['user', 'project', 'provider', 'model', 'program'] as const
+export type BudgetScopeKey = (typeof BUDGET_SCOPE_KEYS)[number]
+export type BudgetPeriod = 'day' | 'week' | 'month'
+
+export interface Budget {
+  name: string
+  period: BudgetPeriod
+  limitUsd: number
+  /** Fractions of the limit, ascending (default [0.5, 0.8, 1]). */
+  thresholds: number[]
+  /** Empty = the whole team. */
+  scope: Partial<Record<BudgetScopeKey, string>>
+  webhookUrl?: string
+}
+
+export interface BudgetsConfig {
+  /** IANA zone the periods follow (default UTC). */
+  timezone: string
+  budgets: Budget[]
+}
+
+export interface BudgetWindow {
+  start: Date
+  end: Date
+}
+
+export interface BudgetSpend {
+  spentUsd: number
+  requests: number
+  unpricedRequests: number
+  estimatedRequests: number
+}
+
+/** One alerts_sent row. */
+export interface BudgetAlertRow {
+  budget: string
+  threshold: number
+  windowStart: string
+  createdAt: string
+  deliveredAt: string | null
+  attempts: number
+  lastError: string | null
+}

@@ -1,0 +1,139 @@
+// The dashboard's data contract: what the query layer (data/) returns and what the pages and
+// the JSON API render. Numbers are JS numbers (token counts fit in 2^53; cost is USD as a
+// float rounded to 8 decimals). '' in a breakdown key means "none" (rendered "(none)").
+
+import type { Outcome } from '@tokentap/shared'
+import type { Budget, BudgetAlertRow, BudgetSpend } from '@tokentap/shared/budgets'
+
+export const DIMENSIONS = ['model', 'provider', 'user', 'project', 'program'] as const
+export type Dimension = (typeof DIMENSIONS)[number]
+
+/** Range presets; 'custom' uses from/to as given. Day boundaries follow `timezone`. */
+export type RangePreset = 'today' | '7d' | '30d' | 'custom'
+
+/** Filters shared by every page and API route (all from the URL query string). */
+export interface Filters {
+  range: RangePreset
+  /** Inclusive start, exclusive end (UTC instants). */
+  from: Date
+  to: Date
+  /** IANA zone the viewer sees times in (query `tz`, else cookie `tz`, else UTC). */
+  timezone: string
+  provider?: string
+  model?: string
+  user?: string
+  project?: string
+  program?: string
+  /** Event log only. */
+  outcome?: Outcome
+  /** Event log only. */
+  stream?: boolean
+}
+
+export interface Totals {
+  requests: number
+  errors: number
+  billableRequests: number
+  inputTokens: number
+  outputTokens: number
+  cacheReadTokens: number
+  cacheWrite5mTokens: number
+  cacheWrite1hTokens: number
+  reasoningTokens: number
+  /** Sum over priced requests only. */
+  costUsd: number
+  /** Billable requests with no price (unknown model): shown as "unpriced", never $0. */
+  unpricedRequests: number
+  /** Requests whose usage was estimated: their cost is shown as "~$". */
+  estimatedRequests: number
+  credits: number
+}
+
+export interface BreakdownRow extends Totals {
+  /** Value of the dimension; '' = none. */
+  key: string
+}
+
+export type Bucket = 'hour' | 'day'
+
+export interface TimeseriesPoint extends Totals {
+  /** Bucket start, ISO 8601 UTC; day buckets start at midnight in Filters.timezone. */
+  t: string
+}
+
+/** One event-log row (usage_events, camelCase, numbers as numbers). */
+export interface EventRow {
+  id: string
+  startedAt: string
+  durationMs: number
+  ttfbMs: number | null
+  provider: string
+  host: string
+  method: string
+  path: string
+  endpoint: string | null
+  model: string | null
+  stream: boolean
+  transport: string
+  status: number | null
+  outcome: Outcome
+  usageSource: string
+  billable: boolean
+  user: string | null
+  project: string | null
+  program: string | null
+  inputTokens: number | null
+  outputTokens: number | null
+  cacheReadTokens: number | null
+  cacheWrite5mTokens: number | null
+  cacheWrite1hTokens: number | null
+  reasoningTokens: number | null
+  credits: number | null
+  costUsd: number | null
+  priceSource: string | null
+}
+
+export interface EventPage {
+  events: EventRow[]
+  /** Opaque keyset cursor for the next (older) page; null on the last page. */
+  nextCursor: string | null
+}
+
+/** Every column of one event, plus captured bodies when body capture stored them. */
+export interface EventDetail extends EventRow {
+  responseId: string | null
+  requestBytes: number
+  responseBytes: number
+  error: string | null
+  parseError: string | null
+  priceVersion: string | null
+  rawUsage: unknown
+  recordedAt: string
+  bodies: { request: string | null; response: string | null } | null
+}
+
+/** A budget from TOKENTAP_BUDGETS with its current window, spend and alert history. */
+export interface BudgetStatus {
+  budget: Budget
+  window: { start: string; end: string }
+  spend: BudgetSpend
+  /** spentUsd / limitUsd. */
+  ratio: number
+  /** Alerts for this budget, newest first: pending (undelivered) ones and the last few sent. */
+  alerts: BudgetAlertRow[]
+}
+
+/** The query layer (data/index.ts createDataAccess(sql)); pages and the API use only this. */
+export interface DataAccess {
+  summary(f: Filters): Promise<Totals>
+  breakdown(f: Filters, by: Dimension, limit?: number): Promise<BreakdownRow[]>
+  timeseries(f: Filters, bucket: Bucket): Promise<TimeseriesPoint[]>
+  events(f: Filters, page: { cursor?: string; limit: number }): Promise<EventPage>
+  /** Events newer than `afterId` (UUIDv7, time-ordered) matching f, newest first (live rows). */
+  eventsAfter(f: Filters, afterId: string, limit: number): Promise<EventRow[]>
+  event(id: string): Promise<EventDetail | null>
+  /** Distinct values per dimension seen in the range, for filter drop-downs. */
+  filterOptions(f: Filters): Promise<Record<Dimension, string[]>>
+  /** Every configured budget's status now; [] when TOKENTAP_BUDGETS is unset. */
+  budgets(now: Date): Promise<BudgetStatus[]>
+}
