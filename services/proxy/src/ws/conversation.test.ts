@@ -12,6 +12,25 @@ const show = (m: WsMessage) =>
   `${m.direction}/${m.opcode}:${m.opcode === 1 ? dec.decode(m.data) : Buffer.from(m.data).toString('base64')}`
 
 describe('tap', () => {
+  test('a reply is never delivered before the compressed request it answers', async () => {
+    const deflate = parseDeflateExtension('permessage-deflate')!
+    const cd = createDeflater()
+    // Large and incompressible-ish, so inflating it takes a while (Codex's is ~68 KB).
+    const ask = JSON.stringify({
+      type: 'response.create',
+      input: Array.from({ length: 4000 }, (_, i) => `${i}:${(i * 7919) % 104729}`).join(' '),
+    })
+    const compressed = await cd.compress(ask)
+    cd.close()
+    const got: string[] = []
+    const tap = createWsTap({ deflate, onMessage: (m) => got.push(m.direction) })
+    tap.client(encodeFrame({ opcode: 1, payload: compressed, rsv1: true, mask: MASK }))
+    tap.server(encodeFrame({ opcode: 1, payload: '{"type":"response.created"}' }))
+    tap.server(encodeFrame({ opcode: 1, payload: '{"type":"response.completed"}' }))
+    await tap.end()
+    expect(got).toEqual(['client', 'server', 'server'])
+  })
+
   test('both directions, compressed with context takeover, split at every byte', async () => {
     const deflate = parseDeflateExtension('permessage-deflate; client_max_window_bits=15')!
     const cd = createDeflater()

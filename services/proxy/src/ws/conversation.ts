@@ -3,14 +3,14 @@
 import type { WsDirection, WsMessage } from '@tokentap/shared'
 import type { DeflateParams } from './extensions.ts'
 import { createFrameReader, DEFAULT_MAX_PAYLOAD_BYTES } from './frames.ts'
-import { createMessageAssembler } from './messages.ts'
+import { createDeliveryQueue, createMessageAssembler } from './messages.ts'
 
 export interface WsTapOptions {
   /** From parseDeflateExtension(101 response's sec-websocket-extensions). */
   deflate: DeflateParams | null
   /** Per frame and per message, compressed or inflated; default 16 MiB. */
   maxMessageBytes?: number
-  /** Complete messages, in order within each direction. */
+  /** Complete messages, in arrival order across both directions (inflation included). */
   onMessage: (message: WsMessage) => void
   onError?: (error: string) => void
 }
@@ -34,6 +34,7 @@ export function createWsTap(opts: WsTapOptions): WsTap {
     }
   }
   let ended = false
+  const queue = createDeliveryQueue()
 
   const side = (direction: WsDirection) => {
     const reader = createFrameReader({ maxPayloadBytes: max })
@@ -43,6 +44,7 @@ export function createWsTap(opts: WsTapOptions): WsTap {
       maxMessageBytes: max,
       onMessage: opts.onMessage,
       onError,
+      queue,
     })
     const push = (chunk: Uint8Array): void => {
       if (ended || reader.error !== null) return

@@ -1,6 +1,8 @@
 // Joins WebSocket frames into messages for one direction: fragments are concatenated, control
 // frames skipped, permessage-deflate messages inflated. Messages come out in order; inflation is
-// asynchronous, so a message queues behind any earlier one still inflating.
+// asynchronous, so a message queues behind any earlier one still inflating — in a DeliveryQueue
+// that both directions of a socket share, so a reply is never delivered before the (compressed,
+// still inflating) request it answers.
 
 import type { WsDirection, WsMessage } from '@tokentap/shared'
 import { type DeflateParams, resetsPerMessage } from './extensions.ts'
@@ -15,6 +17,37 @@ export interface MessageAssemblerOptions {
   maxMessageBytes?: number
   onMessage: (message: WsMessage) => void
   onError?: (error: string) => void
+  /** Shared with the other direction to keep arrival order across both; default: own queue. */
+  queue?: DeliveryQueue
+}
+
+/** Serialises deliveries; a task runs after every task enqueued before it. */
+export interface DeliveryQueue {
+  /** Tasks queued or running. */
+  readonly pending: number
+  enqueue(task: () => Promise<void> | void): void
+  /** Resolves when nothing is queued or running (including tasks enqueued meanwhile). */
+  idle(): Promise<void>
+}
+
+export function createDeliveryQueue(): DeliveryQueue {
+  let tail: Promise<void> = Promise.resolve()
+  let pending = 0
+  return {
+    get pending() {
+      return pending
+    },
+    enqueue(task) {
+      pending++
+      tail = tail.then(task).then(
+        () => void pending--,
+        () => void pending--,
+      )
+    },
+    async idle() {
+      while (pending > 0) await tail
+    },
+  }
 }
 
 export interface MessageAssembler {
@@ -41,9 +74,7 @@ export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAs
   let parts: Uint8Array[] = []
   let size = 0
 
-  // Delivery queue: `pending` counts messages not yet delivered behind `tail`.
-  let tail: Promise<void> = Promise.resolve()
-  let pending = 0
+  const queue = opts.queue ?? createDeliveryQueue()
 
   const report = (e: string): void => {
     try {
@@ -59,13 +90,7 @@ export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAs
       report(`onMessage threw: ${e instanceof Error ? e.message : String(e)}`)
     }
   }
-  const enqueue = (task: () => Promise<void> | void): void => {
-    pending++
-    tail = tail.then(task).then(
-      () => void pending--,
-      () => void pending--,
-    )
-  }
+  const enqueue = (task: () => Promise<void> | void): void => queue.enqueue(task)
 
   const complete = (): void => {
     const op = opcode
@@ -79,7 +104,7 @@ export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAs
       return
     }
     if (!compressed) {
-      if (pending === 0) deliver(op, data)
+      if (queue.pending === 0) deliver(op, data)
       else enqueue(() => deliver(op, data))
       return
     }
@@ -120,7 +145,7 @@ export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAs
     },
     async end() {
       ended = true
-      await tail
+      await queue.idle()
       inflater?.close()
     },
   }
