@@ -12,14 +12,11 @@ const CA_STORE = path.join(import.meta.dir, 'ca-store.ts')
 let root: string
 let home: string
 let ca: CaMaterial
-let createdMs: number
 
 beforeAll(async () => {
   root = fs.mkdtempSync(path.join(os.tmpdir(), 'tokentap-ca-store-'))
   home = path.join(root, 'home')
-  const started = performance.now()
   ca = await loadOrCreateCa({ home })
-  createdMs = performance.now() - started
 })
 
 afterAll(() => {
@@ -44,7 +41,6 @@ describe('generated CA in home', () => {
     expect(fs.readdirSync(path.join(home, 'ca')).sort()).toEqual(['ca-key.pem', 'ca.pem'])
     expect(ca.certPath).toBe(path.join(home, 'ca', 'ca.pem'))
     expect(fs.readFileSync(ca.certPath!, 'utf8')).toBe(ca.certPem)
-    expect(createdMs).toBeLessThan(5000)
   })
 
   test('is a CA with the expected subject, extensions and validity', () => {

@@ -146,12 +146,11 @@ describe('bounds', () => {
     expect(calls).toBe(1)
   })
 
-  test('a 4 GiB gzip bomb stops at the bound, fast and without growing memory', async () => {
+  test('a 4 GiB gzip bomb stops at the bound without growing memory', async () => {
     const member = zlib.gzipSync(new Uint8Array(1 << 20), { level: 9 })
     const bomb = Buffer.concat(Array.from({ length: 4096 }, () => member)) // 4 GiB of zeros
     Bun.gc(true)
     const rss0 = process.memoryUsage().rss
-    const started = performance.now()
     let out = 0
     const dec = createBodyDecoder({
       contentEncoding: 'gzip',
@@ -164,7 +163,6 @@ describe('bounds', () => {
     const result = await dec.end()
     expect(result).toEqual({ outputBytes: 1 << 20, truncated: true, error: null })
     expect(out).toBe(1 << 20)
-    expect(performance.now() - started).toBeLessThan(500)
     expect(process.memoryUsage().rss - rss0).toBeLessThan(64 << 20)
   })
 })

@@ -22,15 +22,12 @@ describe('anthropic fixtures, every chunking', () => {
   }
 })
 
-test('replaying a ~5 KB stream at every split stays well under a second', () => {
+test('a ~5 KB stream replays at every split point', () => {
   const fixture = streamFixtures[0]!
   const size = toBytes(fixture.exchange.responseBody).length
-  const started = performance.now()
   const runs = replayRuns(anthropicDialect, fixture.meta, fixture.exchange)
-  const elapsed = performance.now() - started
   expect(size).toBeGreaterThan(4000)
   expect(runs.length).toBeGreaterThan(size)
-  expect(elapsed).toBeLessThan(1000)
 })
 
 test('endpoints', () => {
