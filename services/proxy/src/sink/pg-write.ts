@@ -6,7 +6,7 @@
 // into a temp table, then INSERT … SELECT; least Postgres CPU), 'values' (multi-row INSERT).
 
 import type postgres from 'postgres'
-import { type Cell, EVENT_COLUMNS } from './pg-rows.ts'
+import { type BodyRow, type Cell, EVENT_COLUMNS } from './pg-rows.ts'
 
 export type WriteMethod = 'json' | 'values' | 'copy'
 /** Same as USAGE_CHANNEL in packages/shared/src/db/schema.ts (postgres.test.ts checks). */
@@ -42,7 +42,9 @@ const COUNTERS = [
 ]
 
 /** `ins` must be a CTE over usage_events' RETURNING (see RETURNING). Rows are grouped and sorted
- *  by the rollup key so concurrent writers lock rollup rows in the same order (no deadlocks). */
+ *  by the rollup key so concurrent writers lock rollup rows in the same order (no deadlocks).
+ *  Token sums count billable rows only: a count_tokens answer carries input_tokens but is not
+ *  model usage. */
 const TAIL = `
 , rollup as (
   insert into usage_rollup_hourly as r ("hour", ${KEY.map(q).join(', ')}, ${COUNTERS.map(q).join(', ')})
@@ -51,7 +53,7 @@ const TAIL = `
       .map((k) => `coalesce(${q(k)}, '')`)
       .join(', ')},
     count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable),
-    ${SUMS.map((s) => `coalesce(sum(${s}), 0)`).join(', ')},
+    ${SUMS.map((s) => `coalesce(sum(${s}) filter (where billable), 0)`).join(', ')},
     coalesce(sum(cost_usd), 0), count(*) filter (where billable and cost_usd is null),
     count(*) filter (where usage_source = 'estimated'), coalesce(sum(credits), 0)
   from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
@@ -105,7 +107,7 @@ const FROM_STAGE_SQL = `with ins as (${INSERT}
   select ${EVENT_COLUMNS.map(([c, t]) => `${q(c)}::${t}`).join(', ')} from ${STAGE}
   ${RETURNING})${TAIL}`
 
-// 'values': 35 parameters a row; Postgres allows 65,535 per statement.
+// 'values': one parameter per column and row; Postgres allows 65,535 per statement.
 export const VALUES_MAX_ROWS = Math.floor(65535 / EVENT_COLUMNS.length)
 
 type Row = { inserted: number; first_id: string | null; last_id: string | null }
@@ -134,7 +136,26 @@ function csv(rows: Cell[][]): string {
   return out
 }
 
-async function viaCopy(sql: postgres.Sql, rows: Cell[][]): Promise<WriteResult> {
+/** Captured bodies (exchange_bodies) ride in the same statement, one JSON parameter; only those
+ *  of events this statement inserted are kept, so replays stay idempotent. */
+const bodiesCte = (param: string): string => `
+, bodies as (
+  insert into exchange_bodies (event_id, request, response)
+  select b.event_id, b.request, b.response
+  from json_to_recordset(${param}::text::json) as b(event_id uuid, request text, response text)
+  join ins on ins.id = b.event_id
+  on conflict (event_id) do nothing
+)`
+const withBodies = (text: string, param: string): string =>
+  text.slice(0, text.length - TAIL.length) + bodiesCte(param) + TAIL
+const JSON_BODIES_SQL = withBodies(JSON_SQL, '$2')
+const FROM_STAGE_BODIES_SQL = withBodies(FROM_STAGE_SQL, '$1')
+
+async function viaCopy(
+  sql: postgres.Sql,
+  rows: Cell[][],
+  bodies: string | null,
+): Promise<WriteResult> {
   return sql.begin(async (tx) => {
     await tx.unsafe(STAGE_SQL)
     const stream = await tx.unsafe(COPY_SQL).writable()
@@ -143,15 +164,26 @@ async function viaCopy(sql: postgres.Sql, rows: Cell[][]): Promise<WriteResult> 
       stream.on('finish', resolve)
       stream.end(csv(rows))
     })
-    return result(await tx.unsafe<Row[]>(FROM_STAGE_SQL, [], { prepare: true }))
+    if (bodies === null)
+      return result(await tx.unsafe<Row[]>(FROM_STAGE_SQL, [], { prepare: true }))
+    return result(await tx.unsafe<Row[]>(FROM_STAGE_BODIES_SQL, [bodies], { prepare: true }))
   })
 }
 
-async function viaValues(sql: postgres.Sql, rows: Cell[][]): Promise<WriteResult> {
+async function viaValues(
+  sql: postgres.Sql,
+  rows: Cell[][],
+  bodies: string | null,
+): Promise<WriteResult> {
   const w = EVENT_COLUMNS.length
   const tuples = rows.map((_, i) => `(${EVENT_COLUMNS.map((_c, j) => `$${i * w + j + 1}`)})`)
-  const text = `with ins as (${INSERT} values ${tuples.join(', ')} ${RETURNING})${TAIL}`
-  return result(await sql.unsafe<Row[]>(text, rows.flat() as postgres.ParameterOrJSON<never>[]))
+  let text = `with ins as (${INSERT} values ${tuples.join(', ')} ${RETURNING})${TAIL}`
+  const params: Cell[] = rows.flat()
+  if (bodies !== null) {
+    text = withBodies(text, `$${rows.length * w + 1}`)
+    params.push(bodies)
+  }
+  return result(await sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]))
 }
 
 /** Writes the rows (cells from toCells) in one transaction; throws on any database error. */
@@ -159,12 +191,19 @@ export async function writeEvents(
   sql: postgres.Sql,
   rows: Cell[][],
   method: WriteMethod = 'json',
+  bodyRows: BodyRow[] = [],
 ): Promise<WriteResult> {
   if (rows.length === 0) return { inserted: 0, firstId: null, lastId: null }
-  if (method === 'copy') return viaCopy(sql, rows)
+  const bodies = bodyRows.length > 0 ? JSON.stringify(bodyRows) : null
+  if (method === 'copy') return viaCopy(sql, rows, bodies)
   if (method === 'values') {
     if (rows.length > VALUES_MAX_ROWS) throw new Error(`values: at most ${VALUES_MAX_ROWS} rows`)
-    return viaValues(sql, rows)
+    return viaValues(sql, rows, bodies)
+  }
+  if (bodies !== null) {
+    return result(
+      await sql.unsafe<Row[]>(JSON_BODIES_SQL, [jsonRows(rows), bodies], { prepare: true }),
+    )
   }
   return result(await sql.unsafe<Row[]>(JSON_SQL, [jsonRows(rows)], { prepare: true }))
 }
