@@ -39,6 +39,8 @@ export interface UsageRecord extends TokenBuckets {
   responseId: string | null
   user: string | null
   project: string | null
+  /** X-Tokentap-Session tag; optional so records from older proxies (spool files) still fit. */
+  session?: string | null
   program: string | null
   requestBytes: number
   responseBytes: number

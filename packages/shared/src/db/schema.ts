@@ -48,6 +48,8 @@ export const usageEvents = pgTable(
     user: text('user'),
     project: text('project'),
     program: text('program'),
+    /** X-Tokentap-Session tag (one agent run / conversation); NULL when not sent. */
+    session: text('session'),
     requestBytes: bigint('request_bytes', { mode: 'number' }).notNull(),
     responseBytes: bigint('response_bytes', { mode: 'number' }).notNull(),
     error: text('error'),

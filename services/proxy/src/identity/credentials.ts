@@ -6,6 +6,9 @@ export interface Identity {
   token: string | null
 }
 
+/** The proxy's answer to a request's credentials: who is calling, or a 407 to send. */
+export type Admission = { ok: true; identity: Identity } | { ok: false; response: string }
+
 export const ANONYMOUS: Identity = { user: null, project: null, token: null }
 
 export function parseProxyAuthorization(value: string | undefined): Identity {

@@ -1,27 +1,42 @@
-// `program` from the User-Agent: which tool made the request.
+// `program` from the User-Agent: which tool made the request. First matching rule wins (agents
+// before the SDKs they embed); anything else is named by the UA's first product token.
 
-const RULES: [RegExp, string][] = [
+type Rule = [RegExp, string | ((m: RegExpExecArray) => string)]
+
+/** SDK language tokens as the SDKs spell them → our suffix. */
+const LANGUAGE: Record<string, string> = { js: 'js', node: 'js', typescript: 'js', ts: 'js' }
+const lang = (s: string): string => LANGUAGE[s.toLowerCase()] ?? s.toLowerCase()
+
+const RULES: Rule[] = [
+  // Claude Code: `claude-cli/2.0.14 (external, cli)`; the Agent SDK also says claude-cli.
   [/^claude-cli\//i, 'claude-code'],
   [/claude-code/i, 'claude-code'],
+  // Codex: codex_cli_rs/…, codex_exec/…, codex_vscode/… (originator + version).
   [/^codex[_-]|codex_exec|codex_cli_rs/i, 'codex'],
+  // Gemini CLI puts its own token first, then the google-genai SDK it runs on.
   [/GeminiCLI/i, 'gemini-cli'],
-  [/^Anthropic\/Python/i, 'anthropic-sdk-python'],
-  [/^Anthropic\/JS/i, 'anthropic-sdk-js'],
-  [/^OpenAI\/Python/i, 'openai-sdk-python'],
-  [/^OpenAI\/JS/i, 'openai-sdk-js'],
-  [/google-genai-sdk\/[\d.]+ gl-node/i, 'google-genai-sdk-js'],
-  [/google-genai-sdk\/[\d.]+ gl-python/i, 'google-genai-sdk-python'],
+  // Stainless SDKs: `Anthropic/JS 0.65.0`, `AsyncAnthropic/Python 0.69.0`, `OpenAI/Go 1.2`.
+  [
+    /^(?:Async)?(Anthropic|OpenAI)\/([A-Za-z]+)/i,
+    (m) => `${m[1]!.toLowerCase()}-sdk-${lang(m[2]!)}`,
+  ],
+  // google-genai: `google-genai-sdk/1.20.0 gl-node/v20.20.2`, `… gl-python/3.12.3`, `… gl-go/…`.
+  [/google-genai-sdk\/\S+ gl-([a-z]+)/i, (m) => `google-genai-sdk-${lang(m[1]!)}`],
   [/google-genai-sdk/i, 'google-genai-sdk'],
   [/^curl\//i, 'curl'],
   [/^python-requests\//i, 'python-requests'],
   [/^python-httpx\//i, 'python-httpx'],
+  [/^Go-http-client\//i, 'go-http-client'],
   [/^Bun\//i, 'bun'],
   [/^node(-fetch)?\b|^undici/i, 'node'],
 ]
 
-function classify(ua: string): string | null {
-  for (const [re, name] of RULES) if (re.test(ua)) return name
-  const product = /^([A-Za-z0-9._-]+)/.exec(ua)
+export function classifyUserAgent(ua: string): string | null {
+  for (const [re, name] of RULES) {
+    const m = re.exec(ua)
+    if (m) return typeof name === 'string' ? name : name(m)
+  }
+  const product = /^\s*([A-Za-z0-9._-]+)/.exec(ua)
   return product ? product[1]!.toLowerCase() : null
 }
 
@@ -33,7 +48,7 @@ export function programFromUserAgent(ua: string | undefined): string | null {
   if (!ua) return null
   const hit = seen.get(ua)
   if (hit !== undefined) return hit
-  const program = classify(ua)
+  const program = classifyUserAgent(ua)
   if (seen.size >= SEEN_MAX) seen.clear()
   seen.set(ua, program)
   return program

@@ -5,7 +5,8 @@
 
 import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
 import { errorResponse, type LocalResponse, serializeResponse } from '../http1/respond.ts'
-import type { Identity } from '../identity/credentials.ts'
+import type { Admission, Identity } from '../identity/credentials.ts'
+import { forwardedHeaders, readHeaderTags } from '../identity/headers.ts'
 import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { Conn } from '../net/conn.ts'
@@ -26,6 +27,8 @@ export interface SessionOptions {
   local?: (head: RequestHead) => LocalResponse
   /** Every exchange's record promise, so shutdown can wait for them. */
   track?: (recorded: Promise<unknown>) => void
+  /** Plain sessions: the caller of an absolute-form request, or a 407 to send. */
+  admit?: (head: RequestHead) => Admission
 }
 
 export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.alloc(0)): void {
@@ -111,7 +114,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
         return
       }
       const key = { host: o.mode.host, port: o.mode.port, tls: true }
-      run(head, { key, path: target }, true, leftover)
+      run(head, { key, path: target }, true, leftover, o.identity)
       return
     }
     if (head.method === 'CONNECT') {
@@ -142,27 +145,38 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       reject(400, 'only http:// requests are forwarded; use CONNECT for https')
       return
     }
+    const admission: Admission = o.admit?.(head) ?? { ok: true, identity: o.identity }
+    if (!admission.ok) {
+      state = 'closed'
+      disarm()
+      socket.end(admission.response)
+      return
+    }
     const key = {
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 80),
       tls: false,
     }
-    run(head, { key, path: `${url.pathname}${url.search}` }, o.intercepts(key.host), leftover)
+    const path = `${url.pathname}${url.search}`
+    run(head, { key, path }, o.intercepts(key.host), leftover, admission.identity)
   }
 
-  function run(head: RequestHead, target: ExchangeTarget, record: boolean, leftover: Buffer): void {
+  function run(
+    head: RequestHead,
+    target: ExchangeTarget,
+    record: boolean,
+    leftover: Buffer,
+    identity: Identity,
+  ): void {
+    const tags = readHeaderTags(head.headers)
+    for (const note of tags.notes) ctx.log.warn(`${target.key.host}: ${note}`)
     const attribution: Attribution = {
-      user: o.identity.user,
-      project: getHeader(head.headers, 'x-tokentap-project') ?? o.identity.project,
+      user: identity.user,
+      project: tags.project ?? identity.project,
+      session: tags.session,
       program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
     }
-    const forwarded: RequestHead = {
-      ...head,
-      headers: head.headers.filter(([n]) => {
-        const l = n.toLowerCase()
-        return !l.startsWith('x-tokentap-') && !l.startsWith('proxy-')
-      }),
-    }
+    const forwarded: RequestHead = { ...head, headers: forwardedHeaders(head.headers) }
     state = 'exchange'
     const port = {
       socket,

@@ -1,9 +1,9 @@
 // CONNECT: decide between decrypting (intercepted LLM host) and a blind tunnel.
 
 import type { LeafTls } from '../ca/leaf-cache.ts'
-import { getHeader, type RequestHead } from '../http1/head.ts'
+import type { RequestHead } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
-import { parseProxyAuthorization } from '../identity/credentials.ts'
+import type { Admission } from '../identity/credentials.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { ExchangeContext } from '../mitm/context.ts'
 import { startHttpSession } from '../mitm/session.ts'
@@ -15,6 +15,8 @@ export interface ConnectDeps {
   intercepts: HostMatcher
   tlsFor(host: string): Promise<LeafTls>
   track(recorded: Promise<unknown>): void
+  /** Proxy-Authorization → caller, or a 407 to send (team mode). */
+  admit(head: RequestHead): Admission
 }
 
 const DNS_NAME =
@@ -51,7 +53,12 @@ export function handleConnect(
     refuse(400, `malformed CONNECT target "${head.target}"`)
     return
   }
-  const identity = parseProxyAuthorization(getHeader(head.headers, 'proxy-authorization'))
+  const admission = d.admit(head)
+  if (!admission.ok) {
+    socket.end(admission.response)
+    return
+  }
+  const { identity } = admission
   const { host, port } = authority
   if (!d.intercepts(host)) {
     openBlindTunnel({

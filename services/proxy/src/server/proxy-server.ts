@@ -3,12 +3,14 @@
 
 import type { TCPSocketListener } from 'bun'
 import type { LeafTls } from '../ca/leaf-cache.ts'
+import type { UserCheck } from '../identity/users.ts'
 import { createHostMatcher, type HostMatcher } from '../intercept/hosts.ts'
 import type { ExchangeContext } from '../mitm/context.ts'
 import { startHttpSession } from '../mitm/session.ts'
 import { BUN_CONN_HANDLERS, BunConn } from '../net/conn.ts'
 import { handleConnect } from './connect.ts'
 import { localEndpoints } from './local.ts'
+import { createAdmit } from './proxy-auth.ts'
 
 export interface ProxyServerDeps {
   ctx: ExchangeContext
@@ -16,6 +18,8 @@ export interface ProxyServerDeps {
   intercepts?: HostMatcher
   tlsFor(host: string): Promise<LeafTls>
   health?: () => Record<string, unknown>
+  /** Team mode: the users check in force (null or absent = local mode, any USER). */
+  users?: () => UserCheck | null
 }
 
 export interface ProxyServer {
@@ -28,6 +32,7 @@ export interface ProxyServer {
 export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
   const { ctx } = deps
   const intercepts = deps.intercepts ?? createHostMatcher(ctx.config.interceptHosts)
+  const admit = createAdmit(deps.users ?? (() => null), ctx.log, ctx.metrics)
   const inflight = new Set<Promise<unknown>>()
   const sockets = new Set<BunConn>()
   const track = (p: Promise<unknown>): void => {
@@ -47,6 +52,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
     sockets.add(conn)
     conn.on('close', () => sockets.delete(conn))
     conn.setNoDelay(true)
+    const client = conn.raw?.remoteAddress ?? 'unknown'
     startHttpSession({
       ctx,
       socket: conn,
@@ -55,8 +61,14 @@ export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
       intercepts,
       local,
       track,
+      admit: (head) => admit(head, client),
       onConnect: (head, s, leftover) =>
-        handleConnect({ ctx, intercepts, tlsFor: deps.tlsFor, track }, head, s, leftover),
+        handleConnect(
+          { ctx, intercepts, tlsFor: deps.tlsFor, track, admit: (h) => admit(h, client) },
+          head,
+          s,
+          leftover,
+        ),
     })
   }
   let listener: TCPSocketListener<BunConn> | null = null

@@ -1,0 +1,48 @@
+// Per-request attribution headers (X-Tokentap-Project, X-Tokentap-Session; Claude Code sends them
+// through ANTHROPIC_CUSTOM_HEADERS) and the head that goes upstream without them: no
+// X-Tokentap-* and no Proxy-* header ever leaves the proxy. Pure; bad values are ignored and
+// described in `notes`, never thrown.
+
+import type { HeaderList } from '../http1/head.ts'
+
+export const MAX_TAG_LENGTH = 128
+const PRINTABLE = /^[\x20-\x7e]+$/
+
+export interface HeaderTags {
+  project: string | null
+  session: string | null
+  /** Why a header was ignored (names and reasons only, never the value). */
+  notes: string[]
+}
+
+function tag(headers: HeaderList, name: string, notes: string[]): string | null {
+  const values = headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v.trim())
+  if (values.length === 0) return null
+  const distinct = [...new Set(values)]
+  if (distinct.length > 1) {
+    notes.push(`${name}: sent ${values.length} times with different values, ignored`)
+    return null
+  }
+  const v = distinct[0]!
+  if (v.length === 0) notes.push(`${name}: empty, ignored`)
+  else if (v.length > MAX_TAG_LENGTH) {
+    notes.push(`${name}: ${v.length} characters (max ${MAX_TAG_LENGTH}), ignored`)
+  } else if (!PRINTABLE.test(v)) notes.push(`${name}: not printable ASCII, ignored`)
+  else return v
+  return null
+}
+
+export function readHeaderTags(headers: HeaderList): HeaderTags {
+  const notes: string[] = []
+  const project = tag(headers, 'x-tokentap-project', notes)
+  const session = tag(headers, 'x-tokentap-session', notes)
+  return { project, session, notes }
+}
+
+/** The request's headers minus ours (X-Tokentap-*) and the proxy's (Proxy-Authorization …). */
+export function forwardedHeaders(headers: HeaderList): HeaderList {
+  return headers.filter(([n]) => {
+    const l = n.toLowerCase()
+    return !l.startsWith('x-tokentap-') && !l.startsWith('proxy-')
+  })
+}
