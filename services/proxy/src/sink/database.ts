@@ -2,14 +2,17 @@
 // unreachable — records spool meanwhile), the batch sink, and its metrics.
 
 import { connect, migrateDatabase } from '@tokentap/shared/db'
+import { startBodyPruner } from '../capture/retention.ts'
 import type { ProxyConfig } from '../config.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
-import { createPostgresSink } from './postgres.ts'
+import { createPostgresSink, type FlushInfo, type PostgresSinkMetrics } from './postgres.ts'
 import type { UsageSink } from './sink.ts'
 
 export interface DatabaseSink {
   sink: UsageSink
+  /** The writer's queue / spool / degraded figures (the degraded-recording alert reads them). */
+  metrics(): PostgresSinkMetrics
   /** After the sink was closed (flushed): stop migrating, close the pool. */
   close(): Promise<void>
 }
@@ -19,6 +22,8 @@ export function openDatabaseSink(
   url: string,
   log: Logger,
   metrics: ProxyMetrics,
+  /** After each committed flush (the budget evaluator); must not block or throw. */
+  onFlushed?: (info: FlushInfo) => void,
 ): DatabaseSink {
   const { sql } = connect(url, { max: 4, applicationName: 'tokentap-proxy' })
   let stopped = false
@@ -31,12 +36,20 @@ export function openDatabaseSink(
     })
   }
   migrate(1000)
+  // Captured bodies expire (a cheap no-op when capture was never on).
+  const pruner = startBodyPruner({
+    sql,
+    retentionDays: config.bodyRetentionDays,
+    now: Date.now,
+    onError: (e) => log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
+  })
   const pg = createPostgresSink({
     sql,
     spoolDir: `${config.home}/spool`,
     batchSize: config.batchSize,
     intervalMs: config.batchIntervalMs,
     log,
+    ...(onFlushed ? { onFlushed } : {}),
   })
   const m = () => pg.metrics()
   metrics.gauge('tokentap_db_queue_depth', 'Records waiting for Postgres.', () => m().queueDepth)
@@ -62,8 +75,10 @@ export function openDatabaseSink(
   metrics.gauge('tokentap_records_dropped', 'Records lost (must stay 0).', () => m().recordsDropped)
   return {
     sink: pg,
+    metrics: m,
     async close() {
       stopped = true
+      pruner.stop()
       if (retry) clearTimeout(retry)
       await sql.end({ timeout: 5 })
     },

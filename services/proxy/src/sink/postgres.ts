@@ -6,7 +6,7 @@
 
 import type { UsageRecord } from '@tokentap/shared'
 import { errText, sleep, timeout } from './async.ts'
-import { type Cell, type StoredRecord, toCells } from './pg-rows.ts'
+import { type BodyRow, bodyRows, type Cell, type StoredRecord, toCells } from './pg-rows.ts'
 import { isDataError, VALUES_MAX_ROWS, writeEvents } from './pg-write.ts'
 import type { PostgresSink, PostgresSinkOptions } from './postgres-types.ts'
 import { createSpool } from './spool.ts'
@@ -63,8 +63,8 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     }
   }
 
-  async function write(rows: Cell[][], how = method): Promise<void> {
-    const res = await timeout(writeEvents(sql, rows, how), flushTimeoutMs)
+  async function write(rows: Cell[][], how = method, bodies: BodyRow[] = []): Promise<void> {
+    const res = await timeout(writeEvents(sql, rows, how, bodies), flushTimeoutMs)
     m.recordsInserted += res.inserted
     if (res.inserted > 0 && res.firstId && res.lastId && opts.onFlushed) {
       try {
@@ -94,12 +94,12 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     if (!(await setAside(bad, 'record has no id'))) throw new Error('cannot set records aside')
     if (rows.length === 0) return
     try {
-      await write(rows)
+      await write(rows, method, bodyRows(kept))
     } catch (e) {
       if (!isDataError(e)) throw e
       for (let i = 0; i < rows.length; i++) {
         try {
-          await write([rows[i]!], 'json')
+          await write([rows[i]!], 'json', bodyRows([kept[i]!]))
         } catch (e1) {
           if (!isDataError(e1)) throw e1
           const line = JSON.stringify(kept[i])

@@ -1,0 +1,85 @@
+import { expect, test } from 'bun:test'
+import type { Budget, BudgetSpend } from '@tokentap/shared/budgets'
+import { budgetAlertMessage, degradedMessage, digestMessage, esc } from './message.ts'
+
+const budget: Budget = {
+  name: 'team <daily>',
+  period: 'day',
+  limitUsd: 50,
+  thresholds: [0.5, 1],
+  scope: { project: 'billing-bot' },
+}
+const spend: BudgetSpend = {
+  spentUsd: 41.2,
+  requests: 12,
+  unpricedRequests: 2,
+  estimatedRequests: 0,
+}
+const window = { start: new Date('2026-03-29T22:00:00Z'), end: new Date('2026-03-30T22:00:00Z') }
+const top = {
+  models: [{ name: 'claude-sonnet-4-5', spentUsd: 30, requests: 5 }],
+  users: [
+    { name: 'alice', spentUsd: 20, requests: 3 },
+    { name: '', spentUsd: 1, requests: 1 },
+  ],
+  projects: [],
+}
+
+test('budget alert: figures, scope, window in the zone, link; names escaped', () => {
+  const m = budgetAlertMessage({
+    budget,
+    timezone: 'Europe/Berlin',
+    window,
+    threshold: 0.8,
+    spend,
+    top,
+    dashboardUrl: 'https://dash.example',
+  })
+  const text = JSON.stringify(m)
+  expect(m.text).toBe(
+    ':warning: Budget team &lt;daily&gt;: 80 % reached: $41.20 of $50.00 (82.4 %)',
+  )
+  expect(text).toContain('*Scope*\\nproject=billing-bot')
+  expect(text).toContain('Mon 30 Mar 2026 00:00 → Tue 31 Mar 2026 00:00 (Europe/Berlin)')
+  expect(text).toContain('1. claude-sonnet-4-5 — $30.00')
+  expect(text).toContain('2. (none) — $1.00')
+  expect(text).toContain('2 unpriced request(s)')
+  expect(text).toContain('https://dash.example/budgets')
+  const noLink = budgetAlertMessage({
+    budget,
+    timezone: 'UTC',
+    window,
+    threshold: 1,
+    spend,
+    top,
+    dashboardUrl: undefined,
+  })
+  expect(JSON.stringify(noLink)).not.toContain('"actions"')
+  expect(noLink.text).toStartWith(':rotating_light:')
+})
+
+test('esc masks secrets and escapes mrkdwn', () => {
+  expect(esc('a&b <c> sk-ant-api03-abcdefghijklmnop')).toBe('a&amp;b &lt;c&gt; sk-ant-api0…')
+})
+
+test('digest and degraded messages', () => {
+  const d = digestMessage({
+    timezone: 'UTC',
+    day: { start: new Date('2026-03-09T00:00:00Z'), end: new Date('2026-03-10T00:00:00Z') },
+    daySpend: { ...spend, unpricedRequests: 0 },
+    dayTop: top,
+    budgets: [{ budget, window, spend }],
+    dashboardUrl: undefined,
+  })
+  expect(d.text).toBe('tokentap daily digest: Mon 9 Mar 2026 (UTC): $41.20 over 12 requests')
+  expect(JSON.stringify(d)).toContain('$41.20 of $50.00 (82.4 %)')
+  const g = degradedMessage({
+    host: 'proxy-1',
+    state: 'degraded',
+    minutes: 6,
+    spoolBytes: 2_097_152,
+    queueDepth: 4,
+    databaseDown: true,
+  })
+  expect(g.text).toContain('degraded for 6 min (Postgres unreachable; 2.0 MB spooled')
+})
