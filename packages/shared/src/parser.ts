@@ -29,6 +29,24 @@ export interface ParsedUsage extends Partial<TokenBuckets> {
   credits?: number | null
 }
 
+/** A bounded sample of text and how much of the whole it stands for. */
+export interface TextSample {
+  text: string
+  /** ≥ 1: the whole was about this many times the sample (1 when nothing was left out). */
+  scale: number
+}
+
+/** What an exchange carried, kept (bounded) so its tokens can be estimated when the provider
+ *  reported no usage. Read only after end(); cheap to build (no extraction happens here). */
+export interface SeenText {
+  /** The request body as captured: whole JSON text, or a head and tail when `whole` is false. */
+  request: TextSample & { whole: boolean }
+  /** Visible output (answer, reasoning, tool-call arguments) seen in the response, in order. */
+  output: TextSample
+  /** Why the provider's usage is missing, when the parser knows (e.g. include_usage off). */
+  reason?: string
+}
+
 export interface ExchangeParser {
   /** Decoded request body bytes, a bounded prefix of them (see `requestTruncated`). */
   pushRequest(chunk: Uint8Array): void
@@ -39,6 +57,8 @@ export interface ExchangeParser {
   pushResponse(chunk: Uint8Array): void
   /** The exchange is over (complete or not); returns what is known. Never throws. */
   end(): ParsedUsage
+  /** The text seen, for an estimate; call after end(). Optional: null/absent → no estimate. */
+  seenText?(): SeenText | null
 }
 
 export type WsDirection = 'client' | 'server'
@@ -57,6 +77,8 @@ export interface WsExchangeParser {
   onMessage(message: WsMessage): ParsedUsage[]
   /** The socket closed: usages still open, flagged partial. */
   end(): ParsedUsage[]
+  /** The text seen for a usage this parser returned (by identity), for an estimate. */
+  seenText?(usage: ParsedUsage): SeenText | null
 }
 
 /** A byte filter over a response body (payload in, payload out), stateful across chunks. */

@@ -1,10 +1,15 @@
 // Assembles the proxy from its parts; used by main.ts and by the integration tests.
 
 import type { ProviderDialect } from '@tokentap/shared'
+import { type Alerts, alertsEnabled, startAlerts } from './alerts/index.ts'
 import { loadOrCreateCa } from './ca/ca-store.ts'
 import { createLeafCache } from './ca/leaf-cache.ts'
 import { createLeafKey } from './ca/mint.ts'
+import { captureDialect } from './capture/policy.ts'
 import type { ProxyConfig } from './config.ts'
+import { createEstimator, type Estimator } from './estimate/estimator.ts'
+import { createRecordEstimates } from './estimate/records.ts'
+import { openUserDirectory } from './identity/team.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
@@ -20,6 +25,8 @@ export interface ProxyApp {
   address: { host: string; port: number }
   caCertPem: string
   caCertPath: string | null
+  /** Budget evaluator and Slack alerts; null when none are configured (or no DATABASE_URL). */
+  alerts: Alerts | null
   metrics: ProxyMetrics
   sink: UsageSink
   /** Graceful stop: in-flight exchanges finish (grace), records flushed. */
@@ -33,6 +40,8 @@ export interface ProxyAppDeps {
   /** Extra sinks (tests, the Postgres writer). */
   sinks?: UsageSink[]
   dialectFor?: (host: string, path: string) => ProviderDialect
+  /** The token estimator (tests); default: a lazily started worker when TOKENTAP_ESTIMATE is on. */
+  estimator?: Estimator
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
@@ -47,9 +56,19 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   if (config.usageLogPath) {
     sinks.push(createJsonlSink(config.usageLogPath, (e) => deps.log.error(e.message)))
   }
+  let alerts: Alerts | null = null
   const database = config.databaseUrl
-    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics)
+    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics, () => alerts?.onFlushed())
     : null
+  if (database && config.databaseUrl && alertsEnabled(config.alerts)) {
+    alerts = startAlerts({
+      config: config.alerts,
+      databaseUrl: config.databaseUrl,
+      log: deps.log,
+      metrics,
+      sinkMetrics: database.metrics,
+    })
+  }
   if (database) sinks.push(database.sink)
   const sink = fanOut(sinks)
   const pool = createUpstreamPool({
@@ -65,9 +84,29 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   metrics.gauge('tokentap_upstream_connects', 'Upstream connections opened since start.', () =>
     pool.connectCount(),
   )
-  const { dialectFor, intercepts, stopWatching } = dialectsAndHosts(config, deps)
+  const { dialectFor, intercepts, stopWatching, captureUnknown } = dialectsAndHosts(config, deps)
+  // Bodies go only to Postgres (exchange_bodies): without a database there is nothing to capture.
+  const capture = {
+    captureBodies: config.captureBodies && database !== null,
+    maxBytes: config.captureMaxBytes,
+    captureUnknown: () => database !== null && captureUnknown(),
+  }
+  const estimates = config.estimate
+    ? createRecordEstimates(deps.estimator ?? createEstimator(), (e) =>
+        deps.log.error(`record after estimate: ${(e as Error).message ?? String(e)}`),
+      )
+    : null
+  if (estimates) {
+    metrics.gauge(
+      'tokentap_estimates_waiting',
+      'Records waiting for a token estimate.',
+      () => estimates.waiting,
+    )
+  }
+  const users = openUserDirectory(config.proxyUsersFile, config.proxyUsers, deps.log)
   const server = createProxyServer({
     intercepts,
+    users: users.current,
     ctx: {
       config,
       pool,
@@ -76,8 +115,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       log: deps.log,
       now: deps.now ?? Date.now,
       newId: deps.newId ?? (() => Bun.randomUUIDv7()),
-      dialectFor,
+      dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
       pricer: createPricer({ overrides: config.priceOverrides }),
+      estimates,
     },
     tlsFor: (host) => leafCache.get(host),
   })
@@ -87,8 +127,11 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   } catch (e) {
     // Nothing is proxied yet: release what was opened (the database pool) before failing.
     stopWatching()
+    users.stop()
+    estimates?.close()
     pool.close()
     await sink.close()
+    await alerts?.stop()
     await database?.close()
     throw e
   }
@@ -97,13 +140,18 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     address,
     caCertPem: ca.certPem,
     caCertPath: ca.certPath,
+    alerts,
     metrics,
     sink,
     async stop() {
       await server.close(config.shutdownGraceMs)
+      await estimates?.drain() // bounded by the estimator's timeout
+      estimates?.close()
       stopWatching()
+      users.stop()
       pool.close()
       await sink.close()
+      await alerts?.stop()
       await database?.close()
     },
   }

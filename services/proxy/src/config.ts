@@ -12,6 +12,9 @@ import {
   readPort,
   readString,
 } from '@tokentap/shared'
+import { type AlertsConfig, readAlertsConfig } from './alerts/config.ts'
+import { assertBindAllowed } from './identity/team.ts'
+import { loadUsersFile, type ProxyUser } from './identity/users.ts'
 import { BUILTIN_INTERCEPT_HOSTS } from './intercept/hosts.ts'
 import { parseResolve, type Resolver } from './net/resolve.ts'
 import { loadPriceOverrides, type PriceOverrides } from './pricing/index.ts'
@@ -40,6 +43,8 @@ export interface ProxyConfig {
   shutdownGraceMs: number
   /** Postgres for usage records; without it only the JSON-lines log (if set) keeps them. */
   databaseUrl: string | undefined
+  /** Budgets and Slack alerts (TOKENTAP_BUDGETS, SLACK_WEBHOOK_URL, …; alerts/config.ts). */
+  alerts: AlertsConfig
   batchSize: number
   batchIntervalMs: number
   /** User-defined providers (TOKENTAP_PROVIDERS): the file, reloaded on change. */
@@ -47,8 +52,22 @@ export interface ProxyConfig {
   providers: ProvidersConfig | null
   /** Make streamed OpenAI chat requests report usage (TOKENTAP_INJECT_STREAM_USAGE). */
   injectStreamUsage: boolean
+  /** Estimate tokens (js-tiktoken, in a worker) when the provider reports none (TOKENTAP_ESTIMATE). */
+  estimate: boolean
+  /** Store redacted request/response bodies in exchange_bodies (TOKENTAP_CAPTURE_BODIES). */
+  captureBodies: boolean
+  /** Bytes kept per captured body; past it the text is cut and marked (TOKENTAP_CAPTURE_MAX_BYTES). */
+  captureMaxBytes: number
+  /** Captured bodies older than this are deleted (TOKENTAP_BODY_RETENTION_DAYS). */
+  bodyRetentionDays: number
   /** Negotiated rates and credit prices (TOKENTAP_PRICES); null when unset. */
   priceOverrides: PriceOverrides | null
+  /** Team mode (PROXY_USERS): the users file, reloaded on change; unset = local mode. */
+  proxyUsersFile: string | undefined
+  /** The users read at start (validated); null in local mode. */
+  proxyUsers: ProxyUser[] | null
+  /** ALLOW_OPEN_PROXY: bind a non-loopback address without PROXY_USERS. */
+  allowOpenProxy: boolean
 }
 
 function readPemFile(env: Env, name: string): string[] {
@@ -94,8 +113,12 @@ export function loadProxyConfig(env: Env): ProxyConfig {
       'CA_CERT_FILE and CA_KEY_FILE must be set together',
     )
   }
+  const host = readString(env, 'PROXY_HOST') ?? '127.0.0.1'
+  const proxyUsersFile = readString(env, 'PROXY_USERS')
+  const allowOpenProxy = readBool(env, 'ALLOW_OPEN_PROXY', false)
+  assertBindAllowed(host, proxyUsersFile, allowOpenProxy)
   return {
-    host: readString(env, 'PROXY_HOST') ?? '127.0.0.1',
+    host,
     port: readPort(env, 'PROXY_PORT', 8080),
     home,
     caCertFile,
@@ -116,12 +139,20 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     shutdownGraceMs: readInt(env, 'SHUTDOWN_GRACE_MS', 10_000, { min: 0 }),
     priceOverrides: readPriceOverrides(env),
     injectStreamUsage: readBool(env, 'TOKENTAP_INJECT_STREAM_USAGE', true),
+    estimate: readBool(env, 'TOKENTAP_ESTIMATE', true),
+    captureBodies: readBool(env, 'TOKENTAP_CAPTURE_BODIES', false),
+    captureMaxBytes: readInt(env, 'TOKENTAP_CAPTURE_MAX_BYTES', 256 * 1024, { min: 1024 }),
+    bodyRetentionDays: readInt(env, 'TOKENTAP_BODY_RETENTION_DAYS', 7, { min: 1 }),
     providersFile: readString(env, 'TOKENTAP_PROVIDERS'),
     providers: ((file) => (file ? loadProvidersConfig(file) : null))(
       readString(env, 'TOKENTAP_PROVIDERS'),
     ),
     databaseUrl: readDatabaseUrl(env),
+    alerts: readAlertsConfig(env, readDatabaseUrl(env) !== undefined),
     batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 1000, { min: 10 }),
+    proxyUsersFile,
+    proxyUsers: proxyUsersFile ? loadUsersFile(proxyUsersFile) : null,
+    allowOpenProxy,
   }
 }

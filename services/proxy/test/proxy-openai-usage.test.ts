@@ -138,12 +138,15 @@ describe('include_usage injection', () => {
     expect(received.at(-1)!.body).toBe(body)
   })
 
-  test('TOKENTAP_INJECT_STREAM_USAGE=0: nothing is changed, and the record says usage is unknown', async () => {
+  test('TOKENTAP_INJECT_STREAM_USAGE=0: nothing is changed, and the record is estimated and flagged', async () => {
     const before = plain.sink.records.length
     const body = '{"model":"gpt-4o","stream":true,"messages":[]}'
     expect(await chat(plain, body)).toBe(WITHOUT_USAGE.join(''))
     expect(received.at(-1)!.body).toBe(body)
     const rec = await plain.sink.recordAfter(before)
-    expect(rec).toMatchObject({ stream: true, usageSource: 'none', inputTokens: null })
+    // No usage chunk: estimated from the text seen ("Hello": 1 token), flagged (see test/estimate/).
+    expect(rec).toMatchObject({ stream: true, usageSource: 'estimated', inputTokens: 0 })
+    expect(rec.outputTokens).toBe(1)
+    expect(rec.parseError).toContain('include_usage')
   })
 })

@@ -97,3 +97,31 @@ export function extractRequestText(body: string, maxChars: number = MAX_CHARS): 
   collect(json, sink, 0)
   return sink.text()
 }
+
+const STRING_LITERAL = /"((?:[^"\\\n]|\\.)*)"(\s*:)?/g
+
+/** Prompt text of JSON fragments (a sample of a body too large to parse): the string VALUES
+ *  found (keys and JSON syntax dropped, escapes decoded), one a line. Never throws. */
+export function looseRequestText(fragments: string): string {
+  const out: string[] = []
+  for (const line of fragments.split('\n')) looseLine(line, out)
+  return out.join('\n')
+}
+
+/** One fragment: it may start inside a string, so reading starts at the first quote that
+ *  follows JSON punctuation (`{"`, `,"`, `["`, `:"`). */
+function looseLine(line: string, out: string[]): void {
+  const start = /[{[,:]\s*"/.exec(line)
+  if (start === null) return
+  const from = start.index + start[0].length - 1
+  for (const m of line.slice(from).matchAll(STRING_LITERAL)) {
+    if (m[2] !== undefined) continue // a key
+    const raw = m[1] ?? ''
+    if (raw === '') continue
+    try {
+      out.push(JSON.parse(`"${raw}"`) as string)
+    } catch {
+      out.push(raw)
+    }
+  }
+}

@@ -8,6 +8,8 @@ export interface ProxyMetrics {
   mitmClosed(): void
   upstreamError(): void
   badRequest(): void
+  /** A 407 in team mode: reason is missing, unknown_user or wrong_token. */
+  authFailure(reason: string): void
   /** Gauges read at render time (leaf cache size, queue depth, …). */
   gauge(name: string, help: string, read: () => number): void
   render(): string
@@ -15,6 +17,7 @@ export interface ProxyMetrics {
 
 export function createMetrics(): ProxyMetrics {
   const exchanges = new Map<string, number>()
+  const authFailures = new Map<string, number>()
   const counters = { tunnels: 0, upstreamErrors: 0, badRequests: 0, mitm: 0 }
   const active = { tunnels: 0, mitm: 0 }
   const gauges: { name: string; help: string; read: () => number }[] = []
@@ -44,6 +47,9 @@ export function createMetrics(): ProxyMetrics {
     badRequest() {
       counters.badRequests++
     },
+    authFailure(reason) {
+      authFailures.set(reason, (authFailures.get(reason) ?? 0) + 1)
+    },
     gauge(name, help, read) {
       gauges.push({ name, help, read })
     },
@@ -53,6 +59,13 @@ export function createMetrics(): ProxyMetrics {
         '# TYPE tokentap_exchanges_total counter',
       ]
       for (const [k, v] of exchanges) lines.push(`tokentap_exchanges_total{${k}} ${v}`)
+      lines.push(
+        '# HELP tokentap_proxy_auth_failures_total Requests refused with 407, by reason.',
+        '# TYPE tokentap_proxy_auth_failures_total counter',
+      )
+      for (const [k, v] of authFailures) {
+        lines.push(`tokentap_proxy_auth_failures_total{reason="${esc(k)}"} ${v}`)
+      }
       const simple: [string, string, 'counter' | 'gauge', number][] = [
         ['tokentap_tunnels_total', 'Blind CONNECT tunnels opened.', 'counter', counters.tunnels],
         ['tokentap_tunnels_active', 'Blind tunnels open now.', 'gauge', active.tunnels],

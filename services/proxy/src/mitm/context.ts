@@ -2,6 +2,7 @@
 
 import type { ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
+import type { RecordEstimates } from '../estimate/records.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
@@ -20,6 +21,8 @@ export interface ExchangeContext {
   newId(): string
   /** Prices a record (after the client has its last byte). */
   pricer: Pricer
+  /** Token estimates for records without provider usage (TOKENTAP_ESTIMATE); absent when off. */
+  estimates?: RecordEstimates | null
   /** The parser dialect for an intercepted exchange. */
   dialectFor(host: string, path: string): ProviderDialect
 }
@@ -27,6 +30,8 @@ export interface ExchangeContext {
 export interface Attribution {
   user: string | null
   project: string | null
+  /** X-Tokentap-Session: groups a client's exchanges (one agent run, one conversation). */
+  session: string | null
   program: string | null
 }
 

@@ -5,9 +5,12 @@ import {
   emptyBuckets,
   type Outcome,
   type ParsedUsage,
+  type SeenText,
   type Transport,
   type UsageRecord,
 } from '@tokentap/shared'
+import { attachBodies, type CapturedBodies } from '../capture/bodies.ts'
+import { capturedOf } from '../capture/dialect.ts'
 import type { ExchangeContext } from './context.ts'
 
 export interface ExchangeFacts {
@@ -23,6 +26,7 @@ export interface ExchangeFacts {
   outcome: Outcome
   user: string | null
   project: string | null
+  session: string | null
   program: string | null
   requestBytes: number
   responseBytes: number
@@ -57,6 +61,7 @@ export function buildRecord(facts: ExchangeFacts, usage: ParsedUsage): UsageReco
     responseId: usage.responseId ?? null,
     user: facts.user,
     project: facts.project,
+    session: facts.session,
     program: facts.program,
     requestBytes: facts.requestBytes,
     responseBytes: facts.responseBytes,
@@ -86,7 +91,17 @@ export function safeEnd(provider: string, end: () => ParsedUsage): ParsedUsage {
 
 type EndFacts = Pick<ExchangeFacts, 'endedAt' | 'status' | 'outcome' | 'error' | 'transport'>
 
-/** What an exchange accumulates for its record(s); `emit` sends one record to the sink. */
+/** The parser's text for an estimate; a fault means no estimate, never a lost record. */
+export function safeSeen(seen: () => SeenText | null | undefined): SeenText | null {
+  try {
+    return seen() ?? null
+  } catch {
+    return null
+  }
+}
+
+/** What an exchange accumulates for its record(s); `emit` sends one record to the sink (after
+ *  its token estimate, when it needs one: see estimate/records.ts). */
 export class ExchangeLedger {
   firstByteAt: number | null = null
   requestBytes = 0
@@ -96,7 +111,7 @@ export class ExchangeLedger {
     private readonly ctx: ExchangeContext,
     private readonly fixed: Pick<
       ExchangeFacts,
-      'startedAt' | 'host' | 'method' | 'path' | 'user' | 'project' | 'program'
+      'startedAt' | 'host' | 'method' | 'path' | 'user' | 'project' | 'session' | 'program'
     >,
   ) {}
 
@@ -108,13 +123,31 @@ export class ExchangeLedger {
     end: EndFacts,
   ): Promise<void> {
     await Promise.all(pending)
-    this.emit(
-      safeEnd(provider, () => parser.end()),
+    const usage = safeEnd(provider, () => parser.end())
+    await this.emit(
+      usage,
       end,
+      safeSeen(() => parser.seenText?.()),
+      capturedOf(parser),
     )
   }
 
-  emit(usage: ParsedUsage, end: EndFacts): void {
+  /** Emits one record; the promise (when any) settles once a waiting estimate let it out. */
+  emit(
+    usage: ParsedUsage,
+    end: EndFacts,
+    seen: SeenText | null = null,
+    bodies: CapturedBodies | null = null,
+  ): Promise<void> | null {
+    const estimates = this.ctx.estimates
+    if (!estimates) {
+      this.write(usage, end, bodies)
+      return null
+    }
+    return estimates.emit(usage, seen, end, (u) => this.write(u, end, bodies))
+  }
+
+  private write(usage: ParsedUsage, end: EndFacts, bodies: CapturedBodies | null): void {
     const record = buildRecord(
       {
         ...this.fixed,
@@ -127,6 +160,7 @@ export class ExchangeLedger {
       usage,
     )
     Object.assign(record, this.ctx.pricer.price(record))
+    attachBodies(record, bodies)
     this.ctx.metrics.exchange(record.provider, record.outcome)
     this.ctx.sink.write(record)
   }

@@ -14,7 +14,7 @@ import { relay } from '../tunnel/blind.ts'
 import { createWsTap } from '../ws/conversation.ts'
 import { parseDeflateExtension } from '../ws/extensions.ts'
 import type { ClientPort, ExchangeContext } from './context.ts'
-import type { ExchangeLedger } from './record.ts'
+import { type ExchangeLedger, safeSeen } from './record.ts'
 
 export interface UpgradeHooks {
   ctx: ExchangeContext
@@ -39,13 +39,18 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
   const emit = (usage: ParsedUsage, error: string | null): void => {
     emitted++
     const outcome = error ? 'failed' : 'ok'
-    h.ledger.emit(usage, {
+    const end = {
       endedAt: h.ctx.now(),
       status: 101,
       outcome,
       error,
       transport: 'websocket',
-    })
+    } as const
+    h.ledger.emit(
+      usage,
+      end,
+      safeSeen(() => wsParser?.seenText?.(usage)),
+    )
   }
   const emitAll = (usages: ParsedUsage[]): void => {
     for (const u of usages) emit(u, null)

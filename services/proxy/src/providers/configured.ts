@@ -15,6 +15,8 @@ import { createDialectRegistry } from './registry.ts'
 export interface ConfiguredDialects {
   dialectFor(host: string, path: string): ProviderDialect
   intercepts: HostMatcher
+  /** TOKENTAP_PROVIDERS `captureUnknown`, as last (re)loaded. */
+  captureUnknown(): boolean
   stopWatching(): void
 }
 
@@ -46,6 +48,7 @@ export function dialectsAndHosts(
   return {
     dialectFor: (host, path) => custom?.match(host, path) ?? builtin(host, path),
     intercepts: (host) => builtinHosts(host) || customHosts(host),
+    captureUnknown: () => custom?.captureUnknown ?? false,
     stopWatching,
   }
 }

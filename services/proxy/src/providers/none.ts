@@ -2,8 +2,13 @@
 
 import type { ExchangeParser, ParsedUsage, ProviderDialect } from '@tokentap/shared'
 
+const NONE = new WeakSet<ProviderDialect>()
+
+/** True for dialects made by noneDialect: exchanges no parser understands (capture-unknown). */
+export const isNoneDialect = (dialect: ProviderDialect): boolean => NONE.has(dialect)
+
 export function noneDialect(provider: string): ProviderDialect {
-  return {
+  const dialect: ProviderDialect = {
     provider,
     createParser(meta): ExchangeParser {
       let stream = false
@@ -26,4 +31,6 @@ export function noneDialect(provider: string): ProviderDialect {
       }
     },
   }
+  NONE.add(dialect)
+  return dialect
 }

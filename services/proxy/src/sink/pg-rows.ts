@@ -2,6 +2,7 @@
 // packages/shared/src/db/schema.ts (the source of truth); pg-rows.test.ts fails if they drift.
 
 import type { UsageRecord } from '@tokentap/shared'
+import { bodiesOf } from '../capture/bodies.ts'
 
 /** A record as the sink holds it. Spool files may come from an older proxy, so toCells reads
  *  every field defensively (a missing field is NULL / default, never a crash). */
@@ -44,6 +45,8 @@ export const EVENT_COLUMNS = [
   ['price_source', 'text'],
   ['price_version', 'text'],
   ['raw_usage', 'jsonb'],
+  // Added by migration 0002: ADD COLUMN appends, and this list follows the table's order.
+  ['session', 'text'],
 ] as const
 
 export type Cell = string | number | boolean | null
@@ -122,5 +125,24 @@ export function toCells(r: StoredRecord): Cell[] {
     str(r.priceSource),
     str(r.priceVersion),
     rawUsageJson(r.rawUsage),
+    str(r.session),
   ]
+}
+
+/** An exchange_bodies row (column names as in the table). */
+export interface BodyRow {
+  event_id: string
+  request: string | null
+  response: string | null
+}
+
+/** The captured bodies of these records (capture/bodies.ts), for the same flush. */
+export function bodyRows(records: StoredRecord[]): BodyRow[] {
+  const out: BodyRow[] = []
+  for (const r of records) {
+    const b = bodiesOf(r)
+    if (b === null || typeof r.id !== 'string') continue
+    out.push({ event_id: r.id, request: str(b.request), response: str(b.response) })
+  }
+  return out
 }

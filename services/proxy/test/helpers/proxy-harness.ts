@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { ProviderDialect, UsageRecord } from '@tokentap/shared'
 import { type ProxyApp, startProxyApp } from '../../src/app.ts'
 import { loadProxyConfig } from '../../src/config.ts'
+import type { Estimator } from '../../src/estimate/estimator.ts'
 import { createLogger, type Logger } from '../../src/log.ts'
 import type { UsageSink } from '../../src/sink/sink.ts'
 
@@ -66,6 +67,7 @@ export async function startProxy(opts: {
   upstreamCaPath: string
   env?: Record<string, string>
   dialectFor?: (host: string, path: string) => ProviderDialect
+  estimator?: Estimator
 }): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'tt-proxy-'))
   const config = loadProxyConfig({
@@ -84,6 +86,7 @@ export async function startProxy(opts: {
     log,
     sinks: [sink],
     ...(opts.dialectFor ? { dialectFor: opts.dialectFor } : {}),
+    ...(opts.estimator ? { estimator: opts.estimator } : {}),
   })
   const caPath = join(home, 'ca', 'ca.pem')
   writeFileSync(join(home, 'proxy-ca-copy.pem'), app.caCertPem)

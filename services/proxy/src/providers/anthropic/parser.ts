@@ -8,13 +8,16 @@ import type {
   HeaderMap,
   ParsedUsage,
   ProviderDialect,
+  SeenText,
   UsageSource,
 } from '@tokentap/shared'
 import { emptyBuckets } from '@tokentap/shared'
-import { type BodyCapture, type BodyLimits, createBodyCapture } from './body.ts'
+import { createOutputText, requestSample } from '../common/seen-text.ts'
+import { type BodyCapture, type BodyLimits, type CapturedBody, createBodyCapture } from './body.ts'
 import { readMessageBody, readRequestBody } from './message.ts'
 import { createSseReader, type SseReader } from './sse.ts'
 import { createMessageStreamAccumulator, USAGE_EVENTS } from './stream.ts'
+import { anthropicBodyText, anthropicEventText, sniffAnthropicType, TEXT_EVENTS } from './text.ts'
 import { isRecord, type JsonObject, normalizeAnthropicUsage, readCount } from './usage.ts'
 
 export type AnthropicEndpointKind = 'messages' | 'count_tokens' | 'complete' | 'other'
@@ -76,6 +79,8 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
   const active = route.kind !== 'other'
   const request: BodyCapture | null = active ? createBodyCapture(REQUEST_LIMITS) : null
   let requestRead = false
+  let capturedRequest: CapturedBody | null = null
+  const output = createOutputText()
   let requestModel: string | null = null
   let requestStream: boolean | null = null
   let status: number | null = null
@@ -98,7 +103,8 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
   function readRequest(truncated: boolean): void {
     requestRead = true
     if (request === null) return
-    const summary = readRequestBody(request.finish(), truncated)
+    capturedRequest = request.finish()
+    const summary = readRequestBody(capturedRequest, truncated)
     requestModel = summary.model
     requestStream = summary.stream
   }
@@ -109,8 +115,16 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
     if (kind === 'json') json = createBodyCapture(RESPONSE_LIMITS)
     if (kind === 'sse') {
       sse = createSseReader({
-        onEvent: (event) => stream.onEvent(event.event, event.data, event.truncated),
-        skipData: (name) => !USAGE_EVENTS.has(name),
+        onEvent: (event) => {
+          const type = event.event ?? sniffAnthropicType(event.data)
+          if (type !== undefined && TEXT_EVENTS.has(type)) {
+            output.add(event.data.length, () =>
+              event.truncated ? '' : anthropicEventText(type, event.data),
+            )
+          }
+          stream.onEvent(event.event, event.data, event.truncated)
+        },
+        skipData: (name) => !USAGE_EVENTS.has(name) && !TEXT_EVENTS.has(name),
       })
     }
   }
@@ -128,6 +142,7 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
         parseError: body.parseError,
       }
     }
+    output.add(0, () => anthropicBodyText(body.body))
     const ok = status !== null && status >= 200 && status < 300
     const missing = ok && route.kind === 'messages' && body.usage === null && !body.parseError
     return {
@@ -182,7 +197,13 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
     }
   }
 
+  function seenText(): SeenText | null {
+    if (result === null || (route.kind !== 'messages' && route.kind !== 'complete')) return null
+    return { request: requestSample(capturedRequest), output: output.sample() }
+  }
+
   return {
+    seenText,
     pushRequest(chunk) {
       guard(() => {
         if (!requestRead) request?.push(chunk)

@@ -22,10 +22,12 @@ import {
   inputOnlyBuckets,
   sourceOf,
 } from '../common/record.ts'
+import { createOutputText, type OutputText } from '../common/seen-text.ts'
 import { guardedParser } from '../common/shell.ts'
 import { createEventStreamReader, type EventStreamReader } from './event-stream.ts'
 import { type BedrockRoute, classifyBedrockPath } from './paths.ts'
 import { type BedrockStreamAccumulator, createBedrockStreamAccumulator } from './stream.ts'
+import { bedrockObjectText } from './text.ts'
 import { headerUsage, nativeUsage, normalizeBedrockUsage, normalizeNative } from './usage.ts'
 
 interface Facts {
@@ -45,9 +47,11 @@ function jsonFacts(
   capture: BodyCapture,
   headers: HeaderMap,
   ok: boolean,
+  output: OutputText,
 ): Facts {
   const captured = capture.finish()
   const body = readJsonBody(captured)
+  if (route.operation !== 'count-tokens') output.add(0, () => bedrockObjectText(body.value))
   const fallback = headerUsage(headers)
   const facts = (
     usage: JsonObject | null,
@@ -116,7 +120,8 @@ function createBedrockParser(provider: string, route: BedrockRoute) {
   let headers: HeaderMap = {}
   let json: BodyCapture | null = null
   let reader: EventStreamReader | null = null
-  const stream = createBedrockStreamAccumulator(route.operation === 'converse-stream')
+  const output = createOutputText()
+  const stream = createBedrockStreamAccumulator(route.operation === 'converse-stream', output)
 
   const base = (): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
@@ -128,7 +133,8 @@ function createBedrockParser(provider: string, route: BedrockRoute) {
   function finish(): ParsedUsage {
     const record = base()
     let facts: Facts | null = null
-    if (json !== null) facts = jsonFacts(route, json, headers, status >= 200 && status < 300)
+    if (json !== null)
+      facts = jsonFacts(route, json, headers, status >= 200 && status < 300, output)
     else if (reader !== null) facts = streamFacts(reader, stream)
     if (facts === null) return record
     const arn = route.modelId?.startsWith('arn:') === true
@@ -158,6 +164,7 @@ function createBedrockParser(provider: string, route: BedrockRoute) {
       if (reader !== null) for (const message of reader.push(chunk)) stream.onMessage(message)
     },
     finish,
+    ...(route.billable && route.operation !== null ? { output } : {}),
   })
 }
 

@@ -9,7 +9,9 @@
 import { Buffer } from 'node:buffer'
 import { createMessageStreamAccumulator } from '../anthropic/stream.ts'
 import { isRecord, type JsonObject, tryParseJson } from '../anthropic/usage.ts'
+import type { OutputText } from '../common/seen-text.ts'
 import type { EventStreamMessage } from './event-stream.ts'
+import { bedrockChunkText, converseDeltaText } from './text.ts'
 
 export interface BedrockStreamSummary {
   /** Anthropic usage (Claude via invoke-with-response-stream), overlaid across events. */
@@ -32,7 +34,10 @@ export interface BedrockStreamAccumulator {
 
 const METRICS = 'amazon-bedrock-invocationMetrics'
 
-export function createBedrockStreamAccumulator(converse: boolean): BedrockStreamAccumulator {
+export function createBedrockStreamAccumulator(
+  converse: boolean,
+  output?: OutputText,
+): BedrockStreamAccumulator {
   const anthropic = createMessageStreamAccumulator()
   let bedrockUsage: JsonObject | null = null
   let metricsSeen = false
@@ -52,6 +57,7 @@ export function createBedrockStreamAccumulator(converse: boolean): BedrockStream
     if (wrapper === null) return
     if (typeof wrapper.bytes !== 'string') return
     const text = Buffer.from(wrapper.bytes, 'base64').toString('utf8')
+    output?.add(text.length, () => bedrockChunkText(text))
     if (!text.includes(METRICS) && !text.includes('"metadata"')) {
       // Claude events: the accumulator sniffs the type and parses only usage-bearing ones.
       anthropic.onEvent(undefined, text)
@@ -79,6 +85,9 @@ export function createBedrockStreamAccumulator(converse: boolean): BedrockStream
       }
       const event = message.headers[':event-type']
       if (!converse && event === 'chunk') onChunk(message.payload)
+      if (converse && event === 'contentBlockDelta') {
+        output?.add(message.payload.length, () => converseDeltaText(message.payload))
+      }
       if (converse && event === 'metadata') {
         const metadata = parse(message.payload, 'metadata')
         if (metadata !== null && isRecord(metadata.usage)) {

@@ -3,7 +3,7 @@
 // A dialect supplies only what it does with the bytes; any exception it raises is recorded as a
 // `parseError` on the record instead of escaping into the proxy.
 
-import type { ExchangeParser, HeaderMap, ParsedUsage } from '@tokentap/shared'
+import type { ExchangeParser, HeaderMap, ParsedUsage, SeenText } from '@tokentap/shared'
 import {
   type BodyCapture,
   type BodyLimits,
@@ -12,6 +12,7 @@ import {
 } from '../anthropic/body.ts'
 import { REQUEST_LIMITS } from '../anthropic/parser.ts'
 import { errorText } from './record.ts'
+import { type OutputText, requestSample } from './seen-text.ts'
 
 export interface ParserParts {
   /** The record returned when `finish` itself failed: what is known without the body. */
@@ -21,13 +22,21 @@ export interface ParserParts {
   onResponseHead(status: number, headers: HeaderMap): void
   onResponseChunk(chunk: Uint8Array): void
   finish(): ParsedUsage
+  /** The dialect's output-text capture: when given, the request is kept too and `seenText()`
+   *  offers both for an estimate. */
+  output?: OutputText
+  /** Why usage is missing, when the dialect can tell (read after finish). */
+  missingUsageReason?: () => string | undefined
 }
 
 export function guardedParser(
   parts: ParserParts,
   limits: BodyLimits = REQUEST_LIMITS,
 ): ExchangeParser {
-  const request: BodyCapture | null = parts.onRequest ? createBodyCapture(limits) : null
+  const wantsText = parts.output !== undefined
+  const request: BodyCapture | null =
+    parts.onRequest || wantsText ? createBodyCapture(limits) : null
+  let captured: CapturedBody | null = null
   let requestRead = false
   let headSeen = false
   let internalError: string | null = null
@@ -44,10 +53,29 @@ export function guardedParser(
 
   const readRequest = (truncated: boolean): void => {
     requestRead = true
-    if (request !== null) parts.onRequest?.(request.finish(), truncated)
+    if (request === null) return
+    const body = request.finish()
+    if (wantsText) captured = body
+    parts.onRequest?.(body, truncated)
+  }
+
+  const seenText = (): SeenText | null => {
+    const output = parts.output
+    if (output === undefined || result === null) return null
+    try {
+      const reason = parts.missingUsageReason?.()
+      return {
+        request: requestSample(captured),
+        output: output.sample(),
+        ...(reason === undefined ? {} : { reason }),
+      }
+    } catch {
+      return null
+    }
   }
 
   return {
+    seenText,
     pushRequest(chunk) {
       guard(() => {
         if (!requestRead) request?.push(chunk)

@@ -30,6 +30,7 @@ function renamed(dialect: ProviderDialect, provider: string): ProviderDialect {
     onResponseHead: (status, headers) => parser.onResponseHead(status, headers),
     pushResponse: (chunk) => parser.pushResponse(chunk),
     end: () => ({ ...parser.end(), provider }),
+    seenText: () => parser.seenText?.() ?? null,
   })
   return { provider, createParser: (meta) => rename(dialect.createParser(meta)) }
 }

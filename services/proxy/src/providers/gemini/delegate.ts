@@ -15,6 +15,7 @@ function relabel(inner: ExchangeParser, map: (usage: ParsedUsage) => ParsedUsage
     endRequest: (truncated) => inner.endRequest(truncated),
     onResponseHead: (status, headers) => inner.onResponseHead(status, headers),
     pushResponse: (chunk) => inner.pushResponse(chunk),
+    seenText: () => inner.seenText?.() ?? null,
     end() {
       result ??= map(inner.end())
       return result

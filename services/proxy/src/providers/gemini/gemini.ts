@@ -29,6 +29,7 @@ import {
   inputOnlyBuckets,
   withFacts,
 } from '../common/record.ts'
+import { createOutputText, outputTextOf } from '../common/seen-text.ts'
 import { guardedParser } from '../common/shell.ts'
 import { vertexAnthropicParser, vertexOpenAIParser } from './delegate.ts'
 import { classifyGeminiPath, type GeminiRoute } from './paths.ts'
@@ -36,6 +37,13 @@ import { isUsageMetadata, normalizeGeminiUsage, readGeminiChunk } from './usage.
 
 /** A chunk may inline images: allow large ones before cutting. */
 const CHUNK_CAP = 8 << 20
+
+/** The output text of one GenerateContentResponse (Code Assist's `response` wrapper unwrapped). */
+export function geminiText(value: unknown, codeAssist: boolean): string {
+  if (!isRecord(value)) return ''
+  const body = codeAssist && isRecord(value.response) ? value.response : value
+  return outputTextOf(body.candidates)
+}
 
 interface Facts {
   responseId: string | null
@@ -53,13 +61,16 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
   let sse: SseReader | null = null
   let array: JsonArraySplitter | null = null
   const s: Facts = { responseId: null, model: null, usage: null, complete: false, parseError: null }
+  const output = createOutputText()
 
   function onChunk(text: string, truncated: boolean): void {
     if (truncated) {
+      output.add(text.length, () => '')
       s.parseError ??= 'stream chunk too large'
       return
     }
     const parsed = tryParseJson(text)
+    output.add(text.length, () => (parsed.ok ? geminiText(parsed.value, route.codeAssist) : ''))
     const facts = parsed.ok ? readGeminiChunk(parsed.value, route.codeAssist) : null
     if (facts === null) {
       if (text.trim() !== '') s.parseError ??= 'invalid JSON chunk'
@@ -96,6 +107,7 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
         parseError: null,
       }
     }
+    output.add(0, () => geminiText(body.value, route.codeAssist))
     const facts = readGeminiChunk(body.value, route.codeAssist)
     const ok = status >= 200 && status < 300
     const missing = ok && facts !== null && facts.usage === null
@@ -176,6 +188,7 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
       array?.push(chunk)
     },
     finish,
+    ...(route.kind === 'generate' || route.kind === 'stream' ? { output } : {}),
   })
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../anthropic/body.ts'
 import { RESPONSE_LIMITS } from '../anthropic/parser.ts'
 import { createSseReader, type SseReader } from '../anthropic/sse.ts'
-import { isRecord, type JsonObject, readString } from '../anthropic/usage.ts'
+import { isRecord, type JsonObject, readString, tryParseJson } from '../anthropic/usage.ts'
 import { readJsonBody, tooLargeError } from '../common/json-body.ts'
 import {
   type BodyKind,
@@ -21,6 +21,7 @@ import {
   type FullUsage,
   withFacts,
 } from '../common/record.ts'
+import { createOutputText, type OutputText, outputTextOf } from '../common/seen-text.ts'
 import { guardedParser } from '../common/shell.ts'
 import { createChatStreamAccumulator } from './chat-stream.ts'
 import { classifyOpenAIPath } from './paths.ts'
@@ -34,7 +35,14 @@ interface JsonFacts {
   parseError: string | null
 }
 
-function readChatJson(capture: BodyCapture, ok: boolean): JsonFacts {
+/** The output text of one stream chunk (`choices[].delta`, legacy `choices[].text`). */
+export function chatChunkText(data: string): string {
+  if (data.trim() === '[DONE]') return ''
+  const parsed = tryParseJson(data)
+  return parsed.ok && isRecord(parsed.value) ? outputTextOf(parsed.value.choices) : ''
+}
+
+function readChatJson(capture: BodyCapture, ok: boolean, out: OutputText): JsonFacts {
   const captured = capture.finish()
   const body = readJsonBody(captured)
   if (body.value === undefined) {
@@ -50,6 +58,7 @@ function readChatJson(capture: BodyCapture, ok: boolean): JsonFacts {
     }
   }
   const record = isRecord(body.value) ? body.value : null
+  out.add(0, () => outputTextOf(record?.choices))
   const usage = isRecord(record?.usage) ? record.usage : null
   const missing = ok && record !== null && usage === null && !isRecord(record.error)
   return {
@@ -71,6 +80,8 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
   let json: BodyCapture | null = null
   let sse: SseReader | null = null
   const stream = createChatStreamAccumulator()
+  const output = createOutputText()
+  let sawUsage = false
 
   const base = (): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
@@ -82,7 +93,7 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
     let facts: JsonFacts | null = null
     let complete = false
     if (json !== null) {
-      facts = readChatJson(json, status >= 200 && status < 300)
+      facts = readChatJson(json, status >= 200 && status < 300, output)
       complete = true
     } else if (sse !== null) {
       sse.end()
@@ -90,6 +101,7 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
       facts = s
       complete = s.done || s.usageFinal
     }
+    sawUsage = (facts?.usage ?? null) !== null
     // Azure: the response names the model; the deployment (base().model) is the fallback.
     return withFacts(base(), facts && { ...facts, complete }, (usage) =>
       normalizeChatUsage(usage, route.kind === 'embeddings'),
@@ -111,7 +123,13 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
       if (!active) return
       if (kind === 'json') json = createBodyCapture(RESPONSE_LIMITS)
       if (kind === 'sse') {
-        sse = createSseReader({ onEvent: (event) => stream.onData(event.data, event.truncated) })
+        sse = createSseReader({
+          onEvent: (event) => {
+            const data = event.data
+            output.add(data.length, () => (event.truncated ? '' : chatChunkText(data)))
+            stream.onData(data, event.truncated)
+          },
+        })
       }
     },
     onResponseChunk(chunk) {
@@ -119,6 +137,12 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
       sse?.push(chunk)
     },
     finish,
+    ...(active ? { output } : {}),
+    missingUsageReason: () =>
+      // A finished stream without usage (an aborted one simply ended before it).
+      sse !== null && !sawUsage && request.includeUsage !== true && stream.summary().done
+        ? 'stream without usage (the client did not ask for stream_options.include_usage)'
+        : undefined,
   })
 }
 

@@ -22,6 +22,24 @@ export const LIFECYCLE_EVENTS: ReadonlySet<string> = new Set([
   ...TERMINAL_EVENTS,
 ])
 
+/** Events whose `delta` string is output text (answer, reasoning, tool-call arguments). */
+export const TEXT_DELTA_EVENTS: ReadonlySet<string> = new Set([
+  'response.output_text.delta',
+  'response.refusal.delta',
+  'response.reasoning_text.delta',
+  'response.reasoning_summary_text.delta',
+  'response.function_call_arguments.delta',
+  'response.custom_tool_call_input.delta',
+])
+
+/** The output text of a text delta event's payload, '' when unreadable. */
+export function deltaText(data: string): string {
+  const parsed = tryParseJson(data)
+  if (!parsed.ok || !isRecord(parsed.value)) return ''
+  const delta = parsed.value.delta
+  return typeof delta === 'string' ? delta : ''
+}
+
 /** The event's `type` from a cheap look at the start of its JSON (`type` is serialised first). */
 export function sniffEventType(data: string): string | undefined {
   return /^\s*\{\s*"type"\s*:\s*"([\w.]{1,64})"/.exec(data.slice(0, 128))?.[1]

@@ -7,11 +7,24 @@
 // `error` event (which closes the response in flight, or rejects the oldest request). end() flushes
 // what is still open. Bounded: at most MAX_OPEN of each are kept; the oldest is flushed first.
 
-import type { ExchangeMeta, ParsedUsage, WsExchangeParser, WsMessage } from '@tokentap/shared'
+import type {
+  ExchangeMeta,
+  ParsedUsage,
+  SeenText,
+  WsExchangeParser,
+  WsMessage,
+} from '@tokentap/shared'
 import { firstStringField } from '../anthropic/body.ts'
 import { isRecord, type JsonObject, readString, tryParseJson } from '../anthropic/usage.ts'
 import { emptyRecord, errorText, sourceOf } from '../common/record.ts'
-import { readResponseEvent, sniffEventType, TERMINAL_EVENTS } from './responses-events.ts'
+import { createOutputText, type OutputText, sampleRequest } from '../common/seen-text.ts'
+import {
+  deltaText,
+  readResponseEvent,
+  sniffEventType,
+  TERMINAL_EVENTS,
+  TEXT_DELTA_EVENTS,
+} from './responses-events.ts'
 import { isZeroUsage, normalizeResponsesUsage } from './usage.ts'
 
 const MAX_OPEN = 64
@@ -23,13 +36,21 @@ interface Request {
   model: string | null
   /** `generate: false`: a warm-up. */
   generate: boolean | null
+  /** The create message, bounded like an HTTP request copy (for estimates). */
+  text: SeenText['request']
 }
 
 interface Entry extends Request {
   responseId: string | null
   usage: JsonObject | null
   parseError: string | null
+  output: OutputText
 }
+
+const NO_TEXT: SeenText['request'] = { text: '', scale: 1, whole: true }
+
+/** A create message as SeenText keeps it (bounded: see sampleRequest). */
+const requestText = (text: string): SeenText['request'] => sampleRequest(text, text.length, true)
 
 function readCreate(text: string): Request {
   if (text.length <= PARSE_CAP) {
@@ -39,10 +60,15 @@ function readCreate(text: string): Request {
       return {
         model: readString(parsed.value.model),
         generate: typeof generate === 'boolean' ? generate : null,
+        text: requestText(text),
       }
     }
   }
-  return { model: firstStringField(text.slice(0, SCAN_HEAD), 'model'), generate: null }
+  return {
+    model: firstStringField(text.slice(0, SCAN_HEAD), 'model'),
+    generate: null,
+    text: requestText(text),
+  }
 }
 
 export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): WsExchangeParser {
@@ -51,6 +77,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
   const open = new Map<string, Entry>()
   const finished: string[] = [] // ids already recorded, newest last
   let lastModel: string | null = null
+  const seen = new WeakMap<ParsedUsage, SeenText>()
   let internalError: string | null = null
   let ended = false
 
@@ -60,6 +87,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
     responseId: null,
     usage: null,
     parseError: null,
+    output: createOutputText(),
   })
 
   function record(entry: Entry, complete: boolean): ParsedUsage {
@@ -68,7 +96,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
     const parseError = entry.parseError ?? internalError
     internalError = null
     const warmup = entry.generate === false && isZeroUsage(usage)
-    return {
+    const parsed: ParsedUsage = {
       ...emptyRecord(provider, 'responses', !warmup),
       model: entry.model,
       stream: true,
@@ -78,6 +106,8 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
       rawUsage: usage,
       ...(usage === null ? {} : normalizeResponsesUsage(usage)),
     }
+    seen.set(parsed, { request: entry.text, output: entry.output.sample() })
+    return parsed
   }
 
   function close(entry: Entry, complete: boolean): ParsedUsage {
@@ -93,8 +123,14 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
   function entryFor(responseId: string, out: ParsedUsage[]): Entry {
     const known = open.get(responseId)
     if (known !== undefined) return known
-    const request = requests.shift() ?? { model: lastModel, generate: null }
-    const entry: Entry = { ...request, responseId, usage: null, parseError: null }
+    const request = requests.shift() ?? { model: lastModel, generate: null, text: NO_TEXT }
+    const entry: Entry = {
+      ...request,
+      responseId,
+      usage: null,
+      parseError: null,
+      output: createOutputText(),
+    }
     open.set(responseId, entry)
     if (open.size > MAX_OPEN) {
       const oldest = open.values().next().value
@@ -110,7 +146,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
       lastModel = request.model ?? lastModel
       requests.push(request)
     } else if (type === 'response.append') {
-      requests.push({ model: lastModel, generate: null })
+      requests.push({ model: lastModel, generate: null, text: requestText(text) })
     } else return
     if (requests.length > MAX_OPEN) {
       const dropped = requests.shift()
@@ -120,7 +156,14 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
 
   function onServer(text: string, out: ParsedUsage[]): void {
     const cut = text.length > PARSE_CAP
-    const facts = readResponseEvent(sniffEventType(text), text, cut)
+    const type = sniffEventType(text)
+    if (type !== undefined && TEXT_DELTA_EVENTS.has(type)) {
+      // Deltas name no response: they belong to the newest one in flight.
+      const entry = [...open.values()].pop()
+      entry?.output.add(text.length, () => (cut ? '' : deltaText(text)))
+      return
+    }
+    const facts = readResponseEvent(type, text, cut)
     if (facts === null) return
     const id = facts.responseId
     if (facts.type === 'error') {
@@ -167,6 +210,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
       }
       return out
     },
+    seenText: (usage) => seen.get(usage) ?? null,
   }
 }
 

@@ -22,14 +22,17 @@ import {
   inputOnlyBuckets,
   withFacts,
 } from '../common/record.ts'
+import { createOutputText, outputTextOf } from '../common/seen-text.ts'
 import { guardedParser } from '../common/shell.ts'
 import { classifyOpenAIPath } from './paths.ts'
 import { type OpenAIRequestSummary, readOpenAIRequest } from './request.ts'
 import {
+  deltaText,
   LIFECYCLE_EVENTS,
   readResponseEvent,
   sniffEventType,
   TERMINAL_EVENTS,
+  TEXT_DELTA_EVENTS,
 } from './responses-events.ts'
 import { createResponsesWsParser } from './responses-ws.ts'
 import { normalizeResponsesUsage } from './usage.ts'
@@ -57,9 +60,15 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
   let json: BodyCapture | null = null
   let sse: SseReader | null = null
   const s: Facts = { responseId: null, model: null, usage: null, complete: false, parseError: null }
+  const output = createOutputText()
 
   function onSseEvent(name: string | undefined, data: string, truncated: boolean): void {
-    const facts = readResponseEvent(name ?? sniffEventType(data), data, truncated)
+    const type = name ?? sniffEventType(data)
+    if (type !== undefined && TEXT_DELTA_EVENTS.has(type)) {
+      output.add(data.length, () => (truncated ? '' : deltaText(data)))
+      return
+    }
+    const facts = readResponseEvent(type, data, truncated)
     if (facts === null) return
     s.responseId ??= facts.responseId
     if (facts.model !== null) s.model = facts.model
@@ -92,6 +101,7 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
         parseError: null,
       }
     }
+    output.add(0, () => outputTextOf(record?.output))
     const usage = isRecord(record?.usage) ? record.usage : null
     const ok = status >= 200 && status < 300
     const missing = ok && record !== null && usage === null && !isRecord(record.error)
@@ -146,7 +156,7 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
       if (kind === 'sse') {
         sse = createSseReader({
           onEvent: (event) => onSseEvent(event.event, event.data, event.truncated),
-          skipData: (name) => !LIFECYCLE_EVENTS.has(name),
+          skipData: (name) => !LIFECYCLE_EVENTS.has(name) && !TEXT_DELTA_EVENTS.has(name),
           maxLineChars: EVENT_CAP,
           maxEventChars: EVENT_CAP,
         })
@@ -157,6 +167,7 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
       sse?.push(chunk)
     },
     finish,
+    ...(active && route.kind !== 'input_tokens' ? { output } : {}),
   })
 }
 

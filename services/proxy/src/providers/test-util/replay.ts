@@ -4,7 +4,13 @@
 // Each pushed chunk is a private copy that is zero-filled right after the push, which catches a
 // parser keeping views into buffers the proxy will reuse.
 
-import type { ExchangeMeta, HeaderMap, ParsedUsage, ProviderDialect } from '@tokentap/shared'
+import type {
+  ExchangeMeta,
+  ExchangeParser,
+  HeaderMap,
+  ParsedUsage,
+  ProviderDialect,
+} from '@tokentap/shared'
 
 export interface ReplayExchange {
   /** Response status; omit (with `headers`) for an exchange that broke off before the head. */
@@ -72,6 +78,17 @@ export function runExchange(
   requestChunks: Uint8Array[],
   responseChunks: Uint8Array[],
 ): ParsedUsage {
+  return runParser(dialect, meta, exchange, requestChunks, responseChunks).usage
+}
+
+/** runExchange, also returning the parser (for what it offers after end(), e.g. seenText). */
+export function runParser(
+  dialect: ProviderDialect,
+  meta: ExchangeMeta,
+  exchange: ReplayExchange,
+  requestChunks: Uint8Array[],
+  responseChunks: Uint8Array[],
+): { usage: ParsedUsage; parser: ExchangeParser } {
   const parser = dialect.createParser(meta)
   for (const chunk of requestChunks) {
     const copy = chunk.slice()
@@ -87,7 +104,7 @@ export function runExchange(
       copy.fill(0)
     }
   }
-  return parser.end()
+  return { usage: parser.end(), parser }
 }
 
 /** Every chunking of the response (request whole), then of the request (response whole). */
