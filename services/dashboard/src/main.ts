@@ -1,33 +1,23 @@
-// `bun run dashboard`: serve the dashboard app; with DATABASE_URL it reads Postgres through a
-// read-only pool (every transaction read-only; the proxy owns writes and migrations).
+// `bun run dashboard`: serve the dashboard (server.ts) with the configuration from the
+// environment (config.ts: fails fast, naming the variable). SIGTERM/SIGINT stop it cleanly.
 
-import { ConfigError, readPort, readString } from '@tokentap/shared'
-import { connect } from '@tokentap/shared/db'
-import { createDashboardApp } from './app.ts'
+import { ConfigError } from '@tokentap/shared'
+import { loadDashboardConfig } from './config.ts'
+import { startDashboard } from './server.ts'
 
 try {
-  const hostname = readString(process.env, 'DASHBOARD_HOST') ?? '127.0.0.1'
-  const port = readPort(process.env, 'DASHBOARD_PORT', 3000)
-  const url = readString(process.env, 'DATABASE_URL')
-  if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) {
-    throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL')
-  }
-  const db = url
-    ? connect(url, { max: 4, applicationName: 'tokentap-dashboard', readOnly: true })
-    : null
-  const app = createDashboardApp(
-    db
-      ? {
-          pingDatabase: async () => {
-            await db.sql`select 1`
-          },
-        }
-      : {},
-  )
-  const server = Bun.serve({ hostname, port, fetch: app.fetch })
-  process.stderr.write(`tokentap dashboard on http://${hostname}:${server.port}\n`)
+  const config = loadDashboardConfig(process.env)
+  const server = startDashboard(config)
+  const mode = config.apiKey === null ? ' (local mode: no API key, loopback only)' : ''
+  process.stderr.write(`tokentap dashboard on http://${config.host}:${server.port}${mode}\n`)
+  let stopping = false
   const stop = (): void => {
-    void Promise.all([server.stop(), db?.sql.end({ timeout: 5 })]).then(() => process.exit(0))
+    if (stopping) return
+    stopping = true
+    void server.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    )
   }
   process.on('SIGTERM', stop)
   process.on('SIGINT', stop)

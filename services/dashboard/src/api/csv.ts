@@ -1,0 +1,72 @@
+// CSV (RFC 4180) for exports, safe to open in spreadsheets: text cells that a spreadsheet would
+// read as a formula (= + - @ tab CR) get a leading apostrophe. Numbers stay numbers.
+
+import type { BreakdownRow, EventRow } from '../data/types.ts'
+
+const FORMULA = /^[=+\-@\t\r]/
+const NEEDS_QUOTES = /[",\r\n]/
+
+export function csvCell(v: unknown): string {
+  if (v === null || v === undefined) return ''
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : ''
+  if (typeof v === 'boolean') return v ? 'true' : 'false'
+  let s = String(v)
+  if (FORMULA.test(s)) s = `'${s}`
+  return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s
+}
+
+export function csvLine(cells: unknown[]): string {
+  return `${cells.map(csvCell).join(',')}\r\n`
+}
+
+export const EVENT_CSV_COLUMNS: Array<keyof EventRow> = [
+  'id',
+  'startedAt',
+  'durationMs',
+  'ttfbMs',
+  'provider',
+  'host',
+  'method',
+  'path',
+  'endpoint',
+  'model',
+  'stream',
+  'transport',
+  'status',
+  'outcome',
+  'usageSource',
+  'billable',
+  'user',
+  'project',
+  'program',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWrite5mTokens',
+  'cacheWrite1hTokens',
+  'reasoningTokens',
+  'credits',
+  'costUsd',
+  'priceSource',
+]
+
+export const BREAKDOWN_CSV_COLUMNS: Array<keyof BreakdownRow> = [
+  'key',
+  'requests',
+  'errors',
+  'billableRequests',
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWrite5mTokens',
+  'cacheWrite1hTokens',
+  'reasoningTokens',
+  'costUsd',
+  'unpricedRequests',
+  'estimatedRequests',
+  'credits',
+]
+
+export function rowsToCsv<T>(columns: Array<keyof T>, rows: T[]): string {
+  return rows.map((r) => csvLine(columns.map((c) => r[c]))).join('')
+}

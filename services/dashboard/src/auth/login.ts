@@ -1,0 +1,96 @@
+// GET/POST /login and /logout. The form posts the API key; on success the browser gets a
+// signed session cookie (HttpOnly, SameSite=Strict, Path=/, Secure on https) and goes to
+// `next`. Failed attempts are rate-limited per client address. Self-contained markup: the
+// shared stylesheet, no script.
+
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { deleteCookie, setCookie } from 'hono/cookie'
+import { type AuthSettings, isAuthenticated, safeNext } from './guard.ts'
+import type { LoginLimiter } from './rate-limit.ts'
+import { SESSION_COOKIE, secretEquals, signSession } from './session.ts'
+
+export interface LoginDeps {
+  auth: AuthSettings
+  limiter: LoginLimiter
+  now: () => Date
+  clientAddress: (c: Context) => string
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+
+export function loginPage(next: string, message: string | null): string {
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Log in · tokentap</title>
+<link rel="stylesheet" href="/static/app.css">
+</head>
+<body class="login">
+<main class="login-box">
+<h1>tokentap</h1>
+<form method="post" action="/login">
+<input type="hidden" name="next" value="${escapeHtml(next)}">
+<label for="key">Dashboard API key</label>
+<input id="key" name="key" type="password" autocomplete="current-password" required autofocus>
+${message ? `<p class="error" role="alert">${escapeHtml(message)}</p>` : ''}
+<button type="submit">Log in</button>
+</form>
+</main>
+</body>
+</html>
+`
+}
+
+export function loginRoutes(deps: LoginDeps): Hono {
+  const app = new Hono()
+  const html = (c: Context, body: string, status: 200 | 401 | 429 = 200) =>
+    c.html(body, status, { 'cache-control': 'no-store' })
+
+  app.get('/login', (c) => {
+    const next = safeNext(c.req.query('next'))
+    if (isAuthenticated(c, deps.auth, deps.now().getTime())) return c.redirect(next, 303)
+    return html(c, loginPage(next, null))
+  })
+
+  app.post('/login', async (c) => {
+    if (deps.auth.apiKey === null) return c.redirect('/', 303)
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
+    const next = safeNext(typeof form.next === 'string' ? form.next : undefined)
+    const address = deps.clientAddress(c)
+    const wait = deps.limiter.retryAfterS(address)
+    if (wait > 0) {
+      c.header('retry-after', String(wait))
+      return html(c, loginPage(next, `Too many failed attempts; try again in ${wait} s.`), 429)
+    }
+    const key = typeof form.key === 'string' ? form.key : ''
+    if (!secretEquals(key, deps.auth.apiKey)) {
+      deps.limiter.fail(address)
+      return html(c, loginPage(next, 'Wrong key.'), 401)
+    }
+    deps.limiter.succeed(address)
+    setCookie(
+      c,
+      SESSION_COOKIE,
+      signSession(deps.auth.sessionSecret, deps.now().getTime(), deps.auth.sessionTtlS),
+      {
+        httpOnly: true,
+        sameSite: 'Strict',
+        path: '/',
+        secure: new URL(c.req.url).protocol === 'https:',
+        maxAge: deps.auth.sessionTtlS,
+      },
+    )
+    return c.redirect(next, 303)
+  })
+
+  const logout = (c: Context) => {
+    deleteCookie(c, SESSION_COOKIE, { path: '/' })
+    return c.redirect('/login', 303)
+  }
+  app.get('/logout', logout)
+  app.post('/logout', logout)
+  return app
+}

@@ -1,0 +1,215 @@
+// Totals, breakdowns and time series: whole hours from usage_rollup_hourly, partial hours from
+// usage_events (see plan.ts), as exact sums (sums.ts) so the numbers equal SQL over
+// usage_events. Closed hours come from the cache (cache.ts) while the live feed keeps it true.
+// Outcome/stream filters are event-log only (the rollup has no such key) and are ignored here.
+
+import type { Sql } from '@tokentap/shared/db'
+import { type AggregateCache, closedBefore } from './cache.ts'
+import { HOUR_MS, planRange } from './plan.ts'
+import { COUNTERS, type Exact, fromRow, mergeParts, toTotals, UNITS, zero } from './sums.ts'
+import { type Bucket, DIMENSIONS, type Dimension, type Filters, type Totals } from './types.ts'
+import { and, eventDims, eventKey, type Fragment, or, rollupDims, startedIn, ts } from './where.ts'
+import { dayStartsBetween, startOfDay } from './zone.ts'
+
+/** The rollup's counters computed over usage_events rows (as the proxy's writer does). */
+const EVENT_SUMS = `count(*) as requests,
+  count(*) filter (where outcome <> 'ok') as errors,
+  count(*) filter (where billable) as billable_requests,
+  coalesce(sum(input_tokens) filter (where billable), 0) as input_tokens,
+  coalesce(sum(output_tokens) filter (where billable), 0) as output_tokens,
+  coalesce(sum(cache_read_tokens) filter (where billable), 0) as cache_read_tokens,
+  coalesce(sum(cache_write_5m_tokens) filter (where billable), 0) as cache_write_5m_tokens,
+  coalesce(sum(cache_write_1h_tokens) filter (where billable), 0) as cache_write_1h_tokens,
+  coalesce(sum(reasoning_tokens) filter (where billable), 0) as reasoning_tokens,
+  coalesce(sum(cost_usd), 0) as cost_usd,
+  count(*) filter (where billable and cost_usd is null) as unpriced_requests,
+  count(*) filter (where usage_source = 'estimated') as estimated_requests,
+  coalesce(sum(credits), 0) as credits`
+
+const ROLLUP_SUMS = `sum(requests) as requests, sum(errors) as errors,
+  sum(billable_requests) as billable_requests, sum(input_tokens) as input_tokens,
+  sum(output_tokens) as output_tokens, sum(cache_read_tokens) as cache_read_tokens,
+  sum(cache_write_5m_tokens) as cache_write_5m_tokens,
+  sum(cache_write_1h_tokens) as cache_write_1h_tokens, sum(reasoning_tokens) as reasoning_tokens,
+  sum(cost_usd) as cost_usd, sum(unpriced_requests) as unpriced_requests,
+  sum(estimated_requests) as estimated_requests, sum(credits) as credits`
+
+/** Outer sums, exact: counters as integers, money as integer units of 1e-8. */
+const OUTER = `${COUNTERS.map((c) => `coalesce(sum(${c}), 0)::text as ${c}`).join(', ')},
+  round(coalesce(sum(cost_usd), 0) * ${UNITS})::text as cost_units,
+  round(coalesce(sum(credits), 0) * ${UNITS})::text as credit_units`
+
+export function emptyTotals(): Totals {
+  return toTotals(zero())
+}
+
+interface Grouping {
+  /** Cache key part: what the rows are grouped by. */
+  name: string
+  /** Group key over the rollup (column `hour` and key columns) and over usage_events. */
+  rollupKey: Fragment
+  eventKey: Fragment
+  /** The key is a timestamp: returned as epoch ms text. */
+  time?: boolean
+}
+
+export interface AggregateContext {
+  sql: Sql
+  cache: AggregateCache | null
+  now: () => Date
+}
+
+interface HourSpan {
+  lo: number
+  hi: number
+  skip: number[]
+}
+
+/** k → exact sums over the rollup hours of `rollup` and the usage_events `intervals`. */
+async function readPart(
+  { sql }: AggregateContext,
+  f: Filters,
+  g: Grouping | null,
+  rollup: HourSpan | null,
+  intervals: Array<[number, number]>,
+): Promise<Map<string, Exact>> {
+  const parts: Fragment[] = []
+  const rk = g ? sql`${g.rollupKey} as k,` : sql``
+  const ek = g ? sql`${g.eventKey} as k,` : sql``
+  const groupBy = g ? sql`group by 1` : sql``
+  if (rollup && rollup.lo < rollup.hi) {
+    const conds = [
+      sql`hour >= ${ts(rollup.lo)}::timestamptz`,
+      sql`hour < ${ts(rollup.hi)}::timestamptz`,
+      ...rollup.skip
+        .filter((h) => h >= rollup.lo && h < rollup.hi)
+        .map((h) => sql`hour <> ${ts(h)}::timestamptz`),
+      ...rollupDims(sql, f),
+    ]
+    parts.push(
+      sql`select ${rk} ${sql.unsafe(ROLLUP_SUMS)} from usage_rollup_hourly
+        where ${and(sql, conds)} ${groupBy}`,
+    )
+  }
+  if (intervals.length > 0) {
+    const conds = [
+      or(
+        sql,
+        intervals.map(([lo, hi]) => startedIn(sql, lo, hi)),
+      ),
+      ...eventDims(sql, f),
+    ]
+    parts.push(
+      sql`select ${ek} ${sql.unsafe(EVENT_SUMS)} from usage_events
+        where ${and(sql, conds)} ${groupBy}`,
+    )
+  }
+  const out = new Map<string, Exact>()
+  if (parts.length === 0) return out
+  const union = parts.reduce((acc, p) => sql`${acc} union all ${p}`)
+  const key = !g
+    ? sql``
+    : g.time
+      ? sql`(extract(epoch from k) * 1000)::bigint::text as k,`
+      : sql`k,`
+  const rows = await sql`select ${key} ${sql.unsafe(OUTER)} from (${union}) u ${groupBy}`
+  for (const r of rows) out.set(g ? String(r.k ?? '') : '', fromRow(r))
+  return out
+}
+
+/** Sums over f's range grouped by g; closed rollup hours from the cache when it is on. */
+async function combined(
+  ctx: AggregateContext,
+  f: Filters,
+  g: Grouping | null,
+  boundaries: number[],
+): Promise<Map<string, Exact>> {
+  const plan = planRange(f.from.getTime(), f.to.getTime(), boundaries)
+  const cache = ctx.cache?.enabled() ? ctx.cache : null
+  const closed = cache
+    ? Math.min(closedBefore(ctx.now().getTime()), plan.rollupTo)
+    : plan.rollupFrom
+  if (!cache || closed <= plan.rollupFrom) {
+    const all = { lo: plan.rollupFrom, hi: plan.rollupTo, skip: plan.skipHours }
+    return readPart(ctx, f, g, all, plan.eventIntervals)
+  }
+  const closedSpan = { lo: plan.rollupFrom, hi: closed, skip: plan.skipHours }
+  const openSpan = { lo: closed, hi: plan.rollupTo, skip: plan.skipHours }
+  const key = JSON.stringify([g?.name ?? 'total', DIMENSIONS.map((d) => f[d] ?? null), closedSpan])
+  const fresh = readPart(ctx, f, g, openSpan, plan.eventIntervals)
+  let cached = cache.get(key)
+  if (!cached) {
+    const generation = cache.generation()
+    cached = await readPart(ctx, f, g, closedSpan, [])
+    cache.set(key, cached, generation)
+  }
+  return mergeParts([cached, await fresh])
+}
+
+export async function summary(ctx: AggregateContext, f: Filters): Promise<Totals> {
+  const m = await combined(ctx, f, null, [])
+  return toTotals(m.get('') ?? zero())
+}
+
+export async function breakdown(
+  ctx: AggregateContext,
+  f: Filters,
+  by: Dimension,
+  limit?: number,
+): Promise<Array<Totals & { key: string }>> {
+  const { sql } = ctx
+  const g = { name: by, rollupKey: sql`${sql(by)}`, eventKey: eventKey(sql, by) }
+  const m = await combined(ctx, f, g, [])
+  // Most spend first, then most requests, then by name.
+  const rows = [...m].sort(
+    ([ka, a], [kb, b]) =>
+      (a.cost === b.cost ? 0 : a.cost > b.cost ? -1 : 1) ||
+      (b.n[0] ?? 0) - (a.n[0] ?? 0) ||
+      (ka < kb ? -1 : ka > kb ? 1 : 0),
+  )
+  return rows.slice(0, limit ?? rows.length).map(([key, e]) => ({ key, ...toTotals(e) }))
+}
+
+/** Bucket starts covering [from, to): UTC hours, or local midnights in f.timezone. */
+export function bucketStarts(f: Filters, bucket: Bucket): number[] {
+  const from = f.from.getTime()
+  const to = f.to.getTime()
+  if (bucket === 'hour') {
+    const out: number[] = []
+    for (let h = Math.floor(from / HOUR_MS) * HOUR_MS; h < to; h += HOUR_MS) out.push(h)
+    return out
+  }
+  // The first bucket starts at the local midnight at or before `from`.
+  return [startOfDay(from, f.timezone), ...dayStartsBetween(from, to, f.timezone)]
+}
+
+export async function timeseries(
+  ctx: AggregateContext,
+  f: Filters,
+  bucket: Bucket,
+): Promise<Array<Totals & { t: string }>> {
+  const { sql } = ctx
+  const starts = bucketStarts(f, bucket)
+  const g: Grouping =
+    bucket === 'hour'
+      ? {
+          name: 'hour',
+          time: true,
+          rollupKey: sql`hour`,
+          eventKey: sql`date_trunc('hour', started_at, 'UTC')`,
+        }
+      : {
+          name: `day:${f.timezone}`,
+          time: true,
+          rollupKey: sql`date_trunc('day', hour, ${f.timezone})`,
+          eventKey: sql`date_trunc('day', started_at, ${f.timezone})`,
+        }
+  const m = await combined(ctx, f, g, bucket === 'day' ? starts : [])
+  const byStart = new Map<number, Totals>()
+  for (const [k, e] of m) byStart.set(Number(k), toTotals(e))
+  // Dense series: every bucket of the range, zeros where nothing happened.
+  const all = new Set([...starts, ...byStart.keys()])
+  return [...all]
+    .sort((a, b) => a - b)
+    .map((t) => ({ t: new Date(t).toISOString(), ...(byStart.get(t) ?? emptyTotals()) }))
+}

@@ -1,0 +1,38 @@
+// Budget statuses for the budgets page and /api/budgets: each configured budget's current
+// window, spend (exact, from @tokentap/shared/budgets) and alert history.
+
+import {
+  type BudgetsConfig,
+  budgetAlerts,
+  budgetSpend,
+  budgetWindow,
+} from '@tokentap/shared/budgets'
+import type { Sql } from '@tokentap/shared/db'
+import type { BudgetStatus } from './types.ts'
+
+/** Alerts shown per budget (pending first, then newest). */
+export const ALERTS_PER_BUDGET = 10
+
+export async function budgetStatuses(
+  sql: Sql,
+  cfg: BudgetsConfig | null,
+  now: Date,
+): Promise<BudgetStatus[]> {
+  if (!cfg) return []
+  return Promise.all(
+    cfg.budgets.map(async (budget) => {
+      const w = budgetWindow(budget.period, cfg.timezone, now)
+      const [spend, alerts] = await Promise.all([
+        budgetSpend(sql, budget, w),
+        budgetAlerts(sql, budget.name, { limit: ALERTS_PER_BUDGET }),
+      ])
+      return {
+        budget,
+        window: { start: w.start.toISOString(), end: w.end.toISOString() },
+        spend,
+        ratio: budget.limitUsd > 0 ? spend.spentUsd / budget.limitUsd : 0,
+        alerts,
+      }
+    }),
+  )
+}

@@ -1,0 +1,218 @@
+// The JSON API and CSV exports through app.request against a real Postgres with the seeded
+// data: every number equals plain SQL over usage_events; pagination walks every row once;
+// CSV parses back to the same rows.
+
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { type TestDatabase, testDatabase } from '../../../scripts/test-db/index.ts'
+import { createDashboardApp } from '../src/app.ts'
+import { parseFilters } from '../src/data/filters.ts'
+import { createDataAccess } from '../src/data/index.ts'
+import { DIMENSIONS, type EventRow, type Filters } from '../src/data/types.ts'
+import { refEventIds, refGroups, refSummary } from './reference.ts'
+import { SEED_NOW, type Seeded, seed } from './seed.ts'
+
+let db: TestDatabase
+let seeded: Seeded
+let app: ReturnType<typeof createDashboardApp>
+
+beforeAll(async () => {
+  db = await testDatabase()
+  seeded = await seed(db.sql)
+  const data = createDataAccess(db.sql, {
+    budgets: () => ({
+      timezone: 'UTC',
+      budgets: [{ name: 'team-daily', period: 'day', limitUsd: 5, thresholds: [0.5], scope: {} }],
+    }),
+  })
+  app = createDashboardApp({ data, now: () => SEED_NOW })
+}, 60_000)
+afterAll(() => db?.drop())
+
+const f = (q: Record<string, string>): Filters => parseFilters(q, { now: SEED_NOW })
+const qs = (q: Record<string, string>): string => new URLSearchParams(q).toString()
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
+async function json(path: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+  const res = await app.request(path, init)
+  return { status: res.status, body: await res.json() }
+}
+
+/** RFC 4180 parser (quotes, doubled quotes, CRLF) for reading exports back. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let cell = ''
+  let quoted = false
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"'
+        i++
+      } else if (ch === '"') quoted = false
+      else cell += ch
+    } else if (ch === '"') quoted = true
+    else if (ch === ',') {
+      row.push(cell)
+      cell = ''
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(cell)
+      rows.push(row)
+      row = []
+      cell = ''
+      i++
+    } else cell += ch
+  }
+  if (cell !== '' || row.length > 0) rows.push([...row, cell])
+  return rows
+}
+
+const QUERIES: Array<Record<string, string>> = [
+  {},
+  { range: '30d', tz: 'America/New_York', user: 'alice' },
+  { from: '2026-01-09T10:17:05.5Z', to: '2026-01-15T07:42:00Z', project: '(none)' },
+]
+
+describe('JSON API', () => {
+  for (const q of QUERIES) {
+    test(`summary ${qs(q)}`, async () => {
+      const { status, body } = await json(`/api/summary?${qs(q)}`)
+      expect(status).toBe(200)
+      expect(body.totals).toEqual(await refSummary(db.sql, f(q)))
+      expect(body.filters.from).toBe(f(q).from.toISOString())
+    })
+    for (const by of DIMENSIONS) {
+      test(`breakdown by ${by} ${qs(q)}`, async () => {
+        const { body } = await json(`/api/breakdown?${qs({ ...q, by })}`)
+        const got = new Map((body.rows as Array<{ key: string }>).map(({ key, ...t }) => [key, t]))
+        expect(got).toEqual(await refGroups(db.sql, f(q), `coalesce("${by}", '')`))
+      })
+    }
+    test(`timeseries day ${qs(q)}`, async () => {
+      const { body } = await json(`/api/timeseries?${qs({ ...q, bucket: 'day' })}`)
+      const ref = await refGroups(
+        db.sql,
+        f(q),
+        `to_char(date_trunc('day', started_at, $1) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+        [f(q).timezone],
+      )
+      const points = (body.points as Array<{ t: string; requests: number }>).filter(
+        (p) => p.requests > 0,
+      )
+      expect(new Map(points.map(({ t, ...tot }) => [t, tot]))).toEqual(ref)
+    })
+  }
+
+  test('timeseries picks hourly buckets for short ranges', async () => {
+    const { body } = await json('/api/timeseries?range=today')
+    expect(body.bucket).toBe('hour')
+    expect(body.points).toHaveLength(24)
+  })
+
+  test('events: pages walk every row once', async () => {
+    const q = { range: '30d', stream: 'true' }
+    const ids: string[] = []
+    let cursor: string | null = null
+    do {
+      const page: { status: number; body: { events: EventRow[]; nextCursor: string | null } } =
+        await json(`/api/events?${qs({ ...q, limit: '37', ...(cursor ? { cursor } : {}) })}`)
+      expect(page.status).toBe(200)
+      ids.push(...page.body.events.map((e) => e.id))
+      cursor = page.body.nextCursor
+    } while (cursor)
+    expect(ids).toEqual(await refEventIds(db.sql, f(q)))
+  })
+
+  test('event detail, 404 for unknown', async () => {
+    const { status, body } = await json(`/api/events/${seeded.bodiesId}`)
+    expect(status).toBe(200)
+    expect(body.bodies).toEqual({ request: '{"model":"gpt-5"}', response: 'data: done' })
+    expect((await json('/api/events/00000000-0000-7000-8000-000000000000')).status).toBe(404)
+    expect((await json('/api/events/nope')).status).toBe(404)
+  })
+
+  test('budgets', async () => {
+    const { body } = await json('/api/budgets')
+    expect(body.budgets).toHaveLength(1)
+    expect(body.budgets[0].budget.name).toBe('team-daily')
+    expect(body.budgets[0].spend.spentUsd).toBeCloseTo(
+      (await refSummary(db.sql, f({ range: 'today' }))).costUsd,
+      8,
+    )
+  })
+
+  test('filter options', async () => {
+    const { body } = await json('/api/filter-options?range=30d')
+    expect(body.options.user).toContain('dave')
+  })
+
+  test('bad input is a 400 naming the problem', async () => {
+    for (const [path, msg] of [
+      ['/api/summary?range=forever', 'range'],
+      ['/api/summary?tz=Mars/Base', 'tz'],
+      ['/api/breakdown?by=color', 'by'],
+      ['/api/timeseries?bucket=minute', 'bucket'],
+      ['/api/timeseries?bucket=hour&from=2025-01-01&to=2026-01-01', 'bucket=hour'],
+      ['/api/events?limit=0', 'limit'],
+      ['/api/events?cursor=garbage', 'cursor'],
+      ['/api/stream?outcome=great', 'outcome'],
+    ] as const) {
+      const { status, body } = await json(path)
+      expect(status).toBe(400)
+      expect(body.error).toBe('bad_request')
+      expect(body.message).toContain(msg)
+    }
+  })
+
+  test('unknown API routes are JSON 404s', async () => {
+    const { status, body } = await json('/api/nope')
+    expect(status).toBe(404)
+    expect(body.error).toBe('not_found')
+  })
+})
+
+describe('CSV exports', () => {
+  test('events.csv parses back to the same rows (more than one page)', async () => {
+    const q = { range: '30d' }
+    const res = await app.request(`/api/events.csv?${qs(q)}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('content-type')).toContain('text/csv')
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="tokentap-events-/,
+    )
+    const [header, ...rows] = parseCsv(await res.text())
+    expect(header?.[0]).toBe('id')
+    const ids = await refEventIds(db.sql, f(q))
+    expect(ids.length).toBeGreaterThan(0)
+    expect(rows.map((r) => r[0])).toEqual(ids)
+    // Compare every cell with the API's JSON for the same events.
+    const { body } = await json(`/api/events?${qs({ ...q, limit: '500' })}`)
+    const byId = new Map((body.events as EventRow[]).map((e) => [e.id, e]))
+    for (const r of rows) {
+      const e = byId.get(r[0]!)
+      if (!e) continue
+      const want = header!.map((col) => {
+        const v = e[col as keyof EventRow]
+        if (v === null) return ''
+        const s = String(v)
+        return typeof v === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
+      })
+      expect(r).toEqual(want)
+    }
+    // The formula-looking program was defused.
+    expect(rows.some((r) => r.includes("'=cmd"))).toBe(true)
+  })
+
+  test('breakdown.csv parses back to the breakdown', async () => {
+    const res = await app.request('/api/breakdown.csv?range=30d&by=user')
+    const [header, ...rows] = parseCsv(await res.text())
+    expect(header?.slice(0, 3)).toEqual(['user', 'requests', 'errors'])
+    const { body } = await json('/api/breakdown?range=30d&by=user')
+    expect(rows.map((r) => [r[0], Number(r[1]), Number(r[10])])).toEqual(
+      (body.rows as Array<{ key: string; requests: number; costUsd: number }>).map((b) => [
+        b.key,
+        b.requests,
+        b.costUsd,
+      ]),
+    )
+  })
+})

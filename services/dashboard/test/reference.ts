@@ -1,0 +1,87 @@
+// The expected numbers: plain SQL over usage_events only (no rollup), written independently of
+// src/data, for comparing every API number against.
+
+import type { Sql } from '@tokentap/shared/db'
+import { DIMENSIONS, type Filters, type Totals } from '../src/data/types.ts'
+
+const SUMS = `count(*)::float8 as requests,
+  count(*) filter (where outcome <> 'ok')::float8 as errors,
+  count(*) filter (where billable)::float8 as billable_requests,
+  coalesce(sum(input_tokens) filter (where billable), 0)::float8 as input_tokens,
+  coalesce(sum(output_tokens) filter (where billable), 0)::float8 as output_tokens,
+  coalesce(sum(cache_read_tokens) filter (where billable), 0)::float8 as cache_read_tokens,
+  coalesce(sum(cache_write_5m_tokens) filter (where billable), 0)::float8 as cache_write_5m_tokens,
+  coalesce(sum(cache_write_1h_tokens) filter (where billable), 0)::float8 as cache_write_1h_tokens,
+  coalesce(sum(reasoning_tokens) filter (where billable), 0)::float8 as reasoning_tokens,
+  round(coalesce(sum(cost_usd), 0), 8)::float8 as cost_usd,
+  count(*) filter (where billable and cost_usd is null)::float8 as unpriced_requests,
+  count(*) filter (where usage_source = 'estimated')::float8 as estimated_requests,
+  round(coalesce(sum(credits), 0), 8)::float8 as credits`
+
+function where(f: Filters): { text: string; params: string[] } {
+  const params = [f.from.toISOString(), f.to.toISOString()]
+  const conds = ['started_at >= $1::timestamptz', 'started_at < $2::timestamptz']
+  for (const d of DIMENSIONS) {
+    const v = f[d]
+    if (v === undefined) continue
+    params.push(v)
+    conds.push(`coalesce("${d}", '') = $${params.length}`)
+  }
+  return { text: conds.join(' and '), params }
+}
+
+function totals(r: Record<string, unknown>): Totals {
+  const n = (k: string): number => Number(r[k])
+  return {
+    requests: n('requests'),
+    errors: n('errors'),
+    billableRequests: n('billable_requests'),
+    inputTokens: n('input_tokens'),
+    outputTokens: n('output_tokens'),
+    cacheReadTokens: n('cache_read_tokens'),
+    cacheWrite5mTokens: n('cache_write_5m_tokens'),
+    cacheWrite1hTokens: n('cache_write_1h_tokens'),
+    reasoningTokens: n('reasoning_tokens'),
+    costUsd: n('cost_usd'),
+    unpricedRequests: n('unpriced_requests'),
+    estimatedRequests: n('estimated_requests'),
+    credits: n('credits'),
+  }
+}
+
+export async function refSummary(sql: Sql, f: Filters): Promise<Totals> {
+  const w = where(f)
+  const [r] = await sql.unsafe(`select ${SUMS} from usage_events where ${w.text}`, w.params)
+  return totals(r ?? {})
+}
+
+/** key → totals, grouped by a SQL expression over usage_events. */
+export async function refGroups(
+  sql: Sql,
+  f: Filters,
+  keyExpr: string,
+  keyParams: string[] = [],
+): Promise<Map<string, Totals>> {
+  const w = where(f)
+  const shift = w.params.length
+  const expr = keyExpr.replace(/\$(\d+)/g, (_m, n: string) => `$${Number(n) + shift}`)
+  const rows = await sql.unsafe(
+    `select (${expr})::text as k, ${SUMS} from usage_events where ${w.text} group by 1`,
+    [...w.params, ...keyParams],
+  )
+  return new Map(rows.map((r) => [String(r.k), totals(r)]))
+}
+
+/** Every event id matching the event-log filters, newest first. */
+export async function refEventIds(sql: Sql, f: Filters): Promise<string[]> {
+  const w = where(f)
+  const conds = [w.text]
+  if (f.outcome !== undefined) conds.push(`outcome = '${f.outcome}'`)
+  if (f.stream !== undefined) conds.push(`stream = ${f.stream}`)
+  const rows = await sql.unsafe(
+    `select id::text as id from usage_events where ${conds.join(' and ')}
+     order by started_at desc, id desc`,
+    w.params,
+  )
+  return rows.map((r) => String(r.id))
+}
