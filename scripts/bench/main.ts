@@ -1,6 +1,7 @@
 // `bun run bench [--quick] [--only=a,b] [--rounds=N] [--duration-ms=N] [--streams=N]
 // [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N]`: proxy vs direct in the same run (g and h,
-// scenarios-db.ts: Postgres ingestion, and a DB-up vs a DB-down proxy). Spawns the
+// scenarios-db.ts: Postgres ingestion, and a DB-up vs a DB-down proxy; i, dashboard.ts: page and
+// API response times over TOKENTAP_BENCH_DASHBOARD_ROWS seeded events, default 10M). Spawns the
 // mock upstream and the proxy as separate processes, generates load from this process over raw
 // TLS sockets, prints a table (medians over interleaved rounds) and writes
 // test-output/bench.json. Before each round it waits (up to --quiet-wait-ms in total) for other
@@ -10,16 +11,19 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus } from 'node:os'
 import { join } from 'node:path'
 import { installCleanup, spawnChild, stopChildren } from './children.ts'
+import { dashboardRows, scenarioI } from './dashboard.ts'
 import { type Mode, type Route, setResponseTimeout } from './http-client.ts'
 import type { BenchOptions } from './load.ts'
 import { fdLimit } from './procstat.ts'
 import { renderRecords, renderTable, summarize } from './report.ts'
 import { type RoundRecord, runScenario, type Setup } from './runner.ts'
-import { DB_SCENARIOS } from './scenarios-db.ts'
+import { DB_SCENARIOS as DB_ONLY } from './scenarios-db.ts'
 import { scenarioA, scenarioB, scenarioC, scenarioF } from './scenarios-keepalive.ts'
 import { calibrateClock, scenarioD, scenarioE } from './scenarios-stream.ts'
 
 const SCENARIOS = [scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF]
+/** Scenarios with their own run(): Postgres ingestion (g, h) and the dashboard (i). */
+const DB_SCENARIOS = [...DB_ONLY, scenarioI]
 const ALL_IDS = [...SCENARIOS, ...DB_SCENARIOS].map((s) => s.id)
 
 /** A bad command line or environment: reported without a stack. */
@@ -141,7 +145,7 @@ async function main(): Promise<void> {
   const titles: Record<string, string> = {}
   for (const s of SCENARIOS) titles[s.id] = s.id === 'e' ? `${opts.streams} ${s.title}` : s.title
   for (const s of DB_SCENARIOS) titles[s.id] = s.title
-  const rows = summarize(records, titles)
+  const rows = [...summarize(records, titles), ...dashboardRows(records, scenarioI.title)]
   log('')
   log(renderTable(rows))
   log('\nproxy records by outcome (proxied rounds, incl. warm-up):')

@@ -1,0 +1,160 @@
+// Seeds a bench database with N usage_events (default 10M) generated in SQL (generate_series),
+// ending now, plus the matching usage_rollup_hourly rows. Traffic is shaped like a team's:
+// 50 users, each with a project, a program and three favourite models (so the rollup stays
+// ~150 rows per hour, as it would in practice), mostly ok outcomes, a few unpriced/estimated.
+// Secondary indexes are dropped during the load and rebuilt after (much faster than
+// maintaining them row by row), then VACUUM ANALYZE sets the visibility map and statistics.
+
+import type { Sql } from '../../packages/shared/src/db/index.ts'
+
+export interface SeedOptions {
+  rows: number
+  /** Span of started_at, ending at `end` (default 90 days). */
+  days: number
+  end: Date
+  /** Rows per INSERT statement (default 1M); two statements run at a time. */
+  chunk?: number
+  log?: (line: string) => void
+}
+
+export interface SeedResult {
+  rows: number
+  rollupRows: number
+  seconds: { insert: number; rollup: number; indexes: number; vacuum: number; total: number }
+}
+
+const MODELS = [
+  ['claude-sonnet-4-5', 'anthropic', 3, 15],
+  ['claude-haiku-4-5', 'anthropic', 1, 5],
+  ['claude-opus-4-1', 'anthropic', 15, 75],
+  ['gpt-5', 'openai', 1.25, 10],
+  ['gpt-5-mini', 'openai', 0.25, 2],
+  ['o3', 'openai', 2, 8],
+  ['gemini-2.5-pro', 'google', 1.25, 10],
+  ['gemini-2.5-flash', 'google', 0.3, 2.5],
+  ['grok-4', 'xai', 3, 15],
+  ['deepseek-chat', 'deepseek', 0.27, 1.1],
+  ['llama-3.3-70b', 'groq', 0.59, 0.79],
+  ['mystery-model', 'openrouter', null, null],
+] as const
+
+const arr = (xs: readonly (string | number | null)[]): string =>
+  `(array[${xs.map((x) => (x === null ? 'null' : typeof x === 'number' ? String(x) : `'${x}'`)).join(',')}])`
+
+/** INSERT … SELECT for ids [lo, hi] of n, started_at spread evenly over [start, start+span). */
+function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: number): string {
+  const models = arr(MODELS.map((m) => m[0]))
+  const providers = arr(MODELS.map((m) => m[1]))
+  const inPrice = `(${arr(MODELS.map((m) => m[2]))}::float8[])`
+  const outPrice = `(${arr(MODELS.map((m) => m[3]))}::float8[])`
+  const projects = arr(['billing-bot', 'search', 'infra', 'web', 'mobile', 'data', 'ml', null])
+  const programs = arr(['claude-cli', 'codex', 'GeminiCLI', 'python-sdk', null])
+  // r(k): a pseudo-random non-negative int per row and k.
+  const r = (k: number) => `(hashint8extended(i, ${k}) & 2147483647)`
+  return `
+    insert into usage_events (id, started_at, duration_ms, ttfb_ms, provider, host, method, path,
+      endpoint, model, stream, transport, status, outcome, usage_source, billable, response_id,
+      "user", project, program, request_bytes, response_bytes, error, parse_error, input_tokens,
+      output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
+      reasoning_tokens, credits, cost_usd, price_source, price_version, raw_usage, recorded_at)
+    select
+      (lpad(to_hex((extract(epoch from ts) * 1000)::bigint), 12, '0') || '7' ||
+        substr(h, 1, 3) || '8' || substr(h, 4, 15))::uuid,
+      ts, dur, case when stream then least(dur, 150 + ${r(3)} % 1500) end,
+      ${providers}[m], 'api.' || ${providers}[m] || '.example', 'POST', '/v1/messages',
+      'messages', ${models}[m], stream, 'http',
+      case outcome when 'ok' then 200 when 'upstream_error' then 529 end, outcome,
+      case when ${r(4)} % 100 < 2 then 'estimated' when ${r(4)} % 100 < 3 then 'none'
+        else 'provider' end,
+      true, 'msg_' || i, usr, ${projects}[1 + u % 8], ${programs}[1 + u % 5],
+      1000 + ${r(5)} % 200000, 200 + ${r(6)} % 50000,
+      case when outcome <> 'ok' then 'upstream said no' end, null,
+      inp, outp, cr, cw5, cw1, case when m in (4, 5, 6) then outp / 3 end, null,
+      case when ${inPrice}[m] is not null then round(((inp * ${inPrice}[m] + outp * ${outPrice}[m]
+        + cr * ${inPrice}[m] * 0.1 + cw5 * ${inPrice}[m] * 1.25 + cw1 * ${inPrice}[m] * 2)
+        / 1e6)::numeric, 8) end,
+      case when ${inPrice}[m] is not null then 'genai-prices' else 'unpriced' end,
+      case when ${inPrice}[m] is not null then '2026-01-01' end,
+      null, ts + interval '1 second'
+    from (
+      select i, ts, h, u, m, stream, dur, usr, outcome,
+        ${r(7)} % 20000 as inp, ${r(8)} % 4000 as outp, ${r(9)} % 100000 as cr,
+        case when ${r(10)} % 10 = 0 then ${r(11)} % 10000 else 0 end as cw5,
+        case when ${r(12)} % 50 = 0 then ${r(13)} % 5000 else 0 end as cw1
+      from (
+        select i,
+          to_timestamp((${startMs}::float8 + (i - 1) * (${spanMs}::float8 / ${n})) / 1000) as ts,
+          md5(i::text) as h,
+          ${r(1)} % 50 as u,
+          1 + ((${r(1)} % 50) + (${r(2)} % 3) * 4) % 12 as m,
+          ${r(14)} % 10 < 7 as stream,
+          200 + ${r(15)} % 30000 as dur,
+          case when ${r(16)} % 20 = 0 then null else 'user-' || (${r(1)} % 50) end as usr,
+          case when ${r(17)} % 100 < 94 then 'ok' when ${r(17)} % 100 < 97 then 'upstream_error'
+            when ${r(17)} % 100 < 99 then 'aborted' else 'failed' end as outcome
+        from generate_series(${lo}::bigint, ${hi}::bigint) as i
+      ) a
+    ) b`
+}
+
+const ROLLUP_SQL = `
+  insert into usage_rollup_hourly (hour, provider, model, "user", project, program, requests,
+    errors, billable_requests, input_tokens, output_tokens, cache_read_tokens,
+    cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd, unpriced_requests,
+    estimated_requests, credits)
+  select date_trunc('hour', started_at, 'UTC'), provider, coalesce(model, ''),
+    coalesce("user", ''), coalesce(project, ''), coalesce(program, ''),
+    count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable),
+    coalesce(sum(input_tokens) filter (where billable), 0), coalesce(sum(output_tokens) filter (where billable), 0),
+    coalesce(sum(cache_read_tokens) filter (where billable), 0), coalesce(sum(cache_write_5m_tokens) filter (where billable), 0),
+    coalesce(sum(cache_write_1h_tokens) filter (where billable), 0), coalesce(sum(reasoning_tokens) filter (where billable), 0),
+    coalesce(sum(cost_usd), 0), count(*) filter (where billable and cost_usd is null),
+    count(*) filter (where usage_source = 'estimated'), coalesce(sum(credits), 0)
+  from usage_events group by 1, 2, 3, 4, 5, 6`
+
+export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<SeedResult> {
+  const log = opts.log ?? (() => {})
+  const t0 = performance.now()
+  const lap = (since: number): number => (performance.now() - since) / 1000
+  const indexes = await sql<{ name: string; def: string }[]>`
+    select indexname as name, indexdef as def from pg_indexes
+    where schemaname = current_schema() and tablename in ('usage_events', 'usage_rollup_hourly')
+      and indexname not like '%_pkey'
+      and indexname not in (select conname from pg_constraint where contype = 'u')`
+  for (const ix of indexes) await sql.unsafe(`drop index "${ix.name}"`)
+
+  const spanMs = opts.days * 86_400_000
+  const startMs = opts.end.getTime() - spanMs
+  const chunk = opts.chunk ?? 1_000_000
+  const ranges: [number, number][] = []
+  for (let lo = 1; lo <= opts.rows; lo += chunk)
+    ranges.push([lo, Math.min(opts.rows, lo + chunk - 1)])
+  let t = performance.now()
+  let done = 0
+  const worker = async (): Promise<void> => {
+    for (let next = ranges.shift(); next; next = ranges.shift()) {
+      await sql.unsafe(insertSql(next[0], next[1], opts.rows, startMs, spanMs))
+      done += next[1] - next[0] + 1
+      log(`    seeded ${done.toLocaleString('en-US')} / ${opts.rows.toLocaleString('en-US')} rows`)
+    }
+  }
+  await Promise.all([worker(), worker()])
+  const insert = lap(t)
+
+  t = performance.now()
+  await sql.unsafe(ROLLUP_SQL)
+  const rollup = lap(t)
+  t = performance.now()
+  for (const ix of indexes) await sql.unsafe(ix.def)
+  const indexSeconds = lap(t)
+  t = performance.now()
+  await sql.unsafe('vacuum analyze usage_events')
+  await sql.unsafe('vacuum analyze usage_rollup_hourly')
+  const vacuum = lap(t)
+  const [c] = await sql<{ n: number }[]>`select count(*)::int as n from usage_rollup_hourly`
+  return {
+    rows: opts.rows,
+    rollupRows: c?.n ?? 0,
+    seconds: { insert, rollup, indexes: indexSeconds, vacuum, total: lap(t0) },
+  }
+}

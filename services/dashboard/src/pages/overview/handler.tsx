@@ -1,0 +1,27 @@
+/** @jsxImportSource hono/jsx */
+// GET / (full page) and GET /fragments/overview (the live-refreshed body).
+
+import type { Context } from 'hono'
+import { html, type PageDeps, readFilters } from '../shared.tsx'
+import { loadOverview } from './query.ts'
+import { OverviewBody, OverviewPage } from './view.tsx'
+
+/** Live updates only make sense while the range reaches the present. */
+export const isLive = (to: Date, now: Date): boolean => to.getTime() > now.getTime()
+
+export async function overviewPage(c: Context, deps: PageDeps): Promise<Response> {
+  const r = readFilters(c, deps, 'overview')
+  if (!r.ok) return r.res
+  const [d, options] = await Promise.all([
+    loadOverview(deps.data, r.f),
+    deps.data.filterOptions(r.f),
+  ])
+  return html(c, <OverviewPage f={r.f} d={d} options={options} live={isLive(r.f.to, deps.now())} />)
+}
+
+export async function overviewFragment(c: Context, deps: PageDeps): Promise<Response> {
+  const r = readFilters(c, deps, 'overview')
+  if (!r.ok) return r.res
+  const d = await loadOverview(deps.data, r.f)
+  return html(c, <OverviewBody f={r.f} d={d} live={isLive(r.f.to, deps.now())} />)
+}

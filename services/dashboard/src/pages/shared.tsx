@@ -1,0 +1,63 @@
+/** @jsxImportSource hono/jsx */
+// What every page handler shares: reading Filters from the URL (and the `tz` cookie), the
+// 400 page for bad filters, the 404 page, and the HTML response helper.
+
+import type { Context } from 'hono'
+import { getCookie } from 'hono/cookie'
+import { FilterError, parseFilters } from '../data/filters.ts'
+import type { DataAccess, Filters } from '../data/types.ts'
+import { ErrorBox } from '../views/components.tsx'
+import { Layout, type Section } from '../views/layout.tsx'
+
+export interface PageDeps {
+  data: DataAccess
+  now: () => Date
+}
+
+export type FilterResult =
+  | { ok: true; f: Filters }
+  | { ok: false; res: Response | Promise<Response> }
+
+/** Filters from the query string; a FilterError becomes a 400 page (or fragment) naming it. */
+export function readFilters(c: Context, deps: PageDeps, section: Section): FilterResult {
+  try {
+    const tz = getCookie(c, 'tz')
+    const f = parseFilters(c.req.query(), {
+      now: deps.now(),
+      ...(tz !== undefined ? { cookieTz: tz } : {}),
+    })
+    return { ok: true, f }
+  } catch (e) {
+    if (!(e instanceof FilterError)) throw e
+    const box = <ErrorBox title="Bad filter" message={e.message} back={c.req.path} />
+    const fragment = c.req.header('hx-request') === 'true'
+    return {
+      ok: false,
+      res: c.html(
+        fragment ? box : <Layout title="Bad filter" section={section} children={box} />,
+        400,
+      ),
+    }
+  }
+}
+
+export function notFound(c: Context, what: string, section: Section): Response | Promise<Response> {
+  return c.html(
+    <Layout title="Not found" section={section}>
+      <ErrorBox title="Not found" message={what} back="/" />
+    </Layout>,
+    404,
+  )
+}
+
+/** An HTML page or fragment, never cached (figures change with every request). */
+export function html(
+  c: Context,
+  body: string | Promise<string>,
+  status: 200 | 400 | 404 = 200,
+): Response | Promise<Response> {
+  c.header('cache-control', 'no-store')
+  return c.html(body, status)
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

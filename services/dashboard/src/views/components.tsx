@@ -1,0 +1,152 @@
+/** @jsxImportSource hono/jsx */
+// Shared page parts: totals cards, breakdown tables, empty and error states.
+
+import type { Child } from 'hono/jsx'
+import { NONE } from '../data/filters.ts'
+import type { BreakdownRow, Dimension, Filters, Totals } from '../data/types.ts'
+import { Cost, Tokens } from './cost.tsx'
+import { costOfTotals, dimensionLabel, formatInt } from './format.ts'
+import { link } from './url.ts'
+
+export const DIMENSION_TITLES: Record<Dimension, string> = {
+  model: 'Model',
+  provider: 'Provider',
+  user: 'User',
+  project: 'Project',
+  program: 'Program',
+}
+
+export function TotalsCards(props: { t: Totals }) {
+  const t = props.t
+  const cards: { label: string; value: Child; note?: string | undefined }[] = [
+    { label: 'Spend', value: <Cost cost={costOfTotals(t)} /> },
+    {
+      label: 'Requests',
+      value: formatInt(t.requests),
+      note: t.errors > 0 ? `${formatInt(t.errors)} errors` : undefined,
+    },
+    { label: 'Input tokens', value: <Tokens n={t.inputTokens} /> },
+    { label: 'Output tokens', value: <Tokens n={t.outputTokens} /> },
+    { label: 'Cache read', value: <Tokens n={t.cacheReadTokens} /> },
+    {
+      label: 'Cache write',
+      value: <Tokens n={t.cacheWrite5mTokens + t.cacheWrite1hTokens} />,
+      note: `5m ${formatInt(t.cacheWrite5mTokens)} · 1h ${formatInt(t.cacheWrite1hTokens)}`,
+    },
+    { label: 'Reasoning', value: <Tokens n={t.reasoningTokens} />, note: 'part of output' },
+  ]
+  if (t.credits > 0) cards.push({ label: 'Credits', value: formatInt(t.credits) })
+  return (
+    <dl class="cards">
+      {cards.map((c) => (
+        <div class="card">
+          <dt>{c.label}</dt>
+          <dd class="figure">{c.value}</dd>
+          {c.note ? <dd class="note">{c.note}</dd> : null}
+        </div>
+      ))}
+    </dl>
+  )
+}
+
+export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: Filters }) {
+  const { by, rows, f } = props
+  return (
+    <section class="breakdown" aria-labelledby={`by-${by}`}>
+      <h3 id={`by-${by}`}>By {by}</h3>
+      {rows.length === 0 ? (
+        <p class="muted">Nothing yet.</p>
+      ) : (
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{DIMENSION_TITLES[by]}</th>
+                <th scope="col" class="num">
+                  Requests
+                </th>
+                <th scope="col" class="num">
+                  Input
+                </th>
+                <th scope="col" class="num">
+                  Output
+                </th>
+                <th scope="col" class="num">
+                  Cache r/w
+                </th>
+                <th scope="col" class="num">
+                  Cost
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr>
+                  <th scope="row">
+                    <a
+                      class={r.key === '' ? 'muted' : undefined}
+                      href={link('/events', f, { [by]: r.key === '' ? NONE : r.key })}
+                    >
+                      {dimensionLabel(r.key)}
+                    </a>
+                  </th>
+                  <td class="num">{formatInt(r.requests)}</td>
+                  <td class="num">
+                    <Tokens n={r.inputTokens} />
+                  </td>
+                  <td class="num">
+                    <Tokens n={r.outputTokens} />
+                  </td>
+                  <td class="num">
+                    <Tokens n={r.cacheReadTokens} />
+                    {' / '}
+                    <Tokens n={r.cacheWrite5mTokens + r.cacheWrite1hTokens} />
+                  </td>
+                  <td class="num">
+                    <Cost cost={costOfTotals(r)} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  )
+}
+
+/** What to show when a range has no requests: how to send traffic through the proxy. */
+export function EmptyState(props: { what?: string }) {
+  return (
+    <section class="empty" aria-label="No data">
+      <h2>{props.what ?? 'No requests in this range yet.'}</h2>
+      <p>Point a client at the tokentap proxy and its requests show up here live:</p>
+      <pre>
+        <code>
+          {[
+            'export HTTPS_PROXY=http://you:token@127.0.0.1:8080',
+            'export NODE_EXTRA_CA_CERTS=~/.tokentap/ca/ca.pem',
+            'claude -p "hello"   # or codex, gemini, curl --cacert ~/.tokentap/ca/ca.pem …',
+          ].join('\n')}
+        </code>
+      </pre>
+      <p class="muted">
+        Put your name (and a project) in the proxy URL: <code>http://alice+billing-bot:x@…</code>
+      </p>
+    </section>
+  )
+}
+
+export function ErrorBox(props: { title: string; message: string; back?: string }) {
+  return (
+    <section class="error" role="alert">
+      <h2>{props.title}</h2>
+      <p>{props.message}</p>
+      {props.back ? (
+        <p>
+          <a href={props.back}>Start over</a>
+        </p>
+      ) : null}
+    </section>
+  )
+}

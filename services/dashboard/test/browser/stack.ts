@@ -1,0 +1,96 @@
+// The whole stack for the browser test, on loopback: a fresh migrated database, the TLS mock
+// upstream, a real proxy writing to that database, and the dashboard server (startDashboard:
+// read-only pool, LISTEN feed, API key) — plus a curl helper that sends one Anthropic request
+// through the proxy as a given user.
+
+import { randomBytes } from 'node:crypto'
+import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type MockUpstream, startMockUpstream } from '../../../proxy/test/helpers/mock-upstream.ts'
+import { curl, type Harness, startProxy } from '../../../proxy/test/helpers/proxy-harness.ts'
+import { loadDashboardConfig } from '../../src/config.ts'
+import { type DashboardServer, startDashboard } from '../../src/server.ts'
+
+export interface Stack {
+  db: TestDatabase
+  dashboardUrl: string
+  apiKey: string
+  /** One request through the proxy (a priced Anthropic response), as `user`. */
+  send(user: string): Promise<void>
+  /** Rows in usage_events (to wait for the proxy's batch writer). */
+  count(): Promise<number>
+  stop(): Promise<void>
+}
+
+const usage = {
+  input_tokens: 30,
+  output_tokens: 70,
+  cache_read_input_tokens: 500,
+  cache_creation_input_tokens: 200,
+  cache_creation: { ephemeral_5m_input_tokens: 150, ephemeral_1h_input_tokens: 50 },
+}
+
+export async function startStack(): Promise<Stack> {
+  const db = await testDatabase()
+  let mock: MockUpstream | null = null
+  let proxy: Harness | null = null
+  let dash: DashboardServer | null = null
+  const stop = async (): Promise<void> => {
+    await dash?.stop()
+    await proxy?.stop()
+    await mock?.stop()
+    await db.drop()
+  }
+  try {
+    mock = await startMockUpstream()
+    mock.on('api.anthropic.com', 'POST /v1/messages', () =>
+      Response.json({ id: 'msg_live', model: 'claude-sonnet-4-5-20250929', usage }),
+    )
+    proxy = await startProxy({
+      upstreamPort: mock.port,
+      upstreamCaPath: mock.caPath,
+      env: { DATABASE_URL: db.url, BATCH_INTERVAL_MS: '50' },
+    })
+    const apiKey = randomBytes(20).toString('hex')
+    dash = startDashboard(
+      loadDashboardConfig({
+        DASHBOARD_HOST: '127.0.0.1',
+        DASHBOARD_PORT: '0',
+        DASHBOARD_API_KEY: apiKey,
+        DATABASE_URL: db.url,
+      }),
+      { log: () => {} },
+    )
+    const p = proxy
+    return {
+      db,
+      dashboardUrl: `http://127.0.0.1:${dash.port}`,
+      apiKey,
+      async send(user) {
+        const r = await curl([
+          '--proxy',
+          p.proxyUrl,
+          '--proxy-user',
+          `${user}:t`,
+          '--cacert',
+          p.caPath,
+          '-A',
+          'claude-cli/2.1.0 (external, cli)',
+          '-H',
+          'content-type: application/json',
+          '-d',
+          '{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[]}',
+          'https://api.anthropic.com/v1/messages',
+        ])
+        if (r.code !== 0) throw new Error(`curl through the proxy failed: ${r.stderr}`)
+      },
+      async count() {
+        const [r] = await db.sql<{ n: number }[]>`select count(*)::int as n from usage_events`
+        return r?.n ?? 0
+      },
+      stop,
+    }
+  } catch (e) {
+    await stop()
+    throw e
+  }
+}
