@@ -123,7 +123,7 @@ export const scenarioH: DbScenario = {
         routes: { direct: proxyRoute(up), proxy: proxyRoute(down) },
       }
       await runScenario(hSetup, latencyC1, rounds, log, records)
-      // Let the last batches flush (default BATCH_INTERVAL_MS 1000) before reading the writers.
+      // Let the last batches flush (default BATCH_INTERVAL_MS 200) before reading the writers.
       await Bun.sleep(1300)
       const read = async (c: Child) => ({
         spooled: await metric(c.info.port, 'tokentap_records_spooled'),

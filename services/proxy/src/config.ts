@@ -150,7 +150,7 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     databaseUrl: readDatabaseUrl(env),
     alerts: readAlertsConfig(env, readDatabaseUrl(env) !== undefined),
     batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
-    batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 1000, { min: 10 }),
+    batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 200, { min: 10 }),
     proxyUsersFile,
     proxyUsers: proxyUsersFile ? loadUsersFile(proxyUsersFile) : null,
     allowOpenProxy,

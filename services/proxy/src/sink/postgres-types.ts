@@ -18,7 +18,7 @@ export interface PostgresSinkOptions {
   spoolDir: string
   /** BATCH_SIZE: flush as soon as this many records wait (default 500). */
   batchSize?: number
-  /** BATCH_INTERVAL_MS: flush whatever waits this often (default 1000). */
+  /** BATCH_INTERVAL_MS: flush whatever waits this often (default 200, so a dashboard sees a record within a second). */
   intervalMs?: number
   /** Records held in memory before spilling to the spool (default 20 × batchSize). */
   maxQueue?: number
