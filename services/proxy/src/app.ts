@@ -150,9 +150,19 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       stopWatching()
       users.stop()
       pool.close()
+      // The sink first: records are flushed or spooled before anything else can go wrong; a
+      // pool whose database vanished meanwhile only earns a warning, never a failed stop.
       await sink.close()
-      await alerts?.stop()
-      await database?.close()
+      for (const [name, part] of [
+        ['alerts', () => alerts?.stop()],
+        ['database', () => database?.close()],
+      ] as const) {
+        try {
+          await part()
+        } catch (e) {
+          deps.log.warn(`stopping ${name}: ${(e as Error).message}`)
+        }
+      }
     },
   }
 }

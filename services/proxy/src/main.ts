@@ -18,6 +18,9 @@ async function main(): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return
     stopping = true
+    // A library error surfacing while connections are torn down (postgres.js writing to a
+    // socket whose server vanished) must not turn a clean stop into a crash.
+    process.on('uncaughtException', (e) => log.warn(`during shutdown: ${e.message}`))
     log.info(`${signal}: finishing in-flight exchanges (grace ${config.shutdownGraceMs} ms)`)
     app.stop().then(
       () => process.exit(0),
