@@ -21,7 +21,16 @@ beforeAll(async () => {
   const data = createDataAccess(db.sql, {
     budgets: () => ({
       timezone: 'UTC',
-      budgets: [{ name: 'team-daily', period: 'day', limitUsd: 5, thresholds: [0.5], scope: {} }],
+      budgets: [
+        {
+          name: 'team-daily',
+          period: 'day',
+          limitUsd: 5,
+          thresholds: [0.5],
+          scope: {},
+          webhookUrl: 'https://hooks.slack.com/services/T000/B000/secret',
+        },
+      ],
     }),
   })
   app = createDashboardApp({ data, now: () => SEED_NOW })
@@ -134,6 +143,8 @@ describe('JSON API', () => {
     const { body } = await json('/api/budgets')
     expect(body.budgets).toHaveLength(1)
     expect(body.budgets[0].budget.name).toBe('team-daily')
+    // A webhook URL is a secret: never shown.
+    expect(JSON.stringify(body)).not.toContain('hooks.slack.com')
     expect(body.budgets[0].spend.spentUsd).toBeCloseTo(
       (await refSummary(db.sql, f({ range: 'today' }))).costUsd,
       8,

@@ -26,8 +26,10 @@ export async function budgetStatuses(
         budgetSpend(sql, budget, w),
         budgetAlerts(sql, budget.name, { limit: ALERTS_PER_BUDGET }),
       ])
+      // The webhook URL is a secret (it is the credential to post): never shown.
+      const { webhookUrl: _secret, ...shown } = budget
       return {
-        budget,
+        budget: shown,
         window: { start: w.start.toISOString(), end: w.end.toISOString() },
         spend,
         ratio: budget.limitUsd > 0 ? spend.spentUsd / budget.limitUsd : 0,
