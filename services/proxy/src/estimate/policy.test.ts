@@ -32,12 +32,48 @@ describe('needsEstimate', () => {
   test('not: provider or partial usage, not billable, no text, errors without output', () => {
     expect(needsEstimate({ ...usage, usageSource: 'provider' }, seen('Hi'), ok)).toBe(false)
     expect(needsEstimate({ ...usage, usageSource: 'partial' }, seen('Hi'), ok)).toBe(false)
+    const aborted = { outcome: 'aborted', status: 200 } as const
+    expect(needsEstimate({ ...usage, usageSource: 'partial' }, seen(''), aborted)).toBe(false)
     expect(needsEstimate({ ...usage, billable: false }, seen('Hi'), ok)).toBe(false)
     expect(needsEstimate(usage, null, ok)).toBe(false)
     expect(needsEstimate(usage, seen('', ''), ok)).toBe(false)
     expect(needsEstimate(usage, seen(''), { outcome: 'upstream_error', status: 429 })).toBe(false)
     expect(needsEstimate(usage, seen(''), { outcome: 'failed', status: 502 })).toBe(false)
     expect(needsEstimate(usage, seen(''), { outcome: 'ok', status: 101 })).toBe(false)
+  })
+})
+
+describe('partial usage of an aborted stream', () => {
+  const partial: ParsedUsage = {
+    ...usage,
+    usageSource: 'partial',
+    inputTokens: 1200,
+    cacheReadTokens: 800,
+    outputTokens: 1,
+  }
+  const aborted = { outcome: 'aborted', status: 200 } as const
+
+  test('is topped up: reported buckets kept, output from the text seen', () => {
+    expect(needsEstimate(partial, seen('Hello there'), aborted)).toBe(true)
+    const r = applyEstimate(partial, seen('Hello there'), {
+      ok: true,
+      result: { inputTokens: 9, outputTokens: 40, notes: [] },
+    })
+    expect(r).toMatchObject({
+      usageSource: 'estimated',
+      inputTokens: 1200,
+      cacheReadTokens: 800,
+      outputTokens: 40,
+    })
+    expect(r.parseError).toContain('reported 1 before the stream ended')
+  })
+
+  test('keeps the reported output when the estimate is not larger', () => {
+    const r = applyEstimate({ ...partial, outputTokens: 50 }, seen('Hi'), {
+      ok: true,
+      result: { inputTokens: 9, outputTokens: 2, notes: [] },
+    })
+    expect(r).toEqual({ ...partial, outputTokens: 50 })
   })
 })
 

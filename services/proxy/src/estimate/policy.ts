@@ -3,8 +3,10 @@
 // that the provider most likely billed — output was seen (aborted mid-stream, include_usage off,
 // a body without usage), or a 2xx response came, or the client gave up after sending its request
 // (providers bill work already started). Not estimated: non-billable endpoints (count tokens,
-// unknown paths, warm-ups), partial or provider usage, errors and failures with no output, and
-// parsers that captured no text (unknown dialects, user field maps, capture-unknown exchanges).
+// unknown paths, warm-ups), provider usage, errors and failures with no output, and parsers
+// that captured no text (unknown dialects, user field maps, capture-unknown exchanges).
+// Partial usage (a stream aborted after the provider reported its input, e.g. Anthropic's
+// message_start) keeps every reported bucket and tops up only the output from the text seen.
 
 import type { Outcome, ParsedUsage, SeenText } from '@tokentap/shared'
 import type { EstimateOutcome } from './estimator.ts'
@@ -15,7 +17,9 @@ export interface EndState {
 }
 
 export function needsEstimate(usage: ParsedUsage, seen: SeenText | null, end: EndState): boolean {
-  if (seen === null || !usage.billable || usage.usageSource !== 'none') return false
+  if (seen === null || !usage.billable) return false
+  if (usage.usageSource === 'partial') return end.outcome === 'aborted' && seen.output.text !== ''
+  if (usage.usageSource !== 'none') return false
   if (seen.output.text !== '') return true
   if (seen.request.text === '') return false
   if (end.outcome === 'aborted') return true
@@ -38,6 +42,20 @@ export function applyEstimate(
     }
   }
   const r = outcome.result
+  if (usage.usageSource === 'partial') {
+    const reported = usage.outputTokens ?? 0
+    if (r.outputTokens <= reported) return usage
+    return {
+      ...usage,
+      usageSource: 'estimated',
+      outputTokens: r.outputTokens,
+      parseError: joinNotes([
+        usage.parseError,
+        `output tokens estimated from the streamed text (the provider reported ${reported} before the stream ended)`,
+        ...r.notes,
+      ]),
+    }
+  }
   return {
     ...usage,
     usageSource: 'estimated',
