@@ -8,7 +8,7 @@ import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
 import type { Pricer } from '../pricing/index.ts'
 import type { UsageSink } from '../sink/sink.ts'
-import type { UpstreamPool } from '../upstream/pool.ts'
+import type { UpstreamKey, UpstreamPool } from '../upstream/pool.ts'
 
 export interface ExchangeContext {
   config: ProxyConfig
@@ -39,4 +39,15 @@ export interface ClientPort {
   socket: Conn
   /** The session stops reading requests; returns bytes it had buffered past the last head. */
   detach(): Buffer
+}
+
+export interface ExchangeTarget {
+  key: UpstreamKey
+  /** Request target sent upstream (origin form). */
+  path: string
+}
+
+export interface ExchangeEnd {
+  /** The client connection may carry another request. */
+  keepAlive: boolean
 }

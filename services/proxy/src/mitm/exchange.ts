@@ -3,7 +3,6 @@
 // Bookkeeping (parser end, record, sink) happens only after the client has its last byte.
 
 import type { BodyFilter, ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
-import { type BodyDecoder, createBodyDecoder } from '../decode/body-decoder.ts'
 import {
   headerMap,
   type RequestHead,
@@ -12,27 +11,22 @@ import {
 } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
 import { writeOrPause } from '../net/conn.ts'
-import type { UpstreamKey } from '../upstream/pool.ts'
-import type { Attribution, ClientPort, ExchangeContext } from './context.ts'
+import type {
+  Attribution,
+  ClientPort,
+  ExchangeContext,
+  ExchangeEnd,
+  ExchangeTarget,
+} from './context.ts'
 import { wantsClose } from './framing.ts'
 import { Outbound } from './outbound.ts'
 import { ExchangeLedger } from './record.ts'
 import { RequestBody } from './request-body.ts'
+import { ResponseCopy } from './response-copy.ts'
 import { ResponseReader } from './response-reader.ts'
-import { FilteredBody, HeldRequest, shouldHold } from './rewrite.ts'
+import { HeldRequest, shouldHold } from './rewrite.ts'
 import { startUpgradeRelay, type UpgradeHooks } from './upgrade.ts'
 import { describeError, UpstreamLink } from './upstream-link.ts'
-
-export interface ExchangeTarget {
-  key: UpstreamKey
-  /** Request target sent upstream (origin form). */
-  path: string
-}
-
-export interface ExchangeEnd {
-  /** The client connection may carry another request. */
-  keepAlive: boolean
-}
 
 type Phase = 'connecting' | 'head' | 'body' | 'upgraded' | 'done'
 
@@ -48,12 +42,11 @@ export class Exchange {
   private readonly outbound = new Outbound()
   private readonly body: RequestBody
   private readonly reader: ResponseReader
-  private resDecoder: BodyDecoder | null = null
+  private readonly copy: ResponseCopy
   private readonly forwardHead: RequestHead
   /** The request body, while held for a rewrite. */
   private held: HeldRequest | null = null
   private responseFilter: BodyFilter | null = null
-  private filtered: FilteredBody | null = null
   private readonly parser: ExchangeParser | null
   private readonly meta: ExchangeMeta
   private readonly ledger: ExchangeLedger
@@ -92,6 +85,9 @@ export class Exchange {
     }
     this.parser = dialect ? dialect.createParser(this.meta) : null
     this.body = new RequestBody(head, this.parser, ctx.config.maxRequestCopyBytes)
+    this.copy = new ResponseCopy(this.parser, ctx.config.maxResponseCopyBytes, (b) =>
+      this.writeClient(b),
+    )
     this.link = new UpstreamLink(ctx.pool, target.key, ctx.config.upstreamTimeoutMs, {
       connected: () => this.connected(),
       data: (c) => this.onUpstreamData(c),
@@ -187,20 +183,16 @@ export class Exchange {
         case 'forward': {
           this.ledger.responseBytes += ev.bodyBytes
           // A filtered body is written by `filtered`; only the head bytes go out as they are.
-          const headBytes = this.filtered ? ev.bytes.length - ev.bodyBytes : ev.bytes.length
+          const headBytes = this.copy.filtering ? ev.bytes.length - ev.bodyBytes : ev.bytes.length
           if (headBytes > 0) this.writeClient(ev.bytes.subarray(0, headBytes))
           break
         }
         case 'head':
           this.phase = 'body'
-          this.filtered = FilteredBody.for(this.responseFilter, ev.head, (b) => this.writeClient(b))
-          this.onResponseHead(ev.head)
+          this.copy.head(ev.head, this.responseFilter)
           break
         case 'payload':
-          for (const c of ev.chunks) {
-            this.filtered?.push(c)
-            this.resDecoder?.write(c)
-          }
+          this.copy.payload(ev.chunks)
           break
         case 'upgrade':
           this.upgrade(ev.head, ev.rest)
@@ -216,20 +208,8 @@ export class Exchange {
     }
   }
 
-  private onResponseHead(head: ResponseHead): void {
-    const parser = this.parser
-    if (!parser) return
-    const headers = headerMap(head.headers)
-    parser.onResponseHead(head.status, headers)
-    this.resDecoder = createBodyDecoder({
-      contentEncoding: headers['content-encoding'],
-      maxOutputBytes: this.ctx.config.maxResponseCopyBytes,
-      onData: (c) => parser.pushResponse(c),
-    })
-  }
-
   private finishResponse(extraBytes: boolean): void {
-    this.filtered?.end()
+    this.copy.endFiltered()
     const res = this.reader.head!
     const upstreamReusable =
       this.requestDone &&
@@ -312,7 +292,7 @@ export class Exchange {
       return
     }
     // Off the data path: the parser's copies finish decoding, then the one record is emitted.
-    const pending = [this.body.finished(), this.resDecoder?.end()]
+    const pending = [this.body.finished(), this.copy.decoded()]
     const end = { endedAt, status, outcome, error, transport: 'http' } as const
     void this.ledger
       .emitAfter(pending, this.dialect.provider, this.parser, end)

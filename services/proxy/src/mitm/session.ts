@@ -10,8 +10,8 @@ import { forwardedHeaders, readHeaderTags } from '../identity/headers.ts'
 import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { Conn } from '../net/conn.ts'
-import type { Attribution, ExchangeContext } from './context.ts'
-import { Exchange, type ExchangeTarget } from './exchange.ts'
+import type { Attribution, ExchangeContext, ExchangeTarget } from './context.ts'
+import { Exchange } from './exchange.ts'
 
 export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
 
