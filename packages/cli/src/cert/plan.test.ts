@@ -100,6 +100,16 @@ describe('install-cert / uninstall-cert with an injected runner', () => {
     expect(await main(['install-cert', '--os', 'beos'], testContext(env))).toBe(2)
   })
 
+  test("a team member's machine: CA_CERT_FILE alone (no key) is enough", async () => {
+    const info = await ensureCa(env)
+    const member = { HOME: env.HOME, CA_CERT_FILE: info.path }
+    const ctx = testContext(member)
+    expect(await main(['ca'], ctx)).toBe(0)
+    expect(ctx.output()).toContain(info.fingerprintSha256)
+    const bad = testContext({ ...member, CA_CERT_FILE: '/nonexistent/ca.pem' })
+    expect(await main(['ca'], bad)).toBe(1)
+  })
+
   test('ca prints the path and fingerprint of the CA it created', async () => {
     const info = await ensureCa(env)
     const ctx = testContext(env)
