@@ -1,4 +1,5 @@
 export * from './config/env.ts'
+export * from './config/watch-file.ts'
 export * from './parser.ts'
 export * from './redact.ts'
 export * from './usage.ts'

@@ -2,7 +2,7 @@
 // edit keeps the last good list), and the rule that a proxy reachable from other machines must
 // check credentials unless ALLOW_OPEN_PROXY=1 says otherwise.
 
-import { ConfigError } from '@tokentap/shared'
+import { ConfigError, watchConfigFile } from '@tokentap/shared'
 import type { Logger } from '../log.ts'
 import {
   createUserCheck,
@@ -11,7 +11,6 @@ import {
   USERS_VARIABLE,
   type UserCheck,
 } from './users.ts'
-import { watchConfigFile } from './watch-file.ts'
 
 export interface UserDirectory {
   /** The check in force; null in local mode (any USER accepted). */
