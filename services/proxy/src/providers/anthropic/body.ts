@@ -141,3 +141,16 @@ export function lastObjectField(text: string, key: string): JsonObject | null {
   }
   return null
 }
+
+/** Bounds of the request copy every dialect reads (model, stream flag, text sample). */
+export const REQUEST_LIMITS: BodyLimits = {
+  maxBytes: 256 << 10,
+  headBytes: 64 << 10,
+  tailBytes: 8 << 10,
+}
+/** Bounds of a JSON response body kept for reading its usage. */
+export const RESPONSE_LIMITS: BodyLimits = {
+  maxBytes: 4 << 20,
+  headBytes: 16 << 10,
+  tailBytes: 64 << 10,
+}

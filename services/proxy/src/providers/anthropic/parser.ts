@@ -13,7 +13,13 @@ import type {
 } from '@tokentap/shared'
 import { emptyBuckets } from '@tokentap/shared'
 import { createOutputText, requestSample } from '../common/seen-text.ts'
-import { type BodyCapture, type BodyLimits, type CapturedBody, createBodyCapture } from './body.ts'
+import {
+  type BodyCapture,
+  type CapturedBody,
+  createBodyCapture,
+  REQUEST_LIMITS,
+  RESPONSE_LIMITS,
+} from './body.ts'
 import { readMessageBody, readRequestBody } from './message.ts'
 import { createSseReader, type SseReader } from './sse.ts'
 import { createMessageStreamAccumulator, USAGE_EVENTS } from './stream.ts'
@@ -49,17 +55,6 @@ export function responseKind(headers: HeaderMap): ResponseKind {
   if (type === 'text/event-stream') return 'sse'
   if (type === 'application/json' || /^application\/[\w.+-]*\+json$/.test(type)) return 'json'
   return 'other'
-}
-
-export const REQUEST_LIMITS: BodyLimits = {
-  maxBytes: 256 << 10,
-  headBytes: 64 << 10,
-  tailBytes: 8 << 10,
-}
-export const RESPONSE_LIMITS: BodyLimits = {
-  maxBytes: 4 << 20,
-  headBytes: 16 << 10,
-  tailBytes: 64 << 10,
 }
 
 /** What a response told us, before normalisation. */

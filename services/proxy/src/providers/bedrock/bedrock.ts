@@ -5,8 +5,12 @@
 // the model the response names. Pure, incremental, never throws.
 
 import type { HeaderMap, ParsedUsage, ProviderDialect, TokenBuckets } from '@tokentap/shared'
-import { type BodyCapture, createBodyCapture, lastObjectField } from '../anthropic/body.ts'
-import { RESPONSE_LIMITS } from '../anthropic/parser.ts'
+import {
+  type BodyCapture,
+  createBodyCapture,
+  lastObjectField,
+  RESPONSE_LIMITS,
+} from '../anthropic/body.ts'
 import {
   isRecord,
   type JsonObject,

@@ -9,8 +9,8 @@ import {
   type BodyLimits,
   type CapturedBody,
   createBodyCapture,
+  REQUEST_LIMITS,
 } from '../anthropic/body.ts'
-import { REQUEST_LIMITS } from '../anthropic/parser.ts'
 import { errorText } from './record.ts'
 import { type OutputText, requestSample } from './seen-text.ts'
 

@@ -8,8 +8,7 @@
 
 import type { ExchangeMeta, ProviderDialect, TokenBuckets } from '@tokentap/shared'
 import { emptyBuckets } from '@tokentap/shared'
-import { type BodyCapture, createBodyCapture } from '../anthropic/body.ts'
-import { RESPONSE_LIMITS } from '../anthropic/parser.ts'
+import { type BodyCapture, createBodyCapture, RESPONSE_LIMITS } from '../anthropic/body.ts'
 import { createSseReader, type SseReader } from '../anthropic/sse.ts'
 import { isRecord, readCount, readString, tryParseJson } from '../anthropic/usage.ts'
 import { readJsonBody, tooLargeError } from '../common/json-body.ts'

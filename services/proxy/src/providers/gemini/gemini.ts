@@ -10,8 +10,8 @@ import {
   createBodyCapture,
   firstStringField,
   lastObjectField,
+  RESPONSE_LIMITS,
 } from '../anthropic/body.ts'
-import { RESPONSE_LIMITS } from '../anthropic/parser.ts'
 import { createSseReader, type SseReader } from '../anthropic/sse.ts'
 import {
   isRecord,
