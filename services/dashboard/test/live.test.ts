@@ -160,6 +160,25 @@ describe('live feed', () => {
     }
   }, 30_000)
 
+  test('a notify arriving after the catch-up repeats neither the reconnect row nor caught-up rows', async () => {
+    const before = recent({ user: 'live-erin' })
+    const missed = [recent({ user: 'live-erin' }), recent({ user: 'live-erin' })]
+    await insertAndNotify([before, ...missed], false)
+    const s = await openStream('?user=live-erin', { 'last-event-id': before.id })
+    try {
+      await until(() => usageIds(s).length >= 2, 'the catch-up')
+      // The late notify for all three rows (the hub has seen none of them yet).
+      const late = recent({ user: 'live-erin' })
+      const ids = [before.id, ...missed.map((r) => r.id)].sort()
+      await db.sql`select pg_notify(${USAGE_CHANNEL}, ${JSON.stringify({ count: 3, firstId: ids[0], lastId: ids[2] })})`
+      await insertAndNotify([late])
+      await until(() => usageIds(s).includes(late.id), 'the next live row')
+      expect(usageIds(s)).toEqual([...missed.map((r) => r.id), late.id].sort())
+    } finally {
+      s.close()
+    }
+  }, 30_000)
+
   test('a killed LISTEN connection re-listens and catches up on unnotified rows', async () => {
     const s = await openStream()
     try {

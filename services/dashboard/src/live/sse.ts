@@ -43,6 +43,10 @@ export function sseResponse(c: Context, f: Filters, opts: SseOptions): Response 
     start(controller) {
       let open = true
       let buffered: EventRow[] | null = lastEventId && isUuid(lastEventId) ? [] : null
+      // Rows the browser has (the one it reconnected with) or got from the catch-up: their
+      // notify may still arrive live afterwards, and must not repeat them. At most
+      // CATCH_UP_LIMIT + 1 ids; rows sent live are deduped by the hub.
+      const delivered = new Set<string>(buffered && lastEventId ? [lastEventId] : [])
       const send = (text: string): void => {
         if (!open) return
         try {
@@ -52,7 +56,7 @@ export function sseResponse(c: Context, f: Filters, opts: SseOptions): Response 
         }
       }
       const onRow = (row: EventRow): void => {
-        if (!matches(row, f)) return
+        if (!matches(row, f) || delivered.has(row.id)) return
         if (buffered) buffered.push(row)
         else send(usageEvent(row))
       }
@@ -75,12 +79,11 @@ export function sseResponse(c: Context, f: Filters, opts: SseOptions): Response 
           .eventsAfter(f, lastEventId, CATCH_UP_LIMIT)
           .catch(() => [] as EventRow[])
           .then((rows) => {
-            const sent = new Set<string>()
             for (const r of rows.reverse()) {
-              sent.add(r.id)
+              delivered.add(r.id)
               send(usageEvent(r))
             }
-            for (const r of buffered ?? []) if (!sent.has(r.id)) send(usageEvent(r))
+            for (const r of buffered ?? []) if (!delivered.has(r.id)) send(usageEvent(r))
             buffered = null
           })
       }
