@@ -1,6 +1,7 @@
 // The Anthropic Messages dialect (api.anthropic.com): a pure, incremental ExchangeParser that
 // reads `model`/`stream` from the request and exact usage from the JSON or SSE response. Never
-// throws: anything unreadable is recorded as `parseError`, with whatever was known kept.
+// throws (the shared guardedParser shell): anything unreadable is recorded as `parseError`, with
+// whatever was known kept.
 
 import type {
   ExchangeMeta,
@@ -8,18 +9,12 @@ import type {
   HeaderMap,
   ParsedUsage,
   ProviderDialect,
-  SeenText,
   UsageSource,
 } from '@tokentap/shared'
 import { emptyBuckets } from '@tokentap/shared'
-import { createOutputText, requestSample } from '../common/seen-text.ts'
-import {
-  type BodyCapture,
-  type CapturedBody,
-  createBodyCapture,
-  REQUEST_LIMITS,
-  RESPONSE_LIMITS,
-} from './body.ts'
+import { createOutputText } from '../common/seen-text.ts'
+import { guardedParser } from '../common/shell.ts'
+import { type BodyCapture, type CapturedBody, createBodyCapture, RESPONSE_LIMITS } from './body.ts'
 import { readMessageBody, readRequestBody } from './message.ts'
 import { createSseReader, type SseReader } from './sse.ts'
 import { createMessageStreamAccumulator, USAGE_EVENTS } from './stream.ts'
@@ -66,15 +61,9 @@ interface ResponseFacts {
   parseError: string | null
 }
 
-const errorText = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)
-
 function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
   const route = classifyAnthropicPath(meta.path)
   const active = route.kind !== 'other'
-  const request: BodyCapture | null = active ? createBodyCapture(REQUEST_LIMITS) : null
-  let requestRead = false
-  let capturedRequest: CapturedBody | null = null
   const output = createOutputText()
   let requestModel: string | null = null
   let requestStream: boolean | null = null
@@ -83,23 +72,9 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
   let json: BodyCapture | null = null
   let sse: SseReader | null = null
   const stream = createMessageStreamAccumulator()
-  let internalError: string | null = null
-  let result: ParsedUsage | null = null
 
-  const guard = (step: () => void): void => {
-    if (result !== null) return
-    try {
-      step()
-    } catch (error) {
-      internalError ??= `parser error: ${errorText(error)}`
-    }
-  }
-
-  function readRequest(truncated: boolean): void {
-    requestRead = true
-    if (request === null) return
-    capturedRequest = request.finish()
-    const summary = readRequestBody(capturedRequest, truncated)
+  function readRequest(captured: CapturedBody, truncated: boolean): void {
+    const summary = readRequestBody(captured, truncated)
     requestModel = summary.model
     requestStream = summary.stream
   }
@@ -163,8 +138,6 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
   }
 
   function finish(): ParsedUsage {
-    // endRequest never came (the exchange broke off early): read what was captured.
-    if (!requestRead) readRequest(true)
     let facts: ResponseFacts | null = null
     if (json !== null) facts = jsonFacts(json)
     else if (sse !== null) facts = sseFacts(sse)
@@ -185,62 +158,38 @@ function createAnthropicParser(meta: ExchangeMeta): ExchangeParser {
       responseId: facts?.responseId ?? null,
       usageSource: source,
       billable: route.billable,
-      parseError: internalError ?? facts?.parseError ?? null,
+      parseError: facts?.parseError ?? null,
       rawUsage: usage,
       credits: null,
       ...buckets,
     }
   }
 
-  function seenText(): SeenText | null {
-    if (result === null || (route.kind !== 'messages' && route.kind !== 'complete')) return null
-    return { request: requestSample(capturedRequest), output: output.sample() }
-  }
+  // The record when finish() itself failed: what is known without the body.
+  const base = (): ParsedUsage => ({
+    provider: 'anthropic',
+    endpoint: route.endpoint,
+    stream: kind === 'sse',
+    usageSource: 'none',
+    billable: route.billable,
+    ...emptyBuckets(),
+  })
 
-  return {
-    seenText,
-    pushRequest(chunk) {
-      guard(() => {
-        if (!requestRead) request?.push(chunk)
-      })
-    },
-    endRequest(truncated) {
-      guard(() => {
-        if (!requestRead) readRequest(truncated)
-      })
-    },
+  const textRoute = route.kind === 'messages' || route.kind === 'complete'
+  return guardedParser({
+    base,
+    ...(active ? { onRequest: readRequest } : {}),
     onResponseHead(code, headers) {
-      guard(() => {
-        if (kind !== null) return
-        status = code
-        startResponse(headers)
-      })
+      status = code
+      startResponse(headers)
     },
-    pushResponse(chunk) {
-      guard(() => {
-        if (kind === null) startResponse({}) // body without a head: read nothing
-        json?.push(chunk)
-        sse?.push(chunk)
-      })
+    onResponseChunk(chunk) {
+      json?.push(chunk)
+      sse?.push(chunk)
     },
-    end() {
-      if (result !== null) return result
-      try {
-        result = finish()
-      } catch (error) {
-        result = {
-          provider: 'anthropic',
-          endpoint: route.endpoint,
-          stream: kind === 'sse',
-          usageSource: 'none',
-          billable: route.billable,
-          parseError: `parser error: ${errorText(error)}`,
-          ...emptyBuckets(),
-        }
-      }
-      return result
-    },
-  }
+    finish,
+    ...(textRoute ? { output } : {}),
+  })
 }
 
 export const anthropicDialect: ProviderDialect = {
