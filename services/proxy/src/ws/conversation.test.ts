@@ -80,6 +80,35 @@ describe('tap', () => {
     }
   })
 
+  test('a deflate bomb is skipped for the parser with one error; the other messages on the socket still reach it', async () => {
+    const deflate = parseDeflateExtension('permessage-deflate; client_no_context_takeover')!
+    const cd = createDeflater(true)
+    const bomb = await cd.compress(new Uint8Array(8 * 1024 * 1024)) // ~8 KB on the wire
+    const ask = await cd.compress('{"type":"response.create"}')
+    cd.close()
+    const got: string[] = []
+    const errors: string[] = []
+    const tap = createWsTap({
+      deflate,
+      maxMessageBytes: 256 * 1024,
+      onMessage: (m) => got.push(show(m)),
+      onError: (e) => errors.push(e),
+    })
+    tap.client(encodeFrame({ opcode: 1, payload: bomb, rsv1: true, mask: MASK }))
+    tap.server(encodeFrame({ opcode: 1, payload: '{"type":"error"}' }))
+    tap.client(encodeFrame({ opcode: 1, payload: ask, rsv1: true, mask: MASK }))
+    tap.server(encodeFrame({ opcode: 1, payload: '{"type":"response.done"}' }))
+    await tap.end()
+    expect(errors).toEqual([
+      `client: inflated message exceeds ${256 * 1024} bytes; inflation stopped, window reset`,
+    ])
+    expect(got).toEqual([
+      'server/1:{"type":"error"}',
+      'client/1:{"type":"response.create"}',
+      'server/1:{"type":"response.done"}',
+    ])
+  })
+
   test('a protocol error is reported once and stops only that direction', async () => {
     const got: string[] = []
     const errors: string[] = []

@@ -184,15 +184,19 @@ describe('permessage-deflate', () => {
     expect(messages.map(utf8)).toEqual(['one', 'two', 'three', 'four'])
   })
 
-  test('inflating past the bound drops that message but keeps the window for the next', async () => {
+  test('inflating past the bound stops there; later messages that point into the lost window are reported, the rest delivered', async () => {
     const d = deflater()
     const huge = 'a'.repeat(100_000)
     const { a, messages, errors } = assembler({ deflate: pmd, max: 50_000 })
     a.push(frame(1, await d.compress(huge), { rsv1: true }))
-    const next = `${huge.slice(0, 30_000)}!`
-    a.push(frame(1, await d.compress(next), { rsv1: true }))
+    a.push(frame(1, await d.compress(`${huge.slice(0, 30_000)}!`), { rsv1: true }))
+    a.push(frame(1, 'plain'))
+    a.push(frame(1, await d.compress('{"fresh":"Z9Y8X7W6V5U4T3S2R1Q0"}'), { rsv1: true }))
     await a.end()
-    expect(errors).toEqual(['server: inflated message exceeds 50000 bytes'])
-    expect(messages.map(utf8)).toEqual([next])
+    expect(errors).toEqual([
+      'server: inflated message exceeds 50000 bytes; inflation stopped, window reset',
+      'server: inflate: invalid distance too far back',
+    ])
+    expect(messages.map(utf8)).toEqual(['plain', '{"fresh":"Z9Y8X7W6V5U4T3S2R1Q0"}'])
   })
 })
