@@ -1,6 +1,8 @@
-// The dashboard's Hono app: security headers on everything; public /api/health, /login and
-// /static; everything else (pages, JSON API, SSE, CSV) behind auth (auth/guard.ts). Database,
-// clock, config and live hub are injected; without a database the pages and API answer 503.
+// The dashboard's Hono app: security headers on everything; the Host check (auth/host.ts) in
+// front of every route; public /api/health, /login and /static; everything else (pages, JSON
+// API, SSE, CSV) behind auth (auth/guard.ts), key comparisons through one key-guessing limiter
+// (auth/rate-limit.ts). Database, clock, config and live hub are injected; without a database
+// the pages and API answer 503.
 
 import { redact } from '@tokentap/shared'
 import type { Context } from 'hono'
@@ -8,11 +10,14 @@ import { Hono } from 'hono'
 import { apiRoutes, readFilters } from './api/routes.ts'
 import { requireAuth } from './auth/guard.ts'
 import { securityHeaders } from './auth/headers.ts'
+import { type HostName, hostGuard, hostPolicy } from './auth/host.ts'
 import { loginRoutes } from './auth/login.ts'
 import { createLoginLimiter, type LoginLimiter } from './auth/rate-limit.ts'
 import { FilterError } from './data/filters.ts'
 import type { DataAccess } from './data/types.ts'
+import { createStreamGate, DEFAULT_MAX_STREAMS, type StreamGate } from './live/gate.ts'
 import type { LiveHub } from './live/hub.ts'
+import type { OutboxLimits } from './live/outbox.ts'
 import { sseResponse } from './live/sse.ts'
 import { pageRoutes } from './pages/index.ts'
 import { staticRoutes } from './static/index.ts'
@@ -24,6 +29,13 @@ export interface AppConfig {
   sessionTtlS: number
   loginMaxFailures: number
   loginWindowS: number
+  /** DASHBOARD_ALLOWED_HOSTS (null/absent = unset): extra Host names; setting it enforces the
+   *  Host check with a key too. */
+  allowedHosts?: readonly HostName[] | null
+  /** DASHBOARD_HOST: the bound address is always an acceptable Host. */
+  host?: string
+  /** DASHBOARD_MAX_STREAMS (default 200). */
+  maxStreams?: number
 }
 
 export interface DashboardDeps {
@@ -41,6 +53,12 @@ export interface DashboardDeps {
   limiter?: LoginLimiter
   /** SSE heartbeat interval (default 15 s). */
   heartbeatMs?: number
+  /** Live stream cap (default: from config.maxStreams). */
+  streams?: StreamGate
+  /** How far a live stream's reader may fall behind before it is dropped. */
+  streamLimits?: OutboxLimits
+  /** Operational messages (throttled logins, refused or dropped streams); default stderr. */
+  log?: (message: string) => void
 }
 
 export const LOCAL_CONFIG: AppConfig = {
@@ -73,8 +91,36 @@ export function createDashboardApp(deps: DashboardDeps = {}): Hono {
   const config = deps.config ?? LOCAL_CONFIG
   const now = deps.now ?? (() => new Date())
   const data = deps.data ?? null
+  const log = deps.log ?? ((m: string) => void process.stderr.write(`${redact(m)}\n`))
+  const clientAddress = deps.clientAddress ?? bunClientAddress
+  const limiter =
+    deps.limiter ??
+    createLoginLimiter({
+      max: config.loginMaxFailures,
+      windowS: config.loginWindowS,
+      now: () => now().getTime(),
+      onThrottle: (source, failures) =>
+        log(`dashboard: ${failures} wrong keys from ${source} recently; attempts are slowed down`),
+    })
+  const streams =
+    deps.streams ??
+    createStreamGate({
+      max: config.maxStreams ?? DEFAULT_MAX_STREAMS,
+      log,
+      now: () => now().getTime(),
+    })
   const app = new Hono()
   app.use('*', securityHeaders())
+  app.use(
+    '*',
+    hostGuard(
+      hostPolicy({
+        apiKey: config.apiKey,
+        allowedHosts: config.allowedHosts ?? null,
+        ...(config.host !== undefined ? { bindHost: config.host } : {}),
+      }),
+    ),
+  )
 
   app.get('/api/health', async (c) => {
     if (!deps.pingDatabase) return c.json({ status: 'ok', database: 'not configured' })
@@ -85,31 +131,19 @@ export function createDashboardApp(deps: DashboardDeps = {}): Hono {
       return c.json({ status: 'degraded', database: `unreachable: ${(e as Error).message}` }, 503)
     }
   })
-  app.route(
-    '/',
-    loginRoutes({
-      auth: config,
-      limiter:
-        deps.limiter ??
-        createLoginLimiter({
-          max: config.loginMaxFailures,
-          windowS: config.loginWindowS,
-          now: () => now().getTime(),
-        }),
-      now,
-      clientAddress: deps.clientAddress ?? bunClientAddress,
-    }),
-  )
+  app.route('/', loginRoutes({ auth: config, limiter, now, clientAddress }))
   app.route('/static', staticRoutes())
 
   // Everything below needs credentials (when a key is configured).
-  app.use('*', requireAuth(config, now))
+  app.use('*', requireAuth({ auth: config, now, limiter, clientAddress }))
 
   if (data) {
     app.get('/api/stream', (c) =>
       sseResponse(c, readFilters(c, now()), {
         hub: deps.hub ?? NO_HUB,
         data,
+        gate: streams,
+        ...(deps.streamLimits ? { limits: deps.streamLimits } : {}),
         ...(deps.heartbeatMs !== undefined ? { heartbeatMs: deps.heartbeatMs } : {}),
       }),
     )

@@ -1,7 +1,9 @@
 // Dashboard configuration from the environment, read once at start and validated (fail fast:
 // every error names its variable). A non-loopback bind without DASHBOARD_API_KEY is refused.
 
-import { ConfigError, type Env, readInt, readPort, readString } from '@tokentap/shared'
+import { ConfigError, type Env, readInt, readList, readPort, readString } from '@tokentap/shared'
+import { type HostName, parseHost } from './auth/host.ts'
+import { DEFAULT_MAX_STREAMS } from './live/gate.ts'
 
 export interface DashboardConfig {
   host: string
@@ -12,9 +14,13 @@ export interface DashboardConfig {
   sessionSecret: string
   /** Session lifetime in seconds. */
   sessionTtlS: number
-  /** Failed logins allowed per client address per window before 429. */
+  /** Wrong keys per client address per window before attempts are slowed down. */
   loginMaxFailures: number
   loginWindowS: number
+  /** DASHBOARD_ALLOWED_HOSTS: Host names served besides loopback names; null = unset. */
+  allowedHosts: HostName[] | null
+  /** DASHBOARD_MAX_STREAMS: open live streams at most. */
+  maxStreams: number
   databaseUrl: string | null
   /** TOKENTAP_BUDGETS: path of the budgets file (watched). */
   budgetsPath: string | null
@@ -26,6 +32,20 @@ const MIN_KEY_LENGTH = 16
 export function isLoopback(host: string): boolean {
   const h = host.replace(/^\[|\]$/g, '').toLowerCase()
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h)
+}
+
+function readAllowedHosts(env: Env): HostName[] | null {
+  if (readString(env, 'DASHBOARD_ALLOWED_HOSTS') === undefined) return null
+  return readList(env, 'DASHBOARD_ALLOWED_HOSTS').map((entry) => {
+    const host = parseHost(entry)
+    if (!host) {
+      throw new ConfigError(
+        'DASHBOARD_ALLOWED_HOSTS',
+        `"${entry}" is not a host name; expected names like dash.example.com, dash.example.com:8443 or [fd00::1], comma-separated`,
+      )
+    }
+    return host
+  })
 }
 
 export function loadDashboardConfig(env: Env): DashboardConfig {
@@ -61,6 +81,11 @@ export function loadDashboardConfig(env: Env): DashboardConfig {
     sessionTtlS: readInt(env, 'DASHBOARD_SESSION_TTL_HOURS', 12, { min: 1, max: 24 * 90 }) * 3600,
     loginMaxFailures: readInt(env, 'DASHBOARD_LOGIN_MAX_FAILURES', 5, { min: 1, max: 1000 }),
     loginWindowS: 15 * 60,
+    allowedHosts: readAllowedHosts(env),
+    maxStreams: readInt(env, 'DASHBOARD_MAX_STREAMS', DEFAULT_MAX_STREAMS, {
+      min: 1,
+      max: 100_000,
+    }),
     databaseUrl,
     budgetsPath: readString(env, 'TOKENTAP_BUDGETS') ?? null,
   }

@@ -70,6 +70,7 @@ export function startDashboard(config: DashboardConfig, opts: StartOptions = {})
       : {}),
     config,
     hub: live?.hub ?? null,
+    log,
   })
   let server: ReturnType<typeof Bun.serve>
   try {

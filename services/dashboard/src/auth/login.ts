@@ -1,12 +1,13 @@
 // GET/POST /login and /logout. The form posts the API key; on success the browser gets a
 // signed session cookie (HttpOnly, SameSite=Strict, Path=/, Secure on https) and goes to
-// `next`. Failed attempts are rate-limited per client address. Self-contained markup: the
-// shared stylesheet, no script.
+// `next`. Attempts go through the key-guessing limiter (rate-limit.ts): slowed, never refused
+// for past failures alone, so the right key always gets in. Self-contained markup: the shared
+// stylesheet, no script.
 
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { deleteCookie, setCookie } from 'hono/cookie'
-import { type AuthSettings, isAuthenticated, safeNext } from './guard.ts'
+import { type AuthSettings, hasSession, safeNext } from './guard.ts'
 import type { LoginLimiter } from './rate-limit.ts'
 import { SESSION_COOKIE, secretEquals, signSession } from './session.ts'
 
@@ -51,26 +52,23 @@ export function loginRoutes(deps: LoginDeps): Hono {
 
   app.get('/login', (c) => {
     const next = safeNext(c.req.query('next'))
-    if (isAuthenticated(c, deps.auth, deps.now().getTime())) return c.redirect(next, 303)
+    if (hasSession(c, deps.auth, deps.now().getTime())) return c.redirect(next, 303)
     return html(c, loginPage(next, null))
   })
 
   app.post('/login', async (c) => {
-    if (deps.auth.apiKey === null) return c.redirect('/', 303)
+    const apiKey = deps.auth.apiKey
+    if (apiKey === null) return c.redirect('/', 303)
     const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>)
     const next = safeNext(typeof form.next === 'string' ? form.next : undefined)
-    const address = deps.clientAddress(c)
-    const wait = deps.limiter.retryAfterS(address)
-    if (wait > 0) {
-      c.header('retry-after', String(wait))
-      return html(c, loginPage(next, `Too many failed attempts; try again in ${wait} s.`), 429)
-    }
     const key = typeof form.key === 'string' ? form.key : ''
-    if (!secretEquals(key, deps.auth.apiKey)) {
-      deps.limiter.fail(address)
-      return html(c, loginPage(next, 'Wrong key.'), 401)
+    const r = await deps.limiter.attempt(deps.clientAddress(c), () => secretEquals(key, apiKey))
+    if (!r.ok && r.retryAfterS !== null) {
+      c.header('retry-after', String(r.retryAfterS))
+      const wait = `Too many wrong keys are being tried; try again in ${r.retryAfterS} s.`
+      return html(c, loginPage(next, wait), 429)
     }
-    deps.limiter.succeed(address)
+    if (!r.ok) return html(c, loginPage(next, 'Wrong key.'), 401)
     setCookie(
       c,
       SESSION_COOKIE,

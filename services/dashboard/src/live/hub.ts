@@ -2,6 +2,8 @@
 // ranges; the hub reads each range once (serially, in arrival order), drops ids it has already
 // delivered (several proxy replicas notify interleaved ranges) and hands each new row to every
 // subscriber. After a lost LISTEN connection it catches up on rows recorded meanwhile.
+// Delivery is synchronous and never waits for a subscriber: each SSE stream keeps its own bounded
+// backlog (outbox.ts) and is dropped when its reader falls behind (sse.ts).
 
 import type { NotifyPayload } from '@tokentap/shared/db'
 import type { EventRow } from '../data/types.ts'
