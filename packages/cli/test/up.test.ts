@@ -2,11 +2,23 @@
 // the first run and reused on the second (same credentials, the first run's usage row still
 // there), a request through the printed proxy URL with the printed CA recorded, the dashboard
 // answering, the state file and log present while it runs and the state file gone after,
-// SIGINT exiting 0, a second `up` refused, a busy DASHBOARD_PORT failing cleanly, and no
-// postmaster left. Plus the banner's pure helpers.
+// SIGINT exiting 0, a second `up` refused, and no postmaster left. Every start-up failure we can
+// provoke cheaply (a Postgres that cannot start, busy ports, a bad variable, an unusable home, a
+// DATABASE_URL that is not Postgres, a cluster of another major, team mode without a dashboard
+// key) exits 1 with one line naming cause and fix, leaving nothing running. Plus the banner.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { postgres } from '@tokentap/shared/db'
@@ -18,6 +30,7 @@ import { curl } from '../../../services/proxy/test/helpers/proxy-harness.ts'
 import { clientHost } from '../src/config/paths.ts'
 import { readState } from '../src/state/state.ts'
 import { maskPassword, renderBanner } from '../src/up/banner.ts'
+import { banner, exitCode, field, postmasters } from './up-process.ts'
 
 const MAIN = join(import.meta.dir, '..', 'src', 'main.ts')
 let mock: MockUpstream
@@ -42,11 +55,7 @@ beforeAll(async () => {
   dataDir = join(home, 'pg')
 })
 
-/** PIDs of postgres processes whose command line names our data dir. */
-function postmasters(): number[] {
-  const r = Bun.spawnSync(['pgrep', '-f', dataDir])
-  return r.stdout.toString().trim().split('\n').filter(Boolean).map(Number)
-}
+const pgProcesses = (): number[] => postmasters(dataDir)
 
 // A test that failed half-way must not leave its `up` running for the next one.
 afterEach(async () => {
@@ -59,7 +68,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
-  for (const pid of postmasters()) process.kill(pid, 'SIGQUIT')
+  for (const pid of pgProcesses()) process.kill(pid, 'SIGQUIT')
   await mock.stop()
   rmSync(root, { recursive: true, force: true })
 })
@@ -88,32 +97,10 @@ function start(env: Record<string, string> = {}) {
   return { p, stderr }
 }
 
-/** stdout up to the banner's last line (or EOF), bounded in time. */
-async function banner(p: ReturnType<typeof start>['p']): Promise<string> {
-  const reader = (p.stdout as ReadableStream<Uint8Array>).getReader()
-  let text = ''
-  const timeout = setTimeout(() => reader.cancel(), 15_000)
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    text += new TextDecoder().decode(value)
-    if (text.includes('Ctrl-C stops everything.')) break
-  }
-  clearTimeout(timeout)
-  reader.releaseLock()
-  return text
-}
-
-function field(text: string, re: RegExp): string {
-  const m = re.exec(text)?.[1]
-  if (m === undefined) throw new Error(`no ${re} in:\n${text}`)
-  return m
-}
-
 describe('tokentap up', () => {
   test('first run: embedded Postgres, proxy records, dashboard answers, SIGINT exits 0', async () => {
     const { p, stderr } = start()
-    const out = await banner(p)
+    const out = await banner(p.stdout as ReadableStream<Uint8Array>)
     const proxyUrl = field(out, /export HTTPS_PROXY=(\S+)/)
     const caPath = field(out, /export NODE_EXTRA_CA_CERTS=(\S+)/)
     const dashboardUrl = field(out, /dashboard\s+(http\S+)/)
@@ -182,7 +169,7 @@ describe('tokentap up', () => {
     p.kill('SIGINT')
     expect(await p.exited).toBe(0)
     expect(await stderr).toContain('initialising Postgres')
-    expect(postmasters()).toEqual([])
+    expect(pgProcesses()).toEqual([])
     expect(existsSync(join(home, 'up.json'))).toBe(false)
     const logged = readFileSync(join(home, 'logs', 'tokentap.log'), 'utf8')
     expect(logged).toContain('SIGINT: stopping')
@@ -192,7 +179,7 @@ describe('tokentap up', () => {
   test('second run reuses the data dir and credentials; the first row is there', async () => {
     const before = readFileSync(join(home, 'pg.json'), 'utf8')
     const { p, stderr } = start()
-    await banner(p)
+    await banner(p.stdout as ReadableStream<Uint8Array>)
     const creds = JSON.parse(readFileSync(join(home, 'pg.json'), 'utf8'))
     expect(creds.password).toBe(JSON.parse(before).password)
     const sql = postgres(
@@ -211,19 +198,147 @@ describe('tokentap up', () => {
     p.kill('SIGINT')
     expect(await p.exited).toBe(0)
     expect(await stderr).not.toContain('initialising Postgres')
-    expect(postmasters()).toEqual([])
+    expect(pgProcesses()).toEqual([])
+  }, 30_000)
+
+  test('a Postgres that cannot start fails start-up with its reason, and nothing stays up', async () => {
+    const conf = join(dataDir, 'postgresql.conf')
+    const original = readFileSync(conf, 'utf8')
+    appendFileSync(conf, 'tokentap_bogus_setting = 1\n')
+    try {
+      const { p, stderr } = start()
+      expect(await exitCode(p)).toBe(1)
+      const text = await stderr
+      expect(text).toContain(
+        `Postgres stopped during start-up: configuration file "${conf}" contains errors: ` +
+          'unrecognized configuration parameter "tokentap_bogus_setting"',
+      )
+      expect(text).toContain('correct or remove that setting and start again')
+      expect(text).toContain(`(log ${join(home, 'logs', 'postgres.log')})`)
+      expect(text).not.toContain('    at ')
+      expect(pgProcesses()).toEqual([])
+    } finally {
+      writeFileSync(conf, original)
+    }
   }, 30_000)
 
   test('a busy DASHBOARD_PORT fails start-up naming it, and stops the Postgres it started', async () => {
     const busy = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('') })
     try {
       const { p, stderr } = start({ DASHBOARD_PORT: String(busy.port) })
-      expect(await p.exited).toBe(1)
-      expect(await stderr).toContain(`configuration error: DASHBOARD_PORT: 127.0.0.1:${busy.port}`)
-      expect(postmasters()).toEqual([])
+      expect(await exitCode(p)).toBe(1)
+      const text = await stderr
+      expect(text).toContain(
+        `configuration error: DASHBOARD_PORT: 127.0.0.1:${busy.port} is already in use; ` +
+          'stop what listens there or set DASHBOARD_PORT to another port',
+      )
+      expect(text).not.toContain('    at ')
+      expect(pgProcesses()).toEqual([])
     } finally {
       await busy.stop(true)
     }
+  }, 30_000)
+
+  test('a busy PROXY_PORT fails start-up naming it, and stops the Postgres it started', async () => {
+    const busy = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+    try {
+      const { p, stderr } = start({ PROXY_PORT: String(busy.port) })
+      expect(await exitCode(p)).toBe(1)
+      expect(await stderr).toContain(
+        `configuration error: PROXY_PORT: 127.0.0.1:${busy.port} is already in use`,
+      )
+      expect(pgProcesses()).toEqual([])
+    } finally {
+      busy.stop(true)
+    }
+  }, 30_000)
+})
+
+describe('tokentap up refuses to start, with one line and exit 1', () => {
+  /** Runs `up` to its exit (or 'hang' after a generous bound); returns the code and stderr. */
+  async function refused(env: Record<string, string>) {
+    const { p, stderr } = start(env)
+    const code = await exitCode(p)
+    const text = await stderr
+    const lines = text.trim().split('\n')
+    return { code, text, last: lines.at(-1) ?? '' }
+  }
+
+  test('on a bad configuration variable, before starting Postgres', async () => {
+    const r = await refused({ PROXY_PORT: 'eighty' })
+    expect(r.code).toBe(1)
+    expect(r.last).toEndWith(
+      'error configuration error: PROXY_PORT: expected an integer, got "eighty"',
+    )
+    expect(r.text).not.toContain('initialising Postgres')
+    expect(r.text).not.toContain('    at ')
+  }, 30_000)
+
+  test('when TOKENTAP_HOME is not a usable directory', async () => {
+    const notDir = join(root, 'a-file')
+    writeFileSync(notDir, '')
+    const r = await refused({ TOKENTAP_HOME: notDir })
+    expect(r.code).toBe(1)
+    expect(r.text.trim()).toBe(
+      `cannot use ${notDir} (not a directory); set TOKENTAP_HOME to a directory you can write to`,
+    )
+  }, 30_000)
+
+  test('when DATABASE_URL names a server that is not Postgres (the migration cannot run)', async () => {
+    const http = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('no') })
+    try {
+      const r = await refused({
+        TOKENTAP_HOME: join(root, 'external-home'),
+        DATABASE_URL: `postgres://u:hunter2@127.0.0.1:${http.port}/db`,
+      })
+      expect(r.code).toBe(1)
+      expect(r.last).toContain(
+        `error cannot migrate the database at DATABASE_URL (postgres://u:***@127.0.0.1:${http.port}/db): ` +
+          `127.0.0.1:${http.port} does not speak the Postgres protocol`,
+      )
+      expect(r.last).toContain('unset it to use the embedded one')
+      expect(r.text).not.toContain('hunter2')
+    } finally {
+      await http.stop(true)
+    }
+  }, 30_000)
+
+  test('when the data dir holds a cluster of another Postgres major version', async () => {
+    const other = join(root, 'other-home')
+    const cluster = join(root, 'old-cluster')
+    mkdirSync(other, { recursive: true })
+    mkdirSync(cluster, { recursive: true })
+    writeFileSync(join(cluster, 'PG_VERSION'), '17\n')
+    writeFileSync(
+      join(other, 'pg.json'),
+      JSON.stringify({
+        user: 'tokentap',
+        password: 'x',
+        port: 0,
+        database: 'tokentap',
+        dataDir: cluster,
+      }),
+    )
+    const r = await refused({ TOKENTAP_HOME: other })
+    expect(r.code).toBe(1)
+    expect(r.last).toContain(
+      `${cluster} holds a Postgres 17 cluster but the embedded server is Postgres`,
+    )
+    expect(r.last).toContain(`mv ${cluster} ${cluster}.pg17`)
+  }, 30_000)
+
+  test('tokentap up with PROXY_USERS (team mode) refuses to start without DASHBOARD_API_KEY', async () => {
+    const users = join(root, 'users.json')
+    writeFileSync(
+      users,
+      JSON.stringify({ users: [{ name: 'alice', tokenSha256: 'a'.repeat(64) }] }),
+    )
+    const r = await refused({ PROXY_USERS: users })
+    expect(r.code).toBe(1)
+    expect(r.last).toContain(
+      'error configuration error: DASHBOARD_API_KEY: required when PROXY_USERS is set (team mode)',
+    )
+    expect(r.text).not.toContain('initialising Postgres')
   }, 30_000)
 })
 
@@ -238,7 +353,7 @@ describe('banner', () => {
       dashboard: { host: '127.0.0.1', port: 3000 },
       caPath: '/h/ca/ca.pem',
       databaseUrl: 'postgres://app:secret@db:5432/tokentap',
-      embeddedDataDir: null,
+      embedded: null,
       logFile: '/h/logs/tokentap.log',
     })
     expect(text).toContain('export HTTPS_PROXY=http://127.0.0.1:8080\n')
