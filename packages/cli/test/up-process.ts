@@ -1,7 +1,11 @@
 // Helpers of the `tokentap up` process tests: read the banner off stdout, pick fields out of it,
 // wait for an exit with a hang guard, list the postmasters of a data dir.
 
+import { join } from 'node:path'
 import type { Readable } from 'node:stream'
+
+/** The CLI's entry point (`bun MAIN up` is what `bun run start` runs). */
+export const MAIN = join(import.meta.dir, '..', 'src', 'main.ts')
 
 type Stdout = ReadableStream<Uint8Array> | Readable | null
 

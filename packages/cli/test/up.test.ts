@@ -2,17 +2,15 @@
 // the first run and reused on the second (same credentials, the first run's usage row still
 // there), a request through the printed proxy URL with the printed CA recorded, the dashboard
 // answering, the state file and log present while it runs and the state file gone after,
-// SIGINT exiting 0, a second `up` refused, and no postmaster left. Every start-up failure we can
-// provoke cheaply (a Postgres that cannot start, busy ports, a bad variable, an unusable home, a
-// DATABASE_URL that is not Postgres, a cluster of another major, team mode without a dashboard
-// key) exits 1 with one line naming cause and fix, leaving nothing running. Plus the banner.
+// SIGINT exiting 0, a second `up` refused, and no postmaster left. A Postgres that cannot start
+// and busy ports exit 1 with one line naming cause and fix, leaving nothing running (refusals
+// before anything starts: up-refusals.test.ts). Plus the banner.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
 import {
   appendFileSync,
   chmodSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   rmSync,
@@ -30,9 +28,8 @@ import { curl } from '../../../services/proxy/test/helpers/proxy-harness.ts'
 import { clientHost } from '../src/config/paths.ts'
 import { readState } from '../src/state/state.ts'
 import { maskPassword, renderBanner } from '../src/up/banner.ts'
-import { banner, exitCode, field, postmasters } from './up-process.ts'
+import { banner, exitCode, field, MAIN, postmasters } from './up-process.ts'
 
-const MAIN = join(import.meta.dir, '..', 'src', 'main.ts')
 let mock: MockUpstream
 let root: string
 let home: string
@@ -251,94 +248,6 @@ describe('tokentap up', () => {
     } finally {
       busy.stop(true)
     }
-  }, 30_000)
-})
-
-describe('tokentap up refuses to start, with one line and exit 1', () => {
-  /** Runs `up` to its exit (or 'hang' after a generous bound); returns the code and stderr. */
-  async function refused(env: Record<string, string>) {
-    const { p, stderr } = start(env)
-    const code = await exitCode(p)
-    const text = await stderr
-    const lines = text.trim().split('\n')
-    return { code, text, last: lines.at(-1) ?? '' }
-  }
-
-  test('on a bad configuration variable, before starting Postgres', async () => {
-    const r = await refused({ PROXY_PORT: 'eighty' })
-    expect(r.code).toBe(1)
-    expect(r.last).toEndWith(
-      'error configuration error: PROXY_PORT: expected an integer, got "eighty"',
-    )
-    expect(r.text).not.toContain('initialising Postgres')
-    expect(r.text).not.toContain('    at ')
-  }, 30_000)
-
-  test('when TOKENTAP_HOME is not a usable directory', async () => {
-    const notDir = join(root, 'a-file')
-    writeFileSync(notDir, '')
-    const r = await refused({ TOKENTAP_HOME: notDir })
-    expect(r.code).toBe(1)
-    expect(r.text.trim()).toBe(
-      `cannot use ${notDir} (not a directory); set TOKENTAP_HOME to a directory you can write to`,
-    )
-  }, 30_000)
-
-  test('when DATABASE_URL names a server that is not Postgres (the migration cannot run)', async () => {
-    const http = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('no') })
-    try {
-      const r = await refused({
-        TOKENTAP_HOME: join(root, 'external-home'),
-        DATABASE_URL: `postgres://u:hunter2@127.0.0.1:${http.port}/db`,
-      })
-      expect(r.code).toBe(1)
-      expect(r.last).toContain(
-        `error cannot migrate the database at DATABASE_URL (postgres://u:***@127.0.0.1:${http.port}/db): ` +
-          `127.0.0.1:${http.port} does not speak the Postgres protocol`,
-      )
-      expect(r.last).toContain('unset it to use the embedded one')
-      expect(r.text).not.toContain('hunter2')
-    } finally {
-      await http.stop(true)
-    }
-  }, 30_000)
-
-  test('when the data dir holds a cluster of another Postgres major version', async () => {
-    const other = join(root, 'other-home')
-    const cluster = join(root, 'old-cluster')
-    mkdirSync(other, { recursive: true })
-    mkdirSync(cluster, { recursive: true })
-    writeFileSync(join(cluster, 'PG_VERSION'), '17\n')
-    writeFileSync(
-      join(other, 'pg.json'),
-      JSON.stringify({
-        user: 'tokentap',
-        password: 'x',
-        port: 0,
-        database: 'tokentap',
-        dataDir: cluster,
-      }),
-    )
-    const r = await refused({ TOKENTAP_HOME: other })
-    expect(r.code).toBe(1)
-    expect(r.last).toContain(
-      `${cluster} holds a Postgres 17 cluster but the embedded server is Postgres`,
-    )
-    expect(r.last).toContain(`mv ${cluster} ${cluster}.pg17`)
-  }, 30_000)
-
-  test('tokentap up with PROXY_USERS (team mode) refuses to start without DASHBOARD_API_KEY', async () => {
-    const users = join(root, 'users.json')
-    writeFileSync(
-      users,
-      JSON.stringify({ users: [{ name: 'alice', tokenSha256: 'a'.repeat(64) }] }),
-    )
-    const r = await refused({ PROXY_USERS: users })
-    expect(r.code).toBe(1)
-    expect(r.last).toContain(
-      'error configuration error: DASHBOARD_API_KEY: required when PROXY_USERS is set (team mode)',
-    )
-    expect(r.text).not.toContain('initialising Postgres')
   }, 30_000)
 })
 

@@ -194,7 +194,8 @@ export async function startPostmaster(o: ServerOptions): Promise<Postmaster> {
   }
   const log = (): string => (existsSync(o.logFile) ? readFileSync(o.logFile, 'utf8') : '')
   const deadline = Date.now() + (o.readyTimeoutMs ?? 60_000)
-  for (;;) {
+  let pid: number | undefined
+  while (pid === undefined) {
     if (spawnError) {
       throw new PgServerError(
         `cannot run ${postgres} (${spawnError}); run \`bun install\` again, or set DATABASE_URL`,
@@ -205,7 +206,10 @@ export async function startPostmaster(o: ServerOptions): Promise<Postmaster> {
         describeFailure('Postgres stopped during start-up', log(), o.dataDir, o.logFile),
       )
     }
-    if (child.pid !== undefined && ready(o.dataDir, child.pid)) break
+    if (child.pid !== undefined && ready(o.dataDir, child.pid)) {
+      pid = child.pid
+      break
+    }
     if (Date.now() > deadline) {
       await stop()
       throw new PgServerError(
@@ -215,5 +219,5 @@ export async function startPostmaster(o: ServerOptions): Promise<Postmaster> {
     }
     await Bun.sleep(20)
   }
-  return { pid: child.pid as number, running: () => !exited, stop }
+  return { pid, running: () => !exited, stop }
 }
