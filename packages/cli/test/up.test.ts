@@ -2,11 +2,21 @@
 // the first run and reused on the second (same credentials, the first run's usage row still
 // there), a request through the printed proxy URL with the printed CA recorded, the dashboard
 // answering, the state file and log present while it runs and the state file gone after,
-// SIGINT exiting 0, a second `up` refused, a busy DASHBOARD_PORT failing cleanly, and no
-// postmaster left. Plus the banner's pure helpers.
+// SIGINT exiting 0, a second `up` refused, and no postmaster left. A Postgres that cannot start
+// and busy ports exit 1 with one line naming cause and fix, leaving nothing running (refusals
+// before anything starts: up-refusals.test.ts). Plus the banner.
 
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'bun:test'
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { postgres } from '@tokentap/shared/db'
@@ -18,8 +28,8 @@ import { curl } from '../../../services/proxy/test/helpers/proxy-harness.ts'
 import { clientHost } from '../src/config/paths.ts'
 import { readState } from '../src/state/state.ts'
 import { maskPassword, renderBanner } from '../src/up/banner.ts'
+import { banner, exitCode, field, MAIN, postmasters } from './up-process.ts'
 
-const MAIN = join(import.meta.dir, '..', 'src', 'main.ts')
 let mock: MockUpstream
 let root: string
 let home: string
@@ -42,11 +52,7 @@ beforeAll(async () => {
   dataDir = join(home, 'pg')
 })
 
-/** PIDs of postgres processes whose command line names our data dir. */
-function postmasters(): number[] {
-  const r = Bun.spawnSync(['pgrep', '-f', dataDir])
-  return r.stdout.toString().trim().split('\n').filter(Boolean).map(Number)
-}
+const pgProcesses = (): number[] => postmasters(dataDir)
 
 // A test that failed half-way must not leave its `up` running for the next one.
 afterEach(async () => {
@@ -59,7 +65,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL')
-  for (const pid of postmasters()) process.kill(pid, 'SIGQUIT')
+  for (const pid of pgProcesses()) process.kill(pid, 'SIGQUIT')
   await mock.stop()
   rmSync(root, { recursive: true, force: true })
 })
@@ -88,32 +94,10 @@ function start(env: Record<string, string> = {}) {
   return { p, stderr }
 }
 
-/** stdout up to the banner's last line (or EOF), bounded in time. */
-async function banner(p: ReturnType<typeof start>['p']): Promise<string> {
-  const reader = (p.stdout as ReadableStream<Uint8Array>).getReader()
-  let text = ''
-  const timeout = setTimeout(() => reader.cancel(), 15_000)
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    text += new TextDecoder().decode(value)
-    if (text.includes('Ctrl-C stops everything.')) break
-  }
-  clearTimeout(timeout)
-  reader.releaseLock()
-  return text
-}
-
-function field(text: string, re: RegExp): string {
-  const m = re.exec(text)?.[1]
-  if (m === undefined) throw new Error(`no ${re} in:\n${text}`)
-  return m
-}
-
 describe('tokentap up', () => {
   test('first run: embedded Postgres, proxy records, dashboard answers, SIGINT exits 0', async () => {
     const { p, stderr } = start()
-    const out = await banner(p)
+    const out = await banner(p.stdout as ReadableStream<Uint8Array>)
     const proxyUrl = field(out, /export HTTPS_PROXY=(\S+)/)
     const caPath = field(out, /export NODE_EXTRA_CA_CERTS=(\S+)/)
     const dashboardUrl = field(out, /dashboard\s+(http\S+)/)
@@ -182,7 +166,7 @@ describe('tokentap up', () => {
     p.kill('SIGINT')
     expect(await p.exited).toBe(0)
     expect(await stderr).toContain('initialising Postgres')
-    expect(postmasters()).toEqual([])
+    expect(pgProcesses()).toEqual([])
     expect(existsSync(join(home, 'up.json'))).toBe(false)
     const logged = readFileSync(join(home, 'logs', 'tokentap.log'), 'utf8')
     expect(logged).toContain('SIGINT: stopping')
@@ -192,7 +176,7 @@ describe('tokentap up', () => {
   test('second run reuses the data dir and credentials; the first row is there', async () => {
     const before = readFileSync(join(home, 'pg.json'), 'utf8')
     const { p, stderr } = start()
-    await banner(p)
+    await banner(p.stdout as ReadableStream<Uint8Array>)
     const creds = JSON.parse(readFileSync(join(home, 'pg.json'), 'utf8'))
     expect(creds.password).toBe(JSON.parse(before).password)
     const sql = postgres(
@@ -211,18 +195,58 @@ describe('tokentap up', () => {
     p.kill('SIGINT')
     expect(await p.exited).toBe(0)
     expect(await stderr).not.toContain('initialising Postgres')
-    expect(postmasters()).toEqual([])
+    expect(pgProcesses()).toEqual([])
+  }, 30_000)
+
+  test('a Postgres that cannot start fails start-up with its reason, and nothing stays up', async () => {
+    const conf = join(dataDir, 'postgresql.conf')
+    const original = readFileSync(conf, 'utf8')
+    appendFileSync(conf, 'tokentap_bogus_setting = 1\n')
+    try {
+      const { p, stderr } = start()
+      expect(await exitCode(p)).toBe(1)
+      const text = await stderr
+      expect(text).toContain(
+        `Postgres stopped during start-up: configuration file "${conf}" contains errors: ` +
+          'unrecognized configuration parameter "tokentap_bogus_setting"',
+      )
+      expect(text).toContain('correct or remove that setting and start again')
+      expect(text).toContain(`(log ${join(home, 'logs', 'postgres.log')})`)
+      expect(text).not.toContain('    at ')
+      expect(pgProcesses()).toEqual([])
+    } finally {
+      writeFileSync(conf, original)
+    }
   }, 30_000)
 
   test('a busy DASHBOARD_PORT fails start-up naming it, and stops the Postgres it started', async () => {
     const busy = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: () => new Response('') })
     try {
       const { p, stderr } = start({ DASHBOARD_PORT: String(busy.port) })
-      expect(await p.exited).toBe(1)
-      expect(await stderr).toContain(`configuration error: DASHBOARD_PORT: 127.0.0.1:${busy.port}`)
-      expect(postmasters()).toEqual([])
+      expect(await exitCode(p)).toBe(1)
+      const text = await stderr
+      expect(text).toContain(
+        `configuration error: DASHBOARD_PORT: 127.0.0.1:${busy.port} is already in use; ` +
+          'stop what listens there or set DASHBOARD_PORT to another port',
+      )
+      expect(text).not.toContain('    at ')
+      expect(pgProcesses()).toEqual([])
     } finally {
       await busy.stop(true)
+    }
+  }, 30_000)
+
+  test('a busy PROXY_PORT fails start-up naming it, and stops the Postgres it started', async () => {
+    const busy = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+    try {
+      const { p, stderr } = start({ PROXY_PORT: String(busy.port) })
+      expect(await exitCode(p)).toBe(1)
+      expect(await stderr).toContain(
+        `configuration error: PROXY_PORT: 127.0.0.1:${busy.port} is already in use`,
+      )
+      expect(pgProcesses()).toEqual([])
+    } finally {
+      busy.stop(true)
     }
   }, 30_000)
 })
@@ -238,7 +262,7 @@ describe('banner', () => {
       dashboard: { host: '127.0.0.1', port: 3000 },
       caPath: '/h/ca/ca.pem',
       databaseUrl: 'postgres://app:secret@db:5432/tokentap',
-      embeddedDataDir: null,
+      embedded: null,
       logFile: '/h/logs/tokentap.log',
     })
     expect(text).toContain('export HTTPS_PROXY=http://127.0.0.1:8080\n')

@@ -8,9 +8,17 @@ export interface BannerInfo {
   dashboard: { host: string; port: number }
   caPath: string
   databaseUrl: string
-  /** Data dir of the Postgres we started; null when DATABASE_URL pointed elsewhere. */
-  embeddedDataDir: string | null
+  /** The Postgres we started; null when DATABASE_URL pointed elsewhere. */
+  embedded: EmbeddedInfo | null
   logFile: string
+}
+
+export interface EmbeddedInfo {
+  dataDir: string
+  /** Where its binaries are (staged under /var/lib/tokentap as root). */
+  binDir: string
+  /** The OS user it runs as when that is not us (as root: postgres). */
+  osUser: string | null
 }
 
 export function maskPassword(url: string): string {
@@ -20,9 +28,11 @@ export function maskPassword(url: string): string {
 export function renderBanner(b: BannerInfo): string {
   const proxyUrl = `http://${clientHost(b.proxy.host)}:${b.proxy.port}`
   const dashboardUrl = `http://${clientHost(b.dashboard.host)}:${b.dashboard.port}`
-  const db = b.embeddedDataDir
-    ? `${maskPassword(b.databaseUrl)} (embedded, data in ${b.embeddedDataDir})`
+  const e = b.embedded
+  const db = e
+    ? `${maskPassword(b.databaseUrl)} (embedded, data in ${e.dataDir})`
     : maskPassword(b.databaseUrl)
+  const server = e?.osUser ? [`  postgres   ${e.binDir} (runs as user ${e.osUser})`] : []
   return [
     'tokentap is running',
     '',
@@ -30,6 +40,7 @@ export function renderBanner(b: BannerInfo): string {
     `  dashboard  ${dashboardUrl}`,
     `  CA cert    ${b.caPath}`,
     `  database   ${db}`,
+    ...server,
     `  logs       ${b.logFile}`,
     '',
     'Route a shell through it (every tool started from it is measured):',

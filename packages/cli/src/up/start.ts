@@ -1,12 +1,12 @@
-// `tokentap up`: everything on one machine in one process. Postgres (embedded, in
-// TOKENTAP_HOME/pg, unless DATABASE_URL names a server), the proxy and the dashboard; prints
-// where they are, logs to stderr and TOKENTAP_HOME/logs/tokentap.log, and keeps a state file
-// (TOKENTAP_HOME/up.json) while it runs. SIGINT/SIGTERM stop the parts in reverse order (the
-// proxy flushes its records before Postgres goes); a second signal exits at once with 1. A
-// failed start stops what had started and exits 1 with one message naming the variable.
+// `tokentap up`: everything on one machine in one process. Postgres (embedded unless
+// DATABASE_URL names a server; see postgres.ts for where it lives), the proxy and the dashboard;
+// prints where they are, logs to stderr and TOKENTAP_HOME/logs/tokentap.log, and keeps a state
+// file (TOKENTAP_HOME/up.json) while it runs. SIGINT/SIGTERM stop the parts in reverse order (the
+// proxy flushes its records before Postgres goes); a second signal exits at once with 1. A failed
+// start prints one line (cause and fix; failure.ts), stops what had started and resolves 1.
 
 import { join } from 'node:path'
-import { ConfigError, type Env, readString } from '@tokentap/shared'
+import { type Env, readString } from '@tokentap/shared'
 import { loadDashboardConfig } from '../../../../services/dashboard/src/config.ts'
 import { type DashboardServer, startDashboard } from '../../../../services/dashboard/src/server.ts'
 import { type ProxyApp, startProxyApp } from '../../../../services/proxy/src/app.ts'
@@ -14,33 +14,32 @@ import { loadProxyConfig } from '../../../../services/proxy/src/config.ts'
 import { createLogger } from '../../../../services/proxy/src/log.ts'
 import { dashboardAddress, paths } from '../config/paths.ts'
 import { removeState, runningState, writeState } from '../state/state.ts'
-import { renderBanner } from './banner.ts'
-import { openLogFile } from './logfile.ts'
+import { type EmbeddedInfo, maskPassword, renderBanner } from './banner.ts'
+import { prepareDatabase } from './database.ts'
+import { describeStartupFailure, listenError, StartupError } from './failure.ts'
+import { ensureDir } from './home.ts'
+import { type LogFile, openLogFile } from './logfile.ts'
 import { startLocalPostgres } from './postgres.ts'
+import { checkTeamDashboard } from './preflight.ts'
 
 /** Thrown when a signal arrived during start-up: the signal handler owns the exit. */
 class Aborted extends Error {}
 
-/** A start-up refusal the user can act on: logged as its message, without a stack. */
-class Refused extends Error {}
-
-/** A listen failure becomes a ConfigError naming the port variable; other errors pass. */
-function listenError(e: unknown, variable: string, host: string, port: number): unknown {
-  const err = e as NodeJS.ErrnoException
-  if (err.code === 'EADDRINUSE' || /in use/i.test(err.message ?? '')) {
-    return new ConfigError(variable, `${host}:${port} is already in use; choose another port`)
-  }
-  if (err.code === 'EACCES' || err.code === 'EADDRNOTAVAIL') {
-    return new ConfigError(variable, `cannot listen on ${host}:${port} (${err.code})`)
-  }
-  return e
-}
+/** Cleaning up after a failed start never takes longer than this. */
+const STOP_BOUND_MS = 10_000
 
 /** Starts everything; resolves only on a failed start (1). Signals end the process. */
 export async function up(env: Env, out: (text: string) => void): Promise<number> {
   const files = paths(env)
   const logFile = join(files.logDir, 'tokentap.log')
-  const file = openLogFile(logFile)
+  let file: LogFile
+  try {
+    ensureDir(files.home)
+    file = openLogFile(logFile)
+  } catch (e) {
+    process.stderr.write(`${describeStartupFailure(e, logFile).line}\n`)
+    return 1
+  }
   const log = createLogger((line) => {
     process.stderr.write(line)
     file.write(line)
@@ -80,17 +79,43 @@ export async function up(env: Env, out: (text: string) => void): Promise<number>
       process.exit(ok ? 0 : 1)
     })
   }
+  // During start-up an error nobody awaits (an 'error' event of some socket or child) fails the
+  // start like any other, instead of leaving it half-started.
+  let failStart: (e: unknown) => void = () => {}
+  const stray = new Promise<never>((_, reject) => {
+    failStart = reject
+  })
+  const onStray = (e: unknown): void => failStart(e)
+  process.on('uncaughtException', onStray)
+  process.on('unhandledRejection', onStray)
 
   try {
     const other = runningState(files.stateFile)
     if (other && other.pid !== process.pid) {
-      throw new Refused(
+      throw new StartupError(
         `tokentap is already running (pid ${other.pid}, proxy on port ${other.proxy.port}); ` +
           '`tokentap status` shows it',
       )
     }
     process.on('SIGINT', () => onSignal('SIGINT'))
     process.on('SIGTERM', () => onSignal('SIGTERM'))
+    await Promise.race([stray, startAll()])
+  } catch (e) {
+    if (e instanceof Aborted) return await new Promise<number>(() => {})
+    const report = describeStartupFailure(e, logFile)
+    log.error(report.line)
+    if (report.detail) file.write(`${report.detail}\n`)
+    await Promise.race([stopAll(), Bun.sleep(STOP_BOUND_MS)])
+    file.close()
+    return 1
+  } finally {
+    process.removeListener('uncaughtException', onStray)
+    process.removeListener('unhandledRejection', onStray)
+  }
+  // Runs until a signal; onSignal exits the process.
+  return await new Promise<number>(() => {})
+
+  async function startAll(): Promise<void> {
     // The proxy must never send its own upstream traffic through a proxy (Bun honours these).
     for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'])
       delete process.env[v]
@@ -102,17 +127,24 @@ export async function up(env: Env, out: (text: string) => void): Promise<number>
       http_proxy: '',
     }
     // Read everything first: a bad variable should not cost a Postgres start.
+    checkTeamDashboard(cleanEnv)
     loadProxyConfig(cleanEnv)
     const dash = dashboardAddress(cleanEnv)
     loadDashboardConfig(cleanEnv)
 
     let databaseUrl = readString(cleanEnv, 'DATABASE_URL')
-    let embeddedDataDir: string | null = null
+    let embedded: EmbeddedInfo | null = null
     if (databaseUrl === undefined) {
       const pg = await startLocalPostgres(files.home, (m) => log.info(m))
       await started('postgres', pg.stop)
       databaseUrl = pg.url
-      embeddedDataDir = pg.dataDir
+      embedded = { dataDir: pg.dataDir, binDir: pg.binDir, osUser: pg.osUser }
+    } else {
+      await prepareDatabase(databaseUrl, {
+        log: (m) => log.info(m),
+        describe: `the database at DATABASE_URL (${maskPassword(databaseUrl)})`,
+        fix: 'check that DATABASE_URL names a running Postgres you may write to, or unset it to use the embedded one',
+      })
     }
 
     const config = loadProxyConfig({ ...cleanEnv, DATABASE_URL: databaseUrl })
@@ -144,7 +176,7 @@ export async function up(env: Env, out: (text: string) => void): Promise<number>
       dashboard: dashboardAt,
       caCert: caPath,
       logFile,
-      embeddedDataDir,
+      embeddedDataDir: embedded?.dataDir ?? null,
     })
     const pid = process.pid
     // Removed last on a clean stop, and on any exit.
@@ -159,24 +191,9 @@ export async function up(env: Env, out: (text: string) => void): Promise<number>
         dashboard: dashboardAt,
         caPath,
         databaseUrl,
-        embeddedDataDir,
+        embedded,
         logFile,
       }),
     )
-    // Runs until a signal; onSignal exits the process.
-    return await new Promise<number>(() => {})
-  } catch (e) {
-    if (e instanceof Aborted) return await new Promise<number>(() => {})
-    const err = e as Error
-    log.error(
-      err instanceof ConfigError
-        ? `configuration error: ${err.message}`
-        : err instanceof Refused
-          ? err.message
-          : (err.stack ?? err.message),
-    )
-    await stopAll()
-    file.close()
-    return 1
   }
 }
