@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs'
 import { ConfigError } from '../config/env.ts'
+import { isValidZone } from '../time/zone.ts'
 import {
   BUDGET_SCOPE_KEYS,
   type Budget,
@@ -23,16 +24,6 @@ const BUDGET_KEYS = ['name', 'period', 'limitUsd', 'thresholds', 'scope', 'webho
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
-
-/** True when Intl knows the zone (IANA names such as Europe/Berlin, UTC, Etc/GMT+5). */
-export function isValidTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone })
-    return true
-  } catch {
-    return false
-  }
-}
 
 /** An http(s) URL, or null. */
 export function isHttpUrl(text: string): boolean {
@@ -75,7 +66,7 @@ export function parseBudgets(text: string, source: string): BudgetsConfig {
   checkKeys(root, TOP_KEYS, (k) => `${source}: ${k}`)
   let timezone = DEFAULT_TIMEZONE
   if (root.timezone !== undefined) {
-    if (typeof root.timezone !== 'string' || !isValidTimeZone(root.timezone)) {
+    if (typeof root.timezone !== 'string' || !isValidZone(root.timezone)) {
       fail(
         `timezone: ${JSON.stringify(root.timezone)} is not an IANA time zone (e.g. Europe/Berlin)`,
       )

@@ -1,5 +1,7 @@
-// @tokentap/shared/budgets: budget config, windows and spend queries.
+// @tokentap/shared/budgets: budget config, windows and spend queries. formatLocal lives in
+// @tokentap/shared/time; it is re-exported here, where the proxy's alert messages import it.
 
+export { formatLocal } from '../time/format.ts'
 export * from './config.ts'
 export * from './spend.ts'
 export * from './types.ts'

@@ -1,11 +1,11 @@
 // The JSON API (everything the pages show) and CSV exports, mounted behind auth. Filters come
-// from the query string exactly as the pages read them (data/filters.ts); a bad filter is a 400
-// naming it. Large CSV exports stream page by page over the event-log keyset.
+// from data/filters.ts readFilters, as the pages read them; a bad filter is a FilterError, which
+// app.ts answers with a JSON 400 naming it. Large CSV exports stream page by page over the
+// event-log keyset.
 
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { getCookie } from 'hono/cookie'
-import { FilterError, parseFilters } from '../data/filters.ts'
+import { FilterError, readFilters } from '../data/filters.ts'
 import {
   type Bucket,
   type DataAccess,
@@ -26,11 +26,6 @@ export const MAX_EVENTS_LIMIT = 500
 export const CSV_PAGE = 1000
 /** Hourly series longer than this are refused (use bucket=day). */
 export const MAX_HOURLY_DAYS = 93
-
-export function readFilters(c: Context, now: Date): Filters {
-  const tz = getCookie(c, 'tz')
-  return parseFilters(c.req.query(), { now, ...(tz !== undefined ? { cookieTz: tz } : {}) })
-}
 
 /** Filters as JSON: instants as ISO strings. */
 export function filtersJson(f: Filters): Record<string, unknown> {

@@ -4,12 +4,12 @@
 // Outcome/stream filters are event-log only (the rollup has no such key) and are ignored here.
 
 import type { Sql } from '@tokentap/shared/db'
+import { dayStartsBetween, startOfDay } from '@tokentap/shared/time'
 import { type AggregateCache, closedBefore } from './cache.ts'
 import { HOUR_MS, planRange } from './plan.ts'
 import { COUNTERS, type Exact, fromRow, mergeParts, toTotals, UNITS, zero } from './sums.ts'
 import { type Bucket, DIMENSIONS, type Dimension, type Filters, type Totals } from './types.ts'
 import { and, eventDims, eventKey, type Fragment, or, rollupDims, startedIn, ts } from './where.ts'
-import { dayStartsBetween, startOfDay } from './zone.ts'
 
 /** The rollup's counters computed over usage_events rows (as the proxy's writer does). */
 const EVENT_SUMS = `count(*) as requests,

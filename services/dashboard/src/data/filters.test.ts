@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { FilterError, filtersToQuery, parseFilters } from './filters.ts'
+import { Hono } from 'hono'
+import { FilterError, filtersToQuery, parseFilters, readFilters } from './filters.ts'
 
 const now = new Date('2026-01-17T15:20:00Z')
 const parse = (q: Record<string, string>, cookieTz?: string) => parseFilters(q, { now, cookieTz })
@@ -33,6 +34,12 @@ describe('parseFilters', () => {
     })
     expect(b.from.toISOString()).toBe('2026-01-10T09:00:00.000Z')
     expect(b.to.toISOString()).toBe('2026-01-12T23:00:00.000Z')
+  })
+  test('custom: a local time skipped by DST is the moment of the jump (as budget windows)', () => {
+    // New York jumps from 02:00 EST to 03:00 EDT (07:00 UTC) on 8 Mar 2026.
+    const f = parse({ from: '2026-03-08T02:30', to: '2026-03-08T03:15', tz: 'America/New_York' })
+    expect(f.from.toISOString()).toBe('2026-03-08T07:00:00.000Z')
+    expect(f.to.toISOString()).toBe('2026-03-08T07:15:00.000Z')
   })
   test('clear errors', () => {
     expect(() => parse({ range: 'forever' })).toThrow(/range: expected one of/)
@@ -75,5 +82,32 @@ describe('filtersToQuery', () => {
       const f = parse(q)
       expect(parse(Object.fromEntries(filtersToQuery(f)))).toEqual(f)
     }
+  })
+})
+
+describe('readFilters', () => {
+  const app = new Hono()
+  app.get('/', (c) => {
+    try {
+      const f = readFilters(c, now)
+      return c.text(`${f.timezone} ${f.from.toISOString()}`)
+    } catch (e) {
+      return c.text(e instanceof FilterError ? `bad: ${e.message}` : 'other', 400)
+    }
+  })
+  const read = async (path: string, cookie?: string) =>
+    (await app.request(path, cookie ? { headers: { cookie } } : {})).text()
+
+  test('the query string, and the tz cookie when the query names no zone', async () => {
+    expect(await read('/?range=today', 'tz=Asia%2FTokyo')).toBe(
+      'Asia/Tokyo 2026-01-17T15:00:00.000Z',
+    )
+    expect(await read('/?range=today&tz=UTC', 'tz=Asia%2FTokyo')).toBe(
+      'UTC 2026-01-17T00:00:00.000Z',
+    )
+    expect(await read('/?range=today', 'tz=Nowhere%2FLand')).toBe('UTC 2026-01-17T00:00:00.000Z')
+  })
+  test('a bad filter throws FilterError for the caller to answer', async () => {
+    expect(await read('/?range=forever')).toStartWith('bad: range: expected one of')
   })
 })

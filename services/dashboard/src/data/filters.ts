@@ -1,15 +1,19 @@
-// URL query ⇄ Filters. Every page and API route reads its filters from the query string, so a
-// URL is a shareable view. parseFilters validates (FilterError → 400); filtersToQuery writes only
+// URL query ⇄ Filters. Every page, API route and live stream reads its filters from the query
+// string (and the `tz` cookie) through readFilters, so a URL is a shareable view. parseFilters
+// validates (FilterError: pages answer a 400 page, the API a JSON 400); filtersToQuery writes only
 // the keys that differ from the defaults, so links stay short and parse back to the same Filters.
 //
 // range: today | 7d | 30d (calendar days in the viewer's zone, ending at tomorrow's midnight) |
 // custom (from/to: ISO instants, or `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD` local to tz; a
-// date-only `to` means the end of that day). A dimension value of NONE ('(none)') selects rows
+// date-only `to` means the end of that day). Local times and days resolve through
+// @tokentap/shared/time, as budget windows do. A dimension value of NONE ('(none)') selects rows
 // where the field is empty; in Filters that is ''.
 
 import type { Outcome } from '@tokentap/shared'
+import { isValidZone, startOfDay, zonedToUtc } from '@tokentap/shared/time'
+import type { Context } from 'hono'
+import { getCookie } from 'hono/cookie'
 import { DIMENSIONS, type Filters, type RangePreset } from './types.ts'
-import { isValidZone, startOfDay, zonedToUtc } from './zone.ts'
 
 export class FilterError extends Error {
   constructor(message: string) {
@@ -47,8 +51,8 @@ function parseTime(raw: string, tz: string, name: string, endOfDay: boolean): Da
     const [y, mo, d, h, mi, s] = m.slice(1).map((x) => (x === undefined ? undefined : Number(x)))
     const valid = mo! >= 1 && mo! <= 12 && d! >= 1 && d! <= 31 && (h ?? 0) <= 23 && (mi ?? 0) <= 59
     if (valid && (s ?? 0) <= 59) {
-      const dateOnly = h === undefined
-      return new Date(zonedToUtc(tz, y!, mo!, d! + (dateOnly && endOfDay ? 1 : 0), h, mi, s))
+      const day = d! + (h === undefined && endOfDay ? 1 : 0)
+      return new Date(zonedToUtc(Date.UTC(y!, mo! - 1, day, h ?? 0, mi ?? 0, s ?? 0), tz))
     }
   }
   throw new FilterError(
@@ -112,6 +116,13 @@ export function parseFilters(
     f.stream = stream === 'true'
   }
   return f
+}
+
+/** The request's Filters: its query string, and the `tz` cookie the pages set. Throws
+ *  FilterError; callers answer it their way (pages/shared.tsx: a 400 page, app.ts: JSON). */
+export function readFilters(c: Context, now: Date): Filters {
+  const tz = getCookie(c, 'tz')
+  return parseFilters(c.req.query(), { now, ...(tz !== undefined ? { cookieTz: tz } : {}) })
 }
 
 /** ISO instant without a zero millisecond part (shorter URLs; parses back exactly). */

@@ -1,10 +1,10 @@
 /** @jsxImportSource hono/jsx */
-// What every page handler shares: reading Filters from the URL (and the `tz` cookie), the
-// 400 page for bad filters, the 404 page, and the HTML response helper.
+// What every page handler shares: Filters from the request (data/filters.ts readFilters, as the
+// API and the live stream read them) or the 400 page naming a bad one, the 404 page, and the
+// HTML response helper.
 
 import type { Context } from 'hono'
-import { getCookie } from 'hono/cookie'
-import { FilterError, parseFilters } from '../data/filters.ts'
+import { FilterError, readFilters } from '../data/filters.ts'
 import type { DataAccess, Filters } from '../data/types.ts'
 import { ErrorBox } from '../views/components.tsx'
 import { Layout, type Section } from '../views/layout.tsx'
@@ -18,15 +18,10 @@ export type FilterResult =
   | { ok: true; f: Filters }
   | { ok: false; res: Response | Promise<Response> }
 
-/** Filters from the query string; a FilterError becomes a 400 page (or fragment) naming it. */
-export function readFilters(c: Context, deps: PageDeps, section: Section): FilterResult {
+/** The request's Filters; a FilterError becomes a 400 page (or fragment) naming it. */
+export function pageFilters(c: Context, deps: PageDeps, section: Section): FilterResult {
   try {
-    const tz = getCookie(c, 'tz')
-    const f = parseFilters(c.req.query(), {
-      now: deps.now(),
-      ...(tz !== undefined ? { cookieTz: tz } : {}),
-    })
-    return { ok: true, f }
+    return { ok: true, f: readFilters(c, deps.now()) }
   } catch (e) {
     if (!(e instanceof FilterError)) throw e
     const box = <ErrorBox title="Bad filter" message={e.message} back={c.req.path} />

@@ -4,6 +4,7 @@ import {
   costOfTotals,
   dimensionLabel,
   formatCompact,
+  formatDate,
   formatDuration,
   formatInt,
   formatTime,
@@ -62,12 +63,13 @@ describe('format', () => {
     expect(formatDuration(185_000)).toBe('3 min 5 s')
     expect(formatDuration(null)).toBe('—')
   })
-  test('times in the viewer zone', () => {
+  test('times in the viewer zone (zone cases: @tokentap/shared/time format.test.ts)', () => {
     const t = '2026-01-15T23:30:05Z'
-    expect(formatTime(t, 'UTC')).toBe('2026-01-15 23:30:05')
     expect(formatTime(t, 'Europe/Paris')).toBe('2026-01-16 00:30:05')
-    expect(formatTime(t, 'America/Los_Angeles')).toBe('2026-01-15 15:30:05')
+    expect(formatTime(new Date(t), 'America/Los_Angeles')).toBe('2026-01-15 15:30:05')
+    expect(formatDate(t, 'Europe/Paris')).toBe('2026-01-16')
     expect(formatTime('nope', 'UTC')).toBe('—')
+    expect(formatTime(null, 'UTC')).toBe('—')
   })
   test('(none) for empty dimension values', () => {
     expect(dimensionLabel('')).toBe('(none)')

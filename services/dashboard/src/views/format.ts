@@ -1,5 +1,8 @@
 // Pure formatting for the pages: counts, token figures, money (with "~$" for estimated usage
-// and an "unpriced" count, never a fake $0), durations and times in the viewer's time zone.
+// and an "unpriced" count, never a fake $0), durations and times in the viewer's time zone (through
+// @tokentap/shared/time, the zone engine and formatter cache budget windows use too).
+
+import { formatDateTime } from '@tokentap/shared/time'
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
 
@@ -72,34 +75,11 @@ export function formatDuration(ms: number | null): string {
   return `${Math.floor(s / 60)} min ${s % 60} s`
 }
 
-const timeFormats = new Map<string, Intl.DateTimeFormat>()
-
-function zoned(timeZone: string): Intl.DateTimeFormat {
-  let f = timeFormats.get(timeZone)
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    })
-    timeFormats.set(timeZone, f)
-  }
-  return f
-}
-
 /** ISO instant → "2026-01-15 11:00:03" in `timeZone` ("—" for null or a bad date). */
 export function formatTime(iso: string | Date | null, timeZone: string): string {
   if (iso === null) return '—'
-  const d = typeof iso === 'string' ? new Date(iso) : iso
-  if (Number.isNaN(d.getTime())) return '—'
-  const parts: Record<string, string> = {}
-  for (const p of zoned(timeZone).formatToParts(d)) parts[p.type] = p.value
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`
+  const ms = typeof iso === 'string' ? Date.parse(iso) : iso.getTime()
+  return Number.isNaN(ms) ? '—' : formatDateTime(ms, timeZone)
 }
 
 /** Date only, "2026-01-15", in `timeZone`. */

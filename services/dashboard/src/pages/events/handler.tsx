@@ -4,12 +4,12 @@
 
 import type { Context } from 'hono'
 import { isLive } from '../overview/handler.tsx'
-import { html, type PageDeps, readFilters, UUID_RE } from '../shared.tsx'
+import { html, type PageDeps, pageFilters, UUID_RE } from '../shared.tsx'
 import { loadEvents, loadNewer } from './query.ts'
 import { AfterInput, EventRows, EventsPage } from './view.tsx'
 
 export async function eventsPage(c: Context, deps: PageDeps): Promise<Response> {
-  const r = readFilters(c, deps, 'events')
+  const r = pageFilters(c, deps, 'events')
   if (!r.ok) return r.res
   const cursor = c.req.query('cursor') || undefined
   const d = await loadEvents(deps.data, r.f, cursor)
@@ -17,7 +17,7 @@ export async function eventsPage(c: Context, deps: PageDeps): Promise<Response> 
 }
 
 export async function newerFragment(c: Context, deps: PageDeps): Promise<Response> {
-  const r = readFilters(c, deps, 'events')
+  const r = pageFilters(c, deps, 'events')
   if (!r.ok) return r.res
   const after = c.req.query('after') ?? ''
   if (!UUID_RE.test(after)) return c.text('after: expected an event id', 400)

@@ -2,7 +2,7 @@
 // GET / (full page) and GET /fragments/overview (the live-refreshed body).
 
 import type { Context } from 'hono'
-import { html, type PageDeps, readFilters } from '../shared.tsx'
+import { html, type PageDeps, pageFilters } from '../shared.tsx'
 import { loadOverview } from './query.ts'
 import { OverviewBody, OverviewPage } from './view.tsx'
 
@@ -10,7 +10,7 @@ import { OverviewBody, OverviewPage } from './view.tsx'
 export const isLive = (to: Date, now: Date): boolean => to.getTime() > now.getTime()
 
 export async function overviewPage(c: Context, deps: PageDeps): Promise<Response> {
-  const r = readFilters(c, deps, 'overview')
+  const r = pageFilters(c, deps, 'overview')
   if (!r.ok) return r.res
   const [d, options] = await Promise.all([
     loadOverview(deps.data, r.f),
@@ -20,7 +20,7 @@ export async function overviewPage(c: Context, deps: PageDeps): Promise<Response
 }
 
 export async function overviewFragment(c: Context, deps: PageDeps): Promise<Response> {
-  const r = readFilters(c, deps, 'overview')
+  const r = pageFilters(c, deps, 'overview')
   if (!r.ok) return r.res
   const d = await loadOverview(deps.data, r.f)
   return html(c, <OverviewBody f={r.f} d={d} live={isLive(r.f.to, deps.now())} />)
