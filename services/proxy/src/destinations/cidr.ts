@@ -50,7 +50,12 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 export function cidrContains(c: Cidr, ip: Ip): boolean {
   if (c.ip.version !== ip.version) return false
-  return sameBytes(mask(ip, c.prefix).bytes, c.ip.bytes)
+  const whole = c.prefix >> 3
+  for (let i = 0; i < whole; i++) if (ip.bytes[i] !== c.ip.bytes[i]) return false
+  const bits = c.prefix & 7
+  if (bits === 0) return true
+  const m = (0xff << (8 - bits)) & 0xff
+  return (ip.bytes[whole]! & m) === c.ip.bytes[whole]
 }
 
 /** A block from known-good text (the built-in tables); throws on a typo. */
