@@ -7,6 +7,8 @@ import { createLeafCache } from './ca/leaf-cache.ts'
 import { createLeafKey } from './ca/mint.ts'
 import { captureDialect } from './capture/policy.ts'
 import type { ProxyConfig } from './config.ts'
+import { createDestinationGuard } from './destinations/guard.ts'
+import { cachedLookup, type Lookup, ownAddresses, systemLookup } from './destinations/lookup.ts'
 import { createEstimator, type Estimator } from './estimate/estimator.ts'
 import { createRecordEstimates } from './estimate/records.ts'
 import { openUserDirectory } from './identity/team.ts'
@@ -18,6 +20,7 @@ import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { openDatabaseSink } from './sink/database.ts'
 import { createJsonlSink } from './sink/jsonl.ts'
 import { fanOut, type UsageSink } from './sink/sink.ts'
+import { guardedDialer } from './upstream/dial.ts'
 import { createUpstreamPool } from './upstream/pool.ts'
 
 export interface ProxyApp {
@@ -42,6 +45,8 @@ export interface ProxyAppDeps {
   dialectFor?: (host: string, path: string) => ProviderDialect
   /** The token estimator (tests); default: a lazily started worker when TOKENTAP_ESTIMATE is on. */
   estimator?: Estimator
+  /** Name → addresses for the destination guard (tests); default: the system resolver. */
+  lookup?: Lookup
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
@@ -54,7 +59,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   const metrics = createMetrics()
   const sinks: UsageSink[] = [...(deps.sinks ?? [])]
   if (config.usageLogPath) {
-    sinks.push(createJsonlSink(config.usageLogPath, (e) => deps.log.error(e.message)))
+    sinks.push(
+      createJsonlSink(config.usageLogPath, (e) => deps.log.error(e.message), deps.log.warn),
+    )
   }
   let alerts: Alerts | null = null
   const database = config.databaseUrl
@@ -71,8 +78,16 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   }
   if (database) sinks.push(database.sink)
   const sink = fanOut(sinks)
+  const now = deps.now ?? Date.now
+  const guard = createDestinationGuard({
+    policy: config.destinations,
+    resolve: config.resolve,
+    lookup: cachedLookup(deps.lookup ?? systemLookup, now, config.upstreamConnectTimeoutMs),
+    own: ownAddresses(now, [config.host]),
+  })
   const pool = createUpstreamPool({
     resolve: config.resolve,
+    dial: guardedDialer(guard),
     extraCa: config.upstreamCa,
     connectTimeoutMs: config.upstreamConnectTimeoutMs,
   })
@@ -103,17 +118,27 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       () => estimates.waiting,
     )
   }
-  const users = openUserDirectory(config.proxyUsersFile, config.proxyUsers, deps.log)
-  const server = createProxyServer({
+  let server: ProxyServer | null = null
+  const users = openUserDirectory(config.proxyUsersFile, config.proxyUsers, deps.log, (list) =>
+    server?.revoke(list),
+  )
+  if (config.destinations.enforce) {
+    const opened = config.destinations.allow.map((e) => e.text).join(', ') || 'none'
+    deps.log.info(
+      `destinations: public addresses only (team mode or non-loopback bind); allowed: ${opened}`,
+    )
+  }
+  server = createProxyServer({
     intercepts,
     users: users.current,
+    guard,
     ctx: {
       config,
       pool,
       sink,
       metrics,
       log: deps.log,
-      now: deps.now ?? Date.now,
+      now,
       newId: deps.newId ?? (() => Bun.randomUUIDv7()),
       dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
       pricer: createPricer({ overrides: config.priceOverrides }),

@@ -13,7 +13,9 @@ import {
   readString,
 } from '@tokentap/shared'
 import { type AlertsConfig, readAlertsConfig } from './alerts/config.ts'
-import { assertBindAllowed } from './identity/team.ts'
+import { DESTINATIONS_VARIABLE, PORTS_VARIABLE } from './destinations/allow-list.ts'
+import { type DestinationPolicy, readDestinationPolicy } from './destinations/policy.ts'
+import { assertBindAllowed, isLoopbackHost } from './identity/team.ts'
 import { loadUsersFile, type ProxyUser } from './identity/users.ts'
 import { BUILTIN_INTERCEPT_HOSTS } from './intercept/hosts.ts'
 import { parseResolve, type Resolver } from './net/resolve.ts'
@@ -68,6 +70,17 @@ export interface ProxyConfig {
   proxyUsers: ProxyUser[] | null
   /** ALLOW_OPEN_PROXY: bind a non-loopback address without PROXY_USERS. */
   allowOpenProxy: boolean
+  /**
+   * Where clients may be connected: enforced in team mode and on any non-loopback bind
+   * (PROXY_ALLOWED_PORTS, PROXY_ALLOWED_DESTINATIONS open more); local mode dials anything.
+   */
+  destinations: DestinationPolicy
+  /** Blind tunnels and upgraded (WebSocket) relays close after this long without a byte. */
+  tunnelIdleTimeoutMs: number
+  /** Client connections open at once (PROXY_MAX_CONNECTIONS); past it: 503. */
+  maxConnections: number
+  /** Per team-mode user (PROXY_MAX_CONNECTIONS_PER_USER); past it: 429. */
+  maxConnectionsPerUser: number
 }
 
 function readPemFile(env: Env, name: string): string[] {
@@ -154,5 +167,13 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     proxyUsersFile,
     proxyUsers: proxyUsersFile ? loadUsersFile(proxyUsersFile) : null,
     allowOpenProxy,
+    destinations: readDestinationPolicy(
+      proxyUsersFile !== undefined || !isLoopbackHost(host),
+      readString(env, PORTS_VARIABLE),
+      readString(env, DESTINATIONS_VARIABLE),
+    ),
+    tunnelIdleTimeoutMs: readInt(env, 'PROXY_TUNNEL_IDLE_TIMEOUT_MS', 600_000, { min: 1 }),
+    maxConnections: readInt(env, 'PROXY_MAX_CONNECTIONS', 4096, { min: 1 }),
+    maxConnectionsPerUser: readInt(env, 'PROXY_MAX_CONNECTIONS_PER_USER', 256, { min: 1 }),
   }
 }

@@ -1,5 +1,6 @@
 // Team mode in force: the current users (PROXY_USERS, reloaded when the file changes; a broken
-// edit keeps the last good list), and the rule that a proxy reachable from other machines must
+// edit keeps the last good list; `onReload` hears each new list so connections of removed users
+// or tokens can be closed), and the rule that a proxy reachable from other machines must
 // check credentials unless ALLOW_OPEN_PROXY=1 says otherwise.
 
 import { ConfigError, watchConfigFile } from '@tokentap/shared'
@@ -22,6 +23,7 @@ export function openUserDirectory(
   file: string | undefined,
   initial: ProxyUser[] | null,
   log: Logger,
+  onReload: (users: ProxyUser[]) => void = () => {},
 ): UserDirectory {
   if (!file) return { current: () => null, stop: () => {} }
   let check = createUserCheck(initial ?? loadUsersFile(file))
@@ -34,6 +36,7 @@ export function openUserDirectory(
     (users) => {
       check = createUserCheck(users)
       log.info(`${USERS_VARIABLE} reloaded: ${check.size} users`)
+      onReload(users)
     },
     (e) => {
       const message = e instanceof Error ? e.message : String(e)

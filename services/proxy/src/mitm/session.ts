@@ -29,13 +29,22 @@ export interface SessionOptions {
   track?: (recorded: Promise<unknown>) => void
   /** Plain sessions: the caller of an absolute-form request, or a 407 to send. */
   admit?: (head: RequestHead) => Admission
+  /**
+   * Plain sessions: may an absolute-form request reach host:port? null = yes (nothing
+   * enforced); else it settles with the response to send (403 / 502), or null to go on.
+   */
+  checkDestination?: (
+    host: string,
+    port: number,
+    user: string | null,
+  ) => Promise<string | null> | null
 }
 
 export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.alloc(0)): void {
   const { ctx, socket } = o
   const cfg = ctx.config
   let pending = initial
-  let state: 'head' | 'exchange' | 'detached' | 'closed' = 'head'
+  let state: 'head' | 'checking' | 'exchange' | 'detached' | 'closed' = 'head'
   let exchange: Exchange | null = null
   let timer: ReturnType<typeof setTimeout> | null = null
 
@@ -71,13 +80,19 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       if (rest !== null && rest.length > 0) stash(rest)
       return
     }
+    if (state === 'checking') {
+      stash(chunk)
+      return
+    }
     if (state !== 'head') return
     stash(chunk)
     processPending()
   }
   function stash(b: Buffer): void {
     pending = pending.length === 0 ? b : Buffer.concat([pending, b])
-    if (state === 'exchange' && pending.length > cfg.maxHeaderBytes) socket.pause()
+    if ((state === 'exchange' || state === 'checking') && pending.length > cfg.maxHeaderBytes) {
+      socket.pause()
+    }
   }
   const onGone = (): void => {
     if (state === 'closed' || state === 'detached') return
@@ -158,7 +173,32 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       tls: false,
     }
     const path = `${url.pathname}${url.search}`
-    run(head, { key, path }, o.intercepts(key.host), leftover, admission.identity)
+    const go = (rest: Buffer): void =>
+      run(head, { key, path }, o.intercepts(key.host), rest, admission.identity)
+    const check = o.checkDestination?.(key.host, key.port, admission.identity.user) ?? null
+    if (check === null) {
+      go(leftover)
+      return
+    }
+    // Body bytes that arrive while the destination is checked wait in `pending`.
+    state = 'checking'
+    pending = leftover
+    check.then(
+      (refusal) => {
+        if (state !== 'checking') return
+        if (refusal !== null) {
+          state = 'closed'
+          socket.end(refusal)
+          return
+        }
+        const rest = pending
+        pending = Buffer.alloc(0)
+        go(rest)
+      },
+      () => {
+        if (state === 'checking') close()
+      },
+    )
   }
 
   function run(

@@ -1,6 +1,7 @@
 // After a 101: relay both directions byte for byte. For WebSockets on an intercepted host a
 // copy of the frames (inflated when permessage-deflate was negotiated) feeds the dialect's
 // WebSocket parser; each usage it yields becomes a record. Other upgrades are relayed blind.
+// Like blind tunnels, the relay closes after PROXY_TUNNEL_IDLE_TIMEOUT_MS without a byte.
 
 import type {
   ExchangeMeta,
@@ -134,6 +135,11 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
     s.on('close', () => end(null))
     s.on('error', (e: Error) => end(e))
   }
+  // The client side sees both directions: its reads and its writes count as activity.
+  client.setTimeout(h.ctx.config.tunnelIdleTimeoutMs, () => {
+    h.ctx.metrics.idleTimeout('upgrade')
+    end(null)
+  })
 }
 
 function safe(f: () => ParsedUsage[]): ParsedUsage[] {

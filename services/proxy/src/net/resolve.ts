@@ -1,11 +1,14 @@
 // TOKENTAP_RESOLVE: connect to another address for a host:port (like curl --connect-to),
-// keeping SNI and Host. `*:443=addr:port` is a catch-all for a port.
+// keeping SNI and Host. `*:443=addr:port` is a catch-all for a port. A mapped target is the
+// operator's choice: the destination guard lets it through as configured (destinations/).
 
 import { ConfigError } from '@tokentap/shared'
 
 export interface Target {
   host: string
   port: number
+  /** An entry of TOKENTAP_RESOLVE chose this target (the operator's explicit choice). */
+  mapped: boolean
 }
 
 export type Resolver = (host: string, port: number) => Target
@@ -23,7 +26,7 @@ export function parseResolve(value: string | undefined, variable = 'TOKENTAP_RES
     const m = ENTRY.exec(raw)
     if (!m) throw new ConfigError(variable, `bad entry "${raw}" (want host:port=addr:port)`)
     const port = Number(m[2])
-    const target = { host: unbracket(m[3]!), port: Number(m[4]) }
+    const target = { host: unbracket(m[3]!), port: Number(m[4]), mapped: true }
     if (port > 65535 || target.port > 65535 || target.port === 0) {
       throw new ConfigError(variable, `bad port in "${raw}"`)
     }
@@ -31,5 +34,5 @@ export function parseResolve(value: string | undefined, variable = 'TOKENTAP_RES
     else exact.set(`${unbracket(m[1]!).toLowerCase()}:${port}`, target)
   }
   return (host, port) =>
-    exact.get(`${host.toLowerCase()}:${port}`) ?? anyHost.get(port) ?? { host, port }
+    exact.get(`${host.toLowerCase()}:${port}`) ?? anyHost.get(port) ?? { host, port, mapped: false }
 }

@@ -1,6 +1,9 @@
-// CONNECT: decide between decrypting (intercepted LLM host) and a blind tunnel.
+// CONNECT: admit the caller, check the destination (team mode: public addresses and open ports
+// only, resolved once), then decrypt (intercepted LLM host) or tunnel blind.
 
 import type { LeafTls } from '../ca/leaf-cache.ts'
+import type { TrackedConnection } from '../connections/registry.ts'
+import type { DestinationGuard, Verdict } from '../destinations/guard.ts'
 import type { RequestHead } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
 import type { Admission } from '../identity/credentials.ts'
@@ -9,14 +12,21 @@ import type { ExchangeContext } from '../mitm/context.ts'
 import { startHttpSession } from '../mitm/session.ts'
 import { BUN_CONN_HANDLERS, BunConn, type Conn } from '../net/conn.ts'
 import { openBlindTunnel } from '../tunnel/blind.ts'
+import { dialTargets } from '../upstream/dial.ts'
+import { logRefusal } from './destination-check.ts'
 
 export interface ConnectDeps {
   ctx: ExchangeContext
   intercepts: HostMatcher
   tlsFor(host: string): Promise<LeafTls>
   track(recorded: Promise<unknown>): void
-  /** Proxy-Authorization → caller, or a 407 to send (team mode). */
+  /** Proxy-Authorization → caller, or a 407 / 429 to send (team mode). */
   admit(head: RequestHead): Admission
+  guard: DestinationGuard
+  /** This client connection in the registry (state, the socket that carries it). */
+  tracked: TrackedConnection
+  /** The client's address, for logs. */
+  client: string
 }
 
 const DNS_NAME =
@@ -60,19 +70,56 @@ export function handleConnect(
   }
   const { identity } = admission
   const { host, port } = authority
-  if (!d.intercepts(host)) {
-    openBlindTunnel({
-      client: socket,
-      host,
-      port,
-      leftover,
-      resolve: ctx.config.resolve,
-      connectTimeoutMs: ctx.config.upstreamConnectTimeoutMs,
-      metrics: ctx.metrics,
-      log: ctx.log,
-    })
-    return
-  }
+  d.guard.check(host, port, 'connect').then(
+    (verdict) => {
+      if (socket.destroyed) return
+      if (!verdict.ok) {
+        logRefusal(ctx, verdict, `CONNECT "${host}:${port}"`, d.client, identity.user)
+        socket.end(verdict.response)
+        return
+      }
+      if (d.intercepts(host)) intercept(d, socket, host, port, leftover, identity)
+      else tunnel(d, socket, host, port, leftover, verdict)
+    },
+    (e: Error) => {
+      ctx.log.error(`CONNECT ${host}:${port}: destination check failed: ${e.message}`)
+      socket.destroy()
+    },
+  )
+}
+
+function tunnel(
+  d: ConnectDeps,
+  socket: Conn,
+  host: string,
+  port: number,
+  leftover: Buffer,
+  verdict: Extract<Verdict, { ok: true }>,
+): void {
+  const { ctx } = d
+  d.tracked.setState('tunnel')
+  openBlindTunnel({
+    client: socket,
+    host,
+    port,
+    leftover,
+    open: () => dialTargets(verdict.targets, null, ctx.config.upstreamConnectTimeoutMs),
+    idleTimeoutMs: ctx.config.tunnelIdleTimeoutMs,
+    metrics: ctx.metrics,
+    log: ctx.log,
+  })
+}
+
+function intercept(
+  d: ConnectDeps,
+  socket: Conn,
+  host: string,
+  port: number,
+  leftover: Buffer,
+  identity: Extract<Admission, { ok: true }>['identity'],
+): void {
+  const { ctx } = d
+  d.tracked.setState('mitm')
   socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
   // The upstream handshake overlaps the client's: the first request finds a connection ready.
   ctx.pool.prewarm({ host, port, tls: true })
@@ -98,8 +145,12 @@ export function handleConnect(
         socket: BUN_CONN_HANDLERS,
       } as Parameters<typeof rawSocket.upgradeTLS<BunConn>>[0])
       tlsConn.attach(tlsSocket)
+      d.tracked.setSocket(tlsConn)
       ctx.metrics.mitmOpened()
-      tlsConn.on('close', () => ctx.metrics.mitmClosed())
+      tlsConn.on('close', () => {
+        ctx.metrics.mitmClosed()
+        d.tracked.release()
+      })
       tlsConn.on('handshake', (ok: boolean, err: Error | null) => {
         if (ok) return
         ctx.log.warn(`TLS with the client for ${host}: ${err?.message ?? 'handshake failed'}`)

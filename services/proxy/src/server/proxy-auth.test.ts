@@ -32,6 +32,7 @@ describe('createAdmit', () => {
     expect(admit(connect(basic('bob+proj:whatever')), '127.0.0.1')).toEqual({
       ok: true,
       identity: { user: 'bob', project: 'proj', token: 'whatever' },
+      credential: null,
     })
     expect(admit(connect(), '127.0.0.1')).toMatchObject({ ok: true, identity: { user: null } })
     expect(lines).toEqual([])
@@ -42,6 +43,7 @@ describe('createAdmit', () => {
     expect(admit(connect(basic(`alice+billing:${TOKEN}`)), '10.0.0.7')).toEqual({
       ok: true,
       identity: { user: 'alice', project: 'billing', token: null },
+      credential: hashProxyToken(TOKEN),
     })
   })
 

@@ -1,15 +1,22 @@
 // Who is calling: Proxy-Authorization on a CONNECT or an absolute-form request. Local mode takes
 // any USER as given; team mode (PROXY_USERS) checks the token and answers 407 otherwise, logging
-// the user name and client address (never the token) and counting the refusal.
+// the user name and client address (never the token) and counting the refusal. An admitted team
+// caller comes with its credential (the token's hash): a PROXY_USERS reload closes connections
+// whose user + credential no longer pass.
 
 import { getHeader, type RequestHead } from '../http1/head.ts'
 import { serializeResponse } from '../http1/respond.ts'
-import { type Admission, parseProxyAuthorization } from '../identity/credentials.ts'
-import type { UserCheck } from '../identity/users.ts'
+import { type Identity, parseProxyAuthorization } from '../identity/credentials.ts'
+import { hashProxyToken, type UserCheck } from '../identity/users.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 
-export type Admit = (head: RequestHead, client: string) => Admission
+/** Admission plus, in team mode, the credential presented (hex SHA-256 of the token). */
+export type ProxyAdmission =
+  | { ok: true; identity: Identity; credential: string | null }
+  | { ok: false; response: string }
+
+export type Admit = (head: RequestHead, client: string) => ProxyAdmission
 
 export const PROXY_AUTH_REALM = 'tokentap'
 
@@ -48,9 +55,12 @@ export function createAdmit(
   return (head, client) => {
     const identity = parseProxyAuthorization(getHeader(head.headers, 'proxy-authorization'))
     const check = users()
-    if (!check) return { ok: true, identity }
+    if (!check) return { ok: true, identity, credential: null }
     const result = check.check(identity.user, identity.token)
-    if (result === 'ok') return { ok: true, identity: { ...identity, token: null } }
+    if (result === 'ok') {
+      const credential = hashProxyToken(identity.token ?? '')
+      return { ok: true, identity: { ...identity, token: null }, credential }
+    }
     metrics.authFailure(result)
     const who = identity.user === null ? '' : ` user ${printable(identity.user)}`
     log.warn(`407 ${head.method} ${where(head.target)} from ${client}:${who} ${REASONS[result]}`)

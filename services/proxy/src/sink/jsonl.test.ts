@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { emptyBuckets, type UsageRecord } from '@tokentap/shared'
@@ -62,5 +62,37 @@ describe('jsonl sink', () => {
     sink.write(record('x'))
     await sink.close()
     expect(errors.length).toBeGreaterThan(0)
+  })
+
+  test('usage log is created 0600 in a new 0700 directory', async () => {
+    const path = join(dir, 'private', 'usage.jsonl')
+    const warnings: string[] = []
+    const sink = createJsonlSink(
+      path,
+      () => {},
+      (w) => warnings.push(w),
+    )
+    sink.write(record('p1'))
+    await sink.close()
+    expect((statSync(path).mode & 0o777).toString(8)).toBe('600')
+    expect((statSync(join(dir, 'private')).mode & 0o777).toString(8)).toBe('700')
+    expect(warnings).toEqual([])
+  })
+
+  test('an existing usage log readable by others keeps its mode (its owner chose it), with a warning', async () => {
+    const path = join(dir, 'shared.jsonl')
+    writeFileSync(path, '', { mode: 0o644 })
+    const warnings: string[] = []
+    const sink = createJsonlSink(
+      path,
+      () => {},
+      (w) => warnings.push(w),
+    )
+    sink.write(record('s1'))
+    await sink.close()
+    expect((statSync(path).mode & 0o777).toString(8)).toBe('644')
+    expect(warnings).toEqual([
+      `TOKENTAP_USAGE_LOG ${path} is readable beyond its owner (mode 0644); its records name users, paths and costs: chmod 600 it unless that is intended`,
+    ])
   })
 })

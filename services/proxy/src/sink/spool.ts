@@ -2,10 +2,15 @@
 // Segments `spool-<ms>-<seq>.jsonl` hold one JSON record per line, fsynced per append; a sealed
 // segment is replayed whole and deleted only after its records are committed. Unreadable lines
 // go to `corrupt-<ms>.jsonl` beside them. One sink per spool directory.
+//
+// Records name users, projects, paths and costs: the directory is private to the proxy's user
+// (0700) and every file in it 0600. The directory is tokentap's own, so an existing one (and the
+// files an earlier version left in it) is tightened at start too.
 
 import { randomBytes } from 'node:crypto'
 import {
   appendFile,
+  chmod,
   type FileHandle,
   mkdir,
   open,
@@ -44,6 +49,17 @@ export interface Spool {
 }
 
 const SEGMENT = /^spool-\d{13}-\d{6}-[0-9a-f]{4}\.jsonl$/
+const CORRUPT = /^corrupt-\d{13}\.jsonl$/
+const DIR_MODE = 0o700
+const FILE_MODE = 0o600
+
+/** chmod when group or others have any bit; a file we may not chmod (another owner) is still
+ *  used as before rather than failing the spool. Returns the size. */
+async function tighten(path: string, mode: number): Promise<number> {
+  const st = await stat(path)
+  if ((st.mode & 0o077) !== 0) await chmod(path, mode).catch(() => {})
+  return st.size
+}
 
 export function createSpool(dir: string, now: () => number, maxSegmentBytes = 8 << 20): Spool {
   const files = new Map<string, number>() // path → bytes, every segment on disk
@@ -52,9 +68,11 @@ export function createSpool(dir: string, now: () => number, maxSegmentBytes = 8 
   let pending = 1 // the directory scan below counts as an append in progress
   const tag = randomBytes(2).toString('hex')
   const ready = (async () => {
-    await mkdir(dir, { recursive: true })
+    await mkdir(dir, { recursive: true, mode: DIR_MODE })
+    await tighten(dir, DIR_MODE)
     for (const name of (await readdir(dir)).sort()) {
-      if (SEGMENT.test(name)) files.set(join(dir, name), (await stat(join(dir, name))).size)
+      if (SEGMENT.test(name)) files.set(join(dir, name), await tighten(join(dir, name), FILE_MODE))
+      else if (CORRUPT.test(name)) await tighten(join(dir, name), FILE_MODE)
     }
   })().finally(() => {
     pending--
@@ -85,7 +103,7 @@ export function createSpool(dir: string, now: () => number, maxSegmentBytes = 8 
         if (!current) {
           const name = `spool-${stamp()}-${String(seq++ % 1e6).padStart(6, '0')}-${tag}.jsonl`
           const path = join(dir, name)
-          current = { path, fh: await open(path, 'a') }
+          current = { path, fh: await open(path, 'a', FILE_MODE) }
           files.set(path, 0)
         }
         await current.fh.write(text)
@@ -120,7 +138,7 @@ export function createSpool(dir: string, now: () => number, maxSegmentBytes = 8 
     },
     async setAside(lines) {
       const path = join(dir, `corrupt-${stamp()}.jsonl`)
-      await appendFile(path, lines.map((l) => `${l}\n`).join(''))
+      await appendFile(path, lines.map((l) => `${l}\n`).join(''), { mode: FILE_MODE })
       return path
     },
     isEmpty: () => files.size === 0 && pending === 0,

@@ -1,19 +1,19 @@
-// A blind CONNECT tunnel for hosts we do not intercept: TCP bytes both ways, never decrypted.
+// A blind CONNECT tunnel for hosts we do not intercept: TCP bytes both ways, never decrypted,
+// closed after `idleTimeoutMs` without a byte in either direction.
 
 import { errorResponse } from '../http1/respond.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import { type Conn, writeOrPause } from '../net/conn.ts'
-import type { Resolver } from '../net/resolve.ts'
-import { dial } from '../upstream/dial.ts'
 
 export interface TunnelOptions {
   client: Conn
   host: string
   port: number
   leftover: Buffer
-  resolve: Resolver
-  connectTimeoutMs: number
+  /** Connects to the destination (the guard's checked addresses). */
+  open: () => Promise<Conn>
+  idleTimeoutMs: number
   metrics: ProxyMetrics
   log: Logger
 }
@@ -26,13 +26,12 @@ export function relay(from: Conn, to: Conn): void {
 
 export function openBlindTunnel(o: TunnelOptions): void {
   const { client } = o
-  const target = o.resolve(o.host, o.port)
   let clientGone = false
   client.on('close', () => {
     clientGone = true
   })
   client.on('error', () => {})
-  dial({ ...target, tls: null, timeoutMs: o.connectTimeoutMs }).then(
+  o.open().then(
     (up) => {
       if (clientGone) {
         up.destroy()
@@ -55,6 +54,12 @@ export function openBlindTunnel(o: TunnelOptions): void {
         s.on('close', end)
         s.on('error', end)
       }
+      // The client side sees both directions: its reads (upload) and its writes (download).
+      client.setTimeout(o.idleTimeoutMs, () => {
+        o.metrics.idleTimeout('tunnel')
+        o.log.info(`tunnel ${o.host}:${o.port}: closed after ${o.idleTimeoutMs} ms idle`)
+        end()
+      })
       client.resume()
     },
     (e: Error) => {

@@ -6,7 +6,7 @@ import tls from 'node:tls'
 import type { TLSOptions } from 'bun'
 import type { Conn } from '../net/conn.ts'
 import type { Resolver } from '../net/resolve.ts'
-import { dial } from './dial.ts'
+import { type Dialer, dial } from './dial.ts'
 
 export interface UpstreamKey {
   host: string
@@ -16,6 +16,8 @@ export interface UpstreamKey {
 
 export interface PoolOptions {
   resolve: Resolver
+  /** How a connection is opened (the destination guard's dialer); default: `resolve`, by name. */
+  dial?: Dialer
   /** Extra PEM roots. */
   extraCa: string[]
   connectTimeoutMs: number
@@ -84,12 +86,12 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
   let connects = 0
   function connect(key: UpstreamKey): Promise<Conn> {
     connects++
+    const tls = key.tls ? tlsFor(key.host) : null
+    if (opts.dial) {
+      return opts.dial({ host: key.host, port: key.port, tls, timeoutMs: opts.connectTimeoutMs })
+    }
     const target = opts.resolve(key.host, key.port)
-    return dial({
-      ...target,
-      tls: key.tls ? tlsFor(key.host) : null,
-      timeoutMs: opts.connectTimeoutMs,
-    })
+    return dial({ host: target.host, port: target.port, tls, timeoutMs: opts.connectTimeoutMs })
   }
 
   function release(key: UpstreamKey, socket: Conn): void {

@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { ProviderDialect, UsageRecord } from '@tokentap/shared'
 import { type ProxyApp, startProxyApp } from '../../src/app.ts'
 import { loadProxyConfig } from '../../src/config.ts'
+import type { Lookup } from '../../src/destinations/lookup.ts'
 import type { Estimator } from '../../src/estimate/estimator.ts'
 import { createLogger, type Logger } from '../../src/log.ts'
 import type { UsageSink } from '../../src/sink/sink.ts'
@@ -68,6 +69,8 @@ export async function startProxy(opts: {
   env?: Record<string, string>
   dialectFor?: (host: string, path: string) => ProviderDialect
   estimator?: Estimator
+  /** Name → addresses for the destination guard (default: the system resolver). */
+  lookup?: Lookup
 }): Promise<Harness> {
   const home = mkdtempSync(join(tmpdir(), 'tt-proxy-'))
   const config = loadProxyConfig({
@@ -87,6 +90,7 @@ export async function startProxy(opts: {
     sinks: [sink],
     ...(opts.dialectFor ? { dialectFor: opts.dialectFor } : {}),
     ...(opts.estimator ? { estimator: opts.estimator } : {}),
+    ...(opts.lookup ? { lookup: opts.lookup } : {}),
   })
   const caPath = join(home, 'ca', 'ca.pem')
   writeFileSync(join(home, 'proxy-ca-copy.pem'), app.caCertPem)
