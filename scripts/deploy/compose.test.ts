@@ -96,7 +96,8 @@ describe('docker-compose.yml', () => {
     expect(String(pg.image)).toMatch(/^\$\{POSTGRES_IMAGE:-postgres:\d+\.\d+(-[a-z0-9]+)?\}$/)
     expect(pg.ports).toBeUndefined()
     expect(pg.volumes).toContain('postgres-data:/var/lib/postgresql')
-    expect(healthTest('postgres')).toContain('pg_isready')
+    // TCP, not the socket the first start's temporary (init) server listens on.
+    expect(healthTest('postgres')).toContain('pg_isready -h 127.0.0.1')
     expect(environment('postgres').POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/)
   })
 
