@@ -3,6 +3,10 @@
 // bun, no host CA certificate or secret in the layers the build added, the same /app whichever
 // builder made it. Sizes for the report.
 
+import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { scanImage } from './layers.ts'
 import type { Checks } from './record.ts'
 import { expectThat } from './record.ts'
@@ -109,13 +113,50 @@ async function appListing(docker: string, image: string): Promise<string> {
   return r.out.split('\n').sort().join('\n')
 }
 
+/** Builds a throwaway image that does hold `pem` and a secret, to show the scan finds them. */
+async function scanCanary(
+  tools: Tools,
+  bunImage: string,
+  pem: string,
+  secret: string,
+  needles: Map<string, string>,
+): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'tokentap-smoke-canary-'))
+  const image = `tokentap-smoke-canary:${randomBytes(3).toString('hex')}`
+  try {
+    writeFileSync(join(dir, 'bundle.crt'), pem)
+    writeFileSync(
+      join(dir, 'Dockerfile'),
+      `FROM ${bunImage}\nCOPY bundle.crt /tmp/\nENV CANARY=${secret}\n`,
+    )
+    await must([...tools.legacy.argv, '-q', '-t', image, dir], { env: tools.legacy.env })
+    const scan = await scanImage(tools.docker, image, bunImage, needles)
+    const certs = [...needles.keys()].filter((k) => k.startsWith('host CA')).length
+    const foundCerts = scan.found.filter((f) => f.startsWith('host CA')).length
+    expectThat(foundCerts === certs, `found ${foundCerts} of ${certs} certificates`)
+    expectThat(
+      scan.found.some((f) => /^secret .* in image config$/.test(f)),
+      scan.found.join(', '),
+    )
+    return `${foundCerts} certificates and the secret found`
+  } finally {
+    await run([tools.docker, 'rmi', '-f', image])
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
 export async function imageChecks(
   tools: Tools,
   built: Built[],
   bunImage: string,
   needles: Map<string, string>,
+  canary: { pem: string; secret: string },
   checks: Checks,
 ): Promise<void> {
+  await checks.check(
+    'the layer scan finds a CA bundle and a secret a build adds (canary image)',
+    () => scanCanary(tools, bunImage, canary.pem, canary.secret, needles),
+  )
   const proxies = built.filter((b) => b.service === 'proxy')
   await checks.check(
     '/data (TOKENTAP_HOME) and /data/ca are 0700 bun:bun in every proxy image',

@@ -173,6 +173,7 @@ try {
       ],
       bunImage,
       needles,
+      { pem: hostCa, secret: config.secrets.apiKey },
       checks,
     )
     for (const image of compose) {
