@@ -16,7 +16,7 @@ import { certNeedles } from './layers.ts'
 import { freePort } from './ports.ts'
 import { Checks } from './record.ts'
 import { run, seconds } from './run.ts'
-import { Stack, timeline } from './stack.ts'
+import { removeStaleRuns, SMOKE_PROJECT_PREFIX, Stack, timeline } from './stack.ts'
 import { stackChecks } from './stack-checks.ts'
 import { composeOverride, envFile, type StackConfig, withoutPorts } from './stack-config.ts'
 import { findTools } from './tools.ts'
@@ -65,6 +65,9 @@ say(
     : `builders: ${tools.legacy.label}; BuildKit SKIPPED: ${tools.buildkitMissing}`,
 )
 
+const stale = await removeStaleRuns(tools.docker)
+if (stale.length > 0) say(`removed what interrupted runs left: ${stale.join(', ')}`)
+
 const id = randomBytes(3).toString('hex')
 const tmp = mkdtempSync(join(tmpdir(), 'tokentap-docker-smoke-'))
 const context = join(tmp, 'repo')
@@ -88,7 +91,7 @@ const upstreamCa = join(tmp, 'upstream-ca.pem')
 writeFileSync(upstreamCa, mock.caPem, { mode: 0o644 })
 const port = async (name: string): Promise<number> => Number(env[name] ?? (await freePort()))
 const config: StackConfig = {
-  project: `tokentap-smoke-${id}`,
+  project: `${SMOKE_PROJECT_PREFIX}${id}`,
   tag: `smoke-${id}`,
   ports: {
     postgres: await port('SMOKE_POSTGRES_PORT'),

@@ -64,7 +64,8 @@ export function withoutPorts(composeYaml: string): Record<string, unknown> {
 
 /** The override compose file (JSON is YAML). */
 export function composeOverride(c: StackConfig): Record<string, unknown> {
-  const host = { network_mode: 'host' }
+  // restart "no": containers a killed run leaves behind never come back with the engine.
+  const host = { network_mode: 'host', restart: 'no' }
   const build = { build: { network: 'host' } }
   return {
     services: {

@@ -121,3 +121,51 @@ export async function timeline(
   }
   return lines
 }
+
+export const SMOKE_PROJECT_PREFIX = 'tokentap-smoke-'
+
+/** Removes what earlier, interrupted smoke runs left: the containers, volumes and images of
+ *  smoke projects none of whose containers is running (a concurrent run's are). */
+export async function removeStaleRuns(docker: string): Promise<string[]> {
+  const ps = await must([
+    docker,
+    'ps',
+    '-a',
+    '--filter',
+    'label=com.docker.compose.project',
+    '--format',
+    '{{.ID}} {{.Label "com.docker.compose.project"}} {{.Status}}',
+  ])
+  const projects = new Map<string, { ids: string[]; running: boolean }>()
+  for (const line of ps.out.split('\n')) {
+    const [id = '', project = '', status = ''] = line.split(' ')
+    if (!project.startsWith(SMOKE_PROJECT_PREFIX)) continue
+    const p = projects.get(project) ?? { ids: [], running: false }
+    p.ids.push(id)
+    p.running ||= status === 'Up'
+    projects.set(project, p)
+  }
+  const removed: string[] = []
+  for (const [project, p] of projects) {
+    if (p.running) continue
+    await run([docker, 'rm', '-f', ...p.ids])
+    const volumes = await run([
+      docker,
+      'volume',
+      'ls',
+      '-q',
+      '--filter',
+      `label=com.docker.compose.project=${project}`,
+    ])
+    const names = volumes.out.split('\n').filter((v) => v !== '')
+    if (names.length > 0) await run([docker, 'volume', 'rm', ...names])
+    const tag = `smoke-${project.slice(SMOKE_PROJECT_PREFIX.length)}`
+    const images = await run([docker, 'images', '--format', '{{.Repository}}:{{.Tag}}'])
+    const mine = images.out
+      .split('\n')
+      .filter((i) => /^tokentap-(proxy|dashboard):/.test(i) && i.split(':')[1]?.startsWith(tag))
+    if (mine.length > 0) await run([docker, 'rmi', '-f', ...mine])
+    removed.push(project)
+  }
+  return removed
+}
