@@ -38,7 +38,8 @@ describe('smoke stack config', () => {
 
   test('overrides exactly the services of docker-compose.yml, all on the host network', () => {
     expect(Object.keys(services).sort()).toEqual(Object.keys(compose.services).sort())
-    for (const s of Object.values(services)) expect(s).toMatchObject({ network_mode: 'host', restart: 'no' })
+    for (const s of Object.values(services))
+      expect(s).toMatchObject({ network_mode: 'host', restart: 'no' })
   })
 
   test('builds on the host network what compose builds', () => {
