@@ -7,12 +7,14 @@
 #   image-steps.sh SERVICE sources             paths copied after it
 #   image-steps.sh SERVICE install DIR         production install of SERVICE's workspaces in DIR
 #   image-steps.sh SERVICE assemble DIR OUT    copy what SERVICE runs from DIR to OUT, minus tests
+#                                              and files no runtime loads (types, source maps …)
 #   image-steps.sh SERVICE run [APP]           exec the service (APP: defaults to this script's ../)
 #   image-steps.sh SERVICE health [APP]        exit 0 when the service answers its health check
 #   image-steps.sh proxy migrate [APP]         migrations + dashboard login role (compose's one-shot)
 #
 # SERVICE is proxy or dashboard. IMAGE_STEPS_INSTALL_FLAGS adds flags to `bun install`
-# (the test passes --offline: it installs from the Bun cache only).
+# (the test passes --offline: it installs from the Bun cache only). docker/build-ca/*.crt in DIR
+# (copied into the build stage only) are extra CA certificates for reaching the registry.
 set -eu
 
 usage() {
@@ -41,11 +43,13 @@ case $service in
   *) usage ;;
 esac
 manifests="package.json bun.lock packages/shared/package.json $workspace/package.json scripts/image-steps.sh"
+# Copied before the install, read by it, never assembled into the app.
+build_only=docker/build-ca
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
 
 case $step in
   manifests)
-    for p in $manifests; do echo "$p"; done
+    for p in $manifests $build_only; do echo "$p"; done
     ;;
   sources)
     for p in $sources; do echo "$p"; done
@@ -53,12 +57,18 @@ case $step in
   install)
     [ $# -eq 1 ] || usage
     cd "$1"
+    if ls docker/build-ca/*.crt > /dev/null 2>&1; then
+      bundle=$(mktemp)
+      { [ -f "${NODE_EXTRA_CA_CERTS:-}" ] && cat "$NODE_EXTRA_CA_CERTS"; cat docker/build-ca/*.crt; } > "$bundle"
+      export NODE_EXTRA_CA_CERTS="$bundle"
+    fi
     # Only SERVICE's workspace and its workspace deps are on disk: bun skips the others listed
     # in bun.lock, --production leaves out the root's devDependencies and --omit=peer the
     # optional peers nothing here uses (drizzle-orm lists every SQL driver as one).
     # shellcheck disable=SC2086 # IMAGE_STEPS_INSTALL_FLAGS is a word list on purpose
     bun install --frozen-lockfile --production --omit=peer --linker isolated --filter "$package" \
       ${IMAGE_STEPS_INSTALL_FLAGS:-}
+    rm -f "${bundle:-}"
     ;;
   assemble)
     [ $# -eq 2 ] || usage
@@ -75,6 +85,23 @@ case $step in
       \( -name node_modules -prune \) -o \
       \( -type d \( -name fixtures -o -name test-util \) -prune -exec rm -rf {} + \) -o \
       \( -type f -name '*.test.ts' -exec rm -f {} + \)
+    # What no runtime loads: type declarations, source maps, type-only packages, and the parts of
+    # js-tiktoken the proxy does not use (the full build of every encoding, and the ranks other
+    # than the two estimate/tokens.ts loads; image-steps.test.ts counts tokens with them).
+    store=$out/node_modules/.bun
+    find "$store" -type f \( -name '*.d.ts' -o -name '*.d.cts' -o -name '*.d.mts' -o -name '*.map' \
+      -o -iname 'readme.md' -o -iname 'changelog.md' \) -delete
+    find "$store" -mindepth 1 -maxdepth 1 -type d -name '@types+*' -exec rm -rf {} +
+    for dist in "$store"/js-tiktoken@*/node_modules/js-tiktoken/dist; do
+      [ -d "$dist" ] || continue
+      rm -f "$dist/index.js" "$dist/index.cjs"
+      for f in "$dist"/ranks/*; do
+        case ${f##*/} in
+          cl100k_base.js | cl100k_base.cjs | o200k_base.js | o200k_base.cjs) ;;
+          *) rm -f "$f" ;;
+        esac
+      done
+    done
     ;;
   run)
     app=${1:-$here/..}

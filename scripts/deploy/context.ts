@@ -1,9 +1,10 @@
 // A Docker build context without Docker: the repository's files as CI sees them (tracked plus
-// untracked-but-not-ignored, since work may not be committed yet), filtered by .dockerignore.
+// untracked-but-not-ignored, since work may not be committed yet), filtered by .dockerignore as
+// the classic builders apply it (dockerignore.ts).
 
-import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { Glob } from 'bun'
+import { dockerignoreFilter } from './dockerignore.ts'
 
 /** `git ls-files --cached --others --exclude-standard`, minus files deleted in the tree. */
 export function repositoryFiles(root: string): string[] {
@@ -17,27 +18,10 @@ export function repositoryFiles(root: string): string[] {
     .filter((f) => f !== '' && existsSync(join(root, f)) && statSync(join(root, f)).isFile())
 }
 
-/** .dockerignore semantics: a pattern matches a path or one of its parent directories; the last
- *  matching pattern wins; `!pattern` re-includes. Returns whether a path is in the context. */
-export function dockerignoreFilter(text: string): (path: string) => boolean {
-  const rules = text
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'))
-    .map((l) => {
-      const include = l.startsWith('!')
-      const pattern = (include ? l.slice(1) : l).replace(/^\/+|\/+$/g, '')
-      return { include, glob: new Glob(pattern) }
-    })
-  return (path) => {
-    const parts = path.split('/')
-    const prefixes = parts.map((_, i) => parts.slice(0, i + 1).join('/'))
-    let included = true
-    for (const rule of rules) {
-      if (prefixes.some((p) => rule.glob.match(p))) included = rule.include
-    }
-    return included
-  }
+/** The files of `root` that a build from it receives (its .dockerignore applied). */
+export function contextFiles(root: string): string[] {
+  const inContext = dockerignoreFilter(readFileSync(join(root, '.dockerignore'), 'utf8'))
+  return repositoryFiles(root).filter(inContext)
 }
 
 /** Copies `files` (relative to `from`) into `to`, keeping modes. */

@@ -1,5 +1,6 @@
 // A small Dockerfile reader for the deploy tests: instructions grouped by stage, continuation
-// lines joined, comments dropped, exec-form (JSON array) arguments decoded.
+// lines joined, comments dropped, exec-form (JSON array) arguments decoded, global ARG defaults
+// substituted into FROM.
 
 export interface Instruction {
   /** Upper-case keyword: FROM, COPY, RUN, … */
@@ -10,8 +11,10 @@ export interface Instruction {
 }
 
 export interface Stage {
-  /** The FROM image. */
+  /** The FROM image, global ARG defaults substituted (`${BUN_IMAGE}` → oven/bun:…). */
   image: string
+  /** The FROM image as written. */
+  from: string
   name: string | null
   instructions: Instruction[]
 }
@@ -33,11 +36,19 @@ export function parseDockerfile(text: string): Stage[] {
     pending = null
   })
   const stages: Stage[] = []
+  const globals: Record<string, string> = {}
   for (const ins of instructions) {
-    if (ins.op === 'FROM') {
-      const [image = '', as, name] = ins.args.split(/\s+/)
+    if (ins.op === 'ARG' && stages.length === 0) {
+      const [name = '', value = ''] = ins.args.trim().split(/=(.*)/s)
+      globals[name] = value.replace(/^"(.*)"$/, '$1')
+    } else if (ins.op === 'FROM') {
+      const [from = '', as, name] = ins.args.split(/\s+/)
       stages.push({
-        image,
+        image: from.replace(
+          /\$\{(\w+)\}|\$(\w+)/g,
+          (_: string, a?: string, b?: string) => globals[a ?? b ?? ''] ?? '',
+        ),
+        from,
         name: as?.toUpperCase() === 'AS' && name ? name : null,
         instructions: [],
       })

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadOrCreateCa } from '../../services/proxy/src/ca/ca-store.ts'
 import { hashProxyToken } from '../../services/proxy/src/identity/users.ts'
-import { copyFiles, dockerignoreFilter, repositoryFiles } from './context.ts'
+import { contextFiles, copyFiles } from './context.ts'
 import { parseDockerfile } from './dockerfile.ts'
 import { replayBuildStage, stageEnv } from './replay.ts'
 
@@ -125,8 +125,7 @@ export interface ImageFixture {
 export async function imageFixture(services: ServiceName[]): Promise<ImageFixture> {
   const tmp = mkdtempSync(join(tmpdir(), 'tokentap-image-steps-'))
   const context = join(tmp, 'context')
-  const inContext = dockerignoreFilter(readFileSync(join(ROOT, '.dockerignore'), 'utf8'))
-  copyFiles(ROOT, repositoryFiles(ROOT).filter(inContext), context)
+  copyFiles(ROOT, contextFiles(ROOT), context)
   const images: ImageFixture['images'] = {}
   for (const name of services) images[name] = buildImage(name, context, tmp)
   const secret = (name: string): string => join(tmp, 'secrets', name)

@@ -1,11 +1,12 @@
 // What the images run, tested without Docker: a clean copy of the repository (filtered by
 // .dockerignore) is built by replaying each Dockerfile's build stage (its COPY lines and its
 // scripts/image-steps.sh steps, `bun install` offline from the Bun cache), then the assembled
-// app is started with the image's ENV on loopback and its health check must pass.
+// app is started with the image's ENV on loopback and its health check must pass. The same
+// Dockerfiles in a real engine: docker-smoke.sh.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Glob } from 'bun'
 import { postgres } from '../../packages/shared/src/db/index.ts'
@@ -56,6 +57,44 @@ test('the assembled apps hold their entry points and migrations, without tests',
     const tests = [...new Glob('{packages,services}/*/src/**/*.test.ts').scanSync({ cwd: app })]
     expect(tests).toEqual([])
   }
+})
+
+/** The encodings the proxy's estimates load (the EncodingName union of estimate/tokens.ts). */
+const encodings = [
+  ...(
+    /export type EncodingName = ([^\n]+)/.exec(
+      readFileSync(join(import.meta.dir, '../../services/proxy/src/estimate/tokens.ts'), 'utf8'),
+    )?.[1] ?? ''
+  ).matchAll(/'(\w+)'/g),
+].map((m) => m[1])
+
+test('the assembled apps leave out what no runtime loads: types, source maps, unused encodings', () => {
+  for (const app of [images().proxy?.app ?? '', images().dashboard?.app ?? '']) {
+    const store = join(app, 'node_modules/.bun')
+    const dropped = [
+      ...new Glob('**/*.{d.ts,d.cts,d.mts,map}').scanSync({ cwd: store, followSymlinks: false }),
+    ]
+    expect(dropped).toEqual([])
+    expect([...new Glob('@types+*').scanSync({ cwd: store, onlyFiles: false })]).toEqual([])
+  }
+  const ranks = [
+    ...new Glob('js-tiktoken@*/node_modules/js-tiktoken/dist/ranks/*').scanSync({
+      cwd: join(images().proxy?.app ?? '', 'node_modules/.bun'),
+    }),
+  ].map((f) => f.slice(f.lastIndexOf('/') + 1))
+  expect(encodings.length).toBeGreaterThan(0)
+  expect(ranks.sort()).toEqual(encodings.flatMap((e) => [`${e}.cjs`, `${e}.js`]).sort())
+})
+
+test('the proxy app counts tokens with every encoding estimate/tokens.ts uses', () => {
+  const app = images().proxy?.app ?? ''
+  const script = `
+    const t = await import('./services/proxy/src/estimate/tokens.ts')
+    const names = ${JSON.stringify(encodings)}
+    console.log(JSON.stringify(names.map((e) => t.countTokens('hello world', e))))`
+  const r = Bun.spawnSync(['bun', '-e', script], { cwd: app, env: base(), stderr: 'pipe' })
+  expect({ code: r.exitCode, err: r.stderr.toString() }).toEqual({ code: 0, err: '' })
+  expect(JSON.parse(r.stdout.toString())).toEqual(encodings.map(() => 2))
 })
 
 describe('proxy image', () => {
