@@ -65,13 +65,13 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- One pass; the cheap filters (a query string, and a secret name's stem or a %-escape in it)
+-- One pass; the cheap filters (a query string holding a secret name's stem or a %-escape)
 -- keep the function off rows that cannot change; unchanged rows are not rewritten.
 UPDATE usage_events
 SET path = pg_temp.tokentap_redact_path(path)
 WHERE path LIKE '%?%'
-  AND (strpos(path, '%') > 0
-    OR translate(lower(path), '-_', '') ~ '(key|token|secret|sig|auth|code|jwt|pass|pwd|cred|googleaccessid)')
+  AND translate(lower(substr(path, strpos(path, '?'))), '-_', '')
+    ~ '(key|token|secret|sig|auth|code|jwt|pass|pwd|cred|googleaccessid|%)'
   AND pg_temp.tokentap_redact_path(path) <> path;
 --> statement-breakpoint
 -- Bodies (kept only with body capture) can quote URLs: the same rule redact() applies to text.
