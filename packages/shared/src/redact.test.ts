@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { redact } from './redact.ts'
+import { redact, redactPath, secretParamKey } from './redact.ts'
+import { PATH_CASES, TEXT_CASES } from './redact-cases.ts'
 
 describe('redact', () => {
   test('masks API keys and tokens', () => {
@@ -19,5 +20,35 @@ describe('redact', () => {
   })
   test('leaves ordinary text alone', () => {
     expect(redact('POST /v1/messages 200 in 12 ms')).toBe('POST /v1/messages 200 in 12 ms')
+  })
+})
+
+describe('finding 3: secrets in recorded paths', () => {
+  test('redactPath masks every secret query parameter, keeping its name (shared case table)', () => {
+    for (const [path, expected] of PATH_CASES)
+      expect([path, redactPath(path)]).toEqual([path, expected])
+  })
+
+  test('redactPath is idempotent', () => {
+    for (const [path] of PATH_CASES) expect(redactPath(redactPath(path))).toBe(redactPath(path))
+  })
+
+  test("Gemini's ?key=AIza… is masked in recorded paths", () => {
+    const path =
+      '/v1beta/models/gemini-2.5-flash:generateContent?key=AIzaSyD-1234567890abcdefghijklmnop'
+    expect(redactPath(path)).toBe('/v1beta/models/gemini-2.5-flash:generateContent?key=***')
+    expect(redactPath(path)).not.toContain('AIza')
+  })
+
+  test('secretParamKey decodes %-escaped letters once, folds case and drops - and _', () => {
+    expect(secretParamKey('X-Amz-Signature')).toBe('xamzsignature')
+    expect(secretParamKey('k%65Y')).toBe('key')
+    expect(secretParamKey('k%2565y')).toBe('k%2565y')
+    expect(secretParamKey('%C3%A9')).toBe('%c3%a9')
+  })
+
+  test('redact() masks secret parameters of URLs inside text (logs, captured bodies)', () => {
+    for (const [text, expected] of TEXT_CASES)
+      expect([text, redact(text)]).toEqual([text, expected])
   })
 })

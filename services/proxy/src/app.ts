@@ -1,8 +1,10 @@
 // Assembles the proxy from its parts; used by main.ts and by the integration tests.
 
+import { existsSync } from 'node:fs'
 import type { ProviderDialect } from '@tokentap/shared'
 import { type Alerts, alertsEnabled, startAlerts } from './alerts/index.ts'
-import { loadOrCreateCa } from './ca/ca-store.ts'
+import { caStartNotes, coverageNotes } from './ca/ca-report.ts'
+import { homeCaFiles, loadOrCreateCa } from './ca/ca-store.ts'
 import { createLeafCache } from './ca/leaf-cache.ts'
 import { createLeafKey } from './ca/mint.ts'
 import { captureDialect } from './capture/policy.ts'
@@ -12,6 +14,7 @@ import { cachedLookup, type Lookup, ownAddresses, systemLookup } from './destina
 import { createEstimator, type Estimator } from './estimate/estimator.ts'
 import { createRecordEstimates } from './estimate/records.ts'
 import { openUserDirectory } from './identity/team.ts'
+import { interceptPatterns } from './intercept/patterns.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
@@ -50,11 +53,24 @@ export interface ProxyAppDeps {
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
+  const patterns = interceptPatterns(config.interceptHosts, config.providers)
   const ca = await loadOrCreateCa({
     home: config.home,
     certFile: config.caCertFile,
     keyFile: config.caKeyFile,
+    permit: patterns.map((p) => p.pattern),
   })
+  const caPath = ca.certPath ?? 'CA_CERT_FILE'
+  const next = config.caCertFile ? null : homeCaFiles(config.home).next.cert
+  for (const note of caStartNotes({
+    caPath,
+    profile: ca.profile,
+    patterns,
+    now: new Date(deps.now?.() ?? Date.now()),
+    nextWaiting: next !== null && existsSync(next) ? next : null,
+  })) {
+    deps.log[note.level](note.text)
+  }
   const leafCache = createLeafCache({ ca, leaf: createLeafKey() })
   const metrics = createMetrics()
   const sinks: UsageSink[] = [...(deps.sinks ?? [])]
@@ -99,7 +115,14 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   metrics.gauge('tokentap_upstream_connects', 'Upstream connections opened since start.', () =>
     pool.connectCount(),
   )
-  const { dialectFor, intercepts, stopWatching, captureUnknown } = dialectsAndHosts(config, deps)
+  const { dialectFor, intercepts, stopWatching, captureUnknown } = dialectsAndHosts(config, {
+    ...deps,
+    // A reloaded providers file may name hosts the CA's name constraints leave out.
+    onReload: (providers) => {
+      const reloaded = interceptPatterns(config.interceptHosts, providers)
+      for (const note of coverageNotes(caPath, ca.profile, reloaded)) deps.log.warn(note.text)
+    },
+  })
   // Bodies go only to Postgres (exchange_bodies): without a database there is nothing to capture.
   const capture = {
     captureBodies: config.captureBodies && database !== null,

@@ -37,7 +37,7 @@ describe('OS detection', () => {
       'update-ca-trust',
     ])
     expect(installPlan({ ...input, os: 'macos' }).map(shellLine)).toEqual([
-      'security add-trusted-cert -r trustRoot -k /Users/al/Library/Keychains/login.keychain-db /h/ca.pem',
+      'security add-trusted-cert -r trustRoot -p ssl -k /Users/al/Library/Keychains/login.keychain-db /h/ca.pem',
     ])
     expect(uninstallPlan({ ...input, os: 'debian' }).map(shellLine)).toEqual([
       'sudo rm -f /usr/local/share/ca-certificates/tokentap.crt',
@@ -114,7 +114,19 @@ describe('install-cert / uninstall-cert with an injected runner', () => {
     const info = await ensureCa(env)
     const ctx = testContext(env)
     expect(await main(['ca'], ctx)).toBe(0)
-    expect(ctx.output()).toBe(`CA certificate  ${ca}\nSHA-256         ${info.fingerprintSha256}\n`)
+    expect(ctx.output()).toStartWith(
+      `CA certificate  ${ca}\nSHA-256         ${info.fingerprintSha256}\nValid until     `,
+    )
     expect(info.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/)
+  })
+})
+
+describe('finding 4: macOS trusts the CA for SSL only', () => {
+  test('install-cert on macOS passes -p ssl to security add-trusted-cert', async () => {
+    const ctx = testContext(env, { confirm: true, platform: 'darwin' })
+    expect(await main(['install-cert', '--os', 'macos', '--yes'], ctx)).toBe(0)
+    expect(ctx.ran.map(shellLine)).toEqual([
+      `security add-trusted-cert -r trustRoot -p ssl -k /Users/al/Library/Keychains/login.keychain-db ${ca}`,
+    ])
   })
 })

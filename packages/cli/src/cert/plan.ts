@@ -48,7 +48,20 @@ export function installPlan(p: PlanInput): string[][] {
     case 'rhel':
       return [sudo(['install', '-m', '0644', p.caCert, RHEL_CERT]), sudo(['update-ca-trust'])]
     case 'macos':
-      return [['security', 'add-trusted-cert', '-r', 'trustRoot', '-k', keychain(p.home), p.caCert]]
+      // -p ssl: trusted for TLS server certificates only (not code signing, mail, …).
+      return [
+        [
+          'security',
+          'add-trusted-cert',
+          '-r',
+          'trustRoot',
+          '-p',
+          'ssl',
+          '-k',
+          keychain(p.home),
+          p.caCert,
+        ],
+      ]
   }
 }
 

@@ -1,19 +1,24 @@
 // Loads the MITM root CA from CA_CERT_FILE/CA_KEY_FILE, or from ${home}/ca (creating it on first
-// start). Creation is lock-free: each file is published with an exclusive hard link, key first, so
-// racing processes all end up loading the same pair and a crash never leaves a mismatched one.
+// start, name-constrained to the intercept list: ca-cert.ts). Creation is lock-free: each file is
+// published with an exclusive hard link, key first, so racing processes all end up loading the
+// same pair and a crash never leaves a mismatched one. A key other users can read is refused.
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto'
 import fs from 'node:fs/promises'
-import os from 'node:os'
 import path from 'node:path'
 import forge from 'node-forge'
+import { BUILTIN_INTERCEPT_HOSTS } from '../intercept/hosts.ts'
+import { buildCaCertificate, type CaProfile, caProfile } from './ca-cert.ts'
 import {
-  certificateToPem,
-  DAY_MS,
-  derToPem,
-  generateRsaKeyPair,
-  randomSerialHex,
-  signCertificate,
-} from './x509.ts'
+  errorMessage,
+  exists,
+  type KeyVariable,
+  publishExclusive,
+  readIfExists,
+  readLabelled,
+  readPrivateKeyFile,
+} from './ca-files.ts'
+import { constraintsFor } from './subtrees.ts'
+import { certificateToPem, derToPem, generateRsaKeyPair } from './x509.ts'
 
 export type CaMaterial = {
   certPem: string
@@ -21,14 +26,40 @@ export type CaMaterial = {
   cert: forge.pki.Certificate
   key: forge.pki.rsa.PrivateKey
   certPath: string | null
+  keyPath: string | null
   fingerprintSha256: string
+  /** Name constraints, path length and validity, as the certificate says. */
+  profile: CaProfile
 }
 
 export type LoadCaOptions = {
   home: string
   certFile?: string | undefined
   keyFile?: string | undefined
+  /**
+   * Host patterns (the intercept list) a CA created now is name-constrained to; default: the
+   * built-in list. null creates an unconstrained CA: only for test CAs of mock upstreams.
+   */
+  permit?: readonly string[] | null
   now?: () => Date
+}
+
+/** A certificate file and its key file. */
+export type CaPair = { cert: string; key: string }
+
+/** The CA files under TOKENTAP_HOME/ca: in use, waiting (`tokentap ca renew`), replaced. */
+export function homeCaFiles(home: string): {
+  dir: string
+  current: CaPair
+  next: CaPair
+  old: CaPair
+} {
+  const dir = path.join(home, 'ca')
+  const pair = (stem: string): CaPair => ({
+    cert: path.join(dir, `${stem}.pem`),
+    key: path.join(dir, `${stem}-key.pem`),
+  })
+  return { dir, current: pair('ca'), next: pair('ca-next'), old: pair('ca-old') }
 }
 
 type Labels = { cert: string; key: string }
@@ -47,71 +78,65 @@ export async function loadOrCreateCa(opts: LoadCaOptions): Promise<CaMaterial> {
     }
     const labels = { cert: `CA_CERT_FILE (${certFile})`, key: `CA_KEY_FILE (${keyFile})` }
     const certText = await readLabelled(certFile, labels.cert)
-    const keyText = await readLabelled(keyFile, labels.key)
-    return parseCaPair(certText, keyText, certFile, labels, now())
+    const keyText = await readPrivateKeyFile(keyFile, labels.key, 'CA_KEY_FILE')
+    return parseCaPair(certText, keyText, { cert: certFile, key: keyFile }, labels, now())
   }
-  return loadOrCreateInHome(opts.home, now)
+  const files = homeCaFiles(opts.home)
+  const created = await fs.mkdir(files.dir, { recursive: true, mode: 0o700 })
+  if (created !== undefined) await fs.chmod(files.dir, 0o700)
+  const permit = opts.permit === undefined ? BUILTIN_INTERCEPT_HOSTS : opts.permit
+  return loadOrCreatePair(files.current, permit, now)
 }
 
-async function loadOrCreateInHome(home: string, now: () => Date): Promise<CaMaterial> {
-  const dir = path.join(home, 'ca')
-  const certPath = path.join(dir, 'ca.pem')
-  const keyPath = path.join(dir, 'ca-key.pem')
-  const labels = { cert: certPath, key: keyPath }
-
-  const created = await fs.mkdir(dir, { recursive: true, mode: 0o700 })
-  if (created !== undefined) await fs.chmod(dir, 0o700)
-
-  let keyText = await readIfExists(keyPath)
-  let certText = await readIfExists(certPath)
-  if (keyText === null) {
+/**
+ * Loads the CA at `pair`, creating it first when neither file exists (its key 0600, constrained
+ * to `permit` unless null). Used for TOKENTAP_HOME/ca/ca.pem and for `tokentap ca renew`'s
+ * ca-next.pem.
+ */
+export async function loadOrCreatePair(
+  pair: CaPair,
+  permit: readonly string[] | null,
+  now: () => Date,
+  variable: KeyVariable = 'TOKENTAP_HOME',
+): Promise<CaMaterial> {
+  const labels = { cert: pair.cert, key: pair.key }
+  let certText = await readIfExists(pair.cert)
+  if (!(await exists(pair.key))) {
     if (certText !== null) {
       throw new Error(
-        `${certPath} exists but its key ${keyPath} is missing; delete ${certPath} to create a ` +
+        `${pair.cert} exists but its key ${pair.key} is missing; delete ${pair.cert} to create a ` +
           'new CA (clients will then have to trust the new one)',
       )
     }
     const { privateKeyPem } = await generateRsaKeyPair()
-    await publishExclusive(keyPath, privateKeyPem, 0o600)
-    keyText = await readLabelled(keyPath, keyPath)
+    await publishExclusive(pair.key, privateKeyPem, 0o600)
   }
+  const keyText = await readPrivateKeyFile(pair.key, pair.key, variable)
   if (certText === null) {
-    const nativeKey = parseNativeRsaKey(keyText, keyPath)
-    const cert = buildCaCertificate(nativeKey, now())
-    await publishExclusive(certPath, certificateToPem(cert), 0o644)
-    certText = await readLabelled(certPath, certPath)
+    const nativeKey = parseNativeRsaKey(keyText, pair.key)
+    const constraints = permit === null ? null : constraintsFor(permit)
+    const cert = buildCaCertificate(toForgeKey(nativeKey), nativeKey, now(), constraints)
+    await publishExclusive(pair.cert, certificateToPem(cert), 0o644)
+    certText = await readLabelled(pair.cert, pair.cert)
   }
-  return parseCaPair(certText, keyText, certPath, labels, now())
+  return parseCaPair(certText, keyText, pair, labels, now())
 }
 
-function buildCaCertificate(nativeKey: KeyObject, now: Date): forge.pki.Certificate {
-  const key = toForgeKey(nativeKey)
-  const cert = forge.pki.createCertificate()
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e)
-  cert.serialNumber = randomSerialHex()
-  cert.validity.notBefore = new Date(now.getTime() - DAY_MS)
-  const notAfter = new Date(now.getTime())
-  notAfter.setUTCFullYear(notAfter.getUTCFullYear() + 10)
-  cert.validity.notAfter = notAfter
-  const attrs = [
-    { name: 'commonName', value: `tokentap CA (${os.hostname()})`.slice(0, 64) },
-    { name: 'organizationName', value: 'tokentap' },
-  ]
-  cert.setSubject(attrs)
-  cert.setIssuer(attrs)
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ])
-  signCertificate(cert, nativeKey)
-  return cert
+/** Loads an existing CA pair; never creates one. */
+export async function loadCaPair(
+  pair: CaPair,
+  now: () => Date,
+  variable: KeyVariable = 'TOKENTAP_HOME',
+): Promise<CaMaterial> {
+  const certText = await readLabelled(pair.cert, pair.cert)
+  const keyText = await readPrivateKeyFile(pair.key, pair.key, variable)
+  return parseCaPair(certText, keyText, pair, { cert: pair.cert, key: pair.key }, now())
 }
 
 function parseCaPair(
   certText: string,
   keyText: string,
-  certPath: string,
+  pair: CaPair,
   labels: Labels,
   now: Date,
 ): CaMaterial {
@@ -137,15 +162,26 @@ function parseCaPair(
     throw new Error(`${labels.key} does not match the certificate in ${labels.cert}`)
   }
   if (x509.validToDate.getTime() <= now.getTime()) {
-    throw new Error(`${labels.cert}: CA certificate expired on ${x509.validToDate.toISOString()}`)
+    throw new Error(
+      `${labels.cert}: CA certificate expired on ${x509.validToDate.toISOString()}; ` +
+        '`tokentap ca renew` issues a new one',
+    )
+  }
+  let profile: CaProfile
+  try {
+    profile = caProfile(x509)
+  } catch (err) {
+    throw new Error(`${labels.cert}: unreadable extension (${errorMessage(err)})`)
   }
   return {
     certPem: derToPem(x509.raw),
     keyPem: keyText,
     cert,
     key: toForgeKey(nativeKey),
-    certPath,
+    certPath: pair.cert,
+    keyPath: pair.key,
     fingerprintSha256: x509.fingerprint256,
+    profile,
   }
 }
 
@@ -167,75 +203,4 @@ function parseNativeRsaKey(keyText: string, label: string): KeyObject {
 function toForgeKey(key: KeyObject): forge.pki.rsa.PrivateKey {
   const pkcs1 = key.export({ type: 'pkcs1', format: 'pem' }).toString()
   return forge.pki.privateKeyFromPem(pkcs1) as forge.pki.rsa.PrivateKey
-}
-
-/** Creates `target` with `content` only if it does not exist yet; losing a race is not an error. */
-async function publishExclusive(target: string, content: string, mode: number): Promise<void> {
-  const tmp = `${target}.${process.pid}.${randomSerialHex().slice(0, 8)}.tmp`
-  try {
-    const fh = await fs.open(tmp, 'wx', mode)
-    try {
-      await fh.writeFile(content)
-      await fh.chmod(mode)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
-    try {
-      await fs.link(tmp, target)
-    } catch (err) {
-      if (errorCode(err) === 'EEXIST') return
-      if (!LINK_UNSUPPORTED.has(errorCode(err) ?? '')) throw err
-      await writeExclusive(target, content, mode)
-    }
-  } finally {
-    await fs.rm(tmp, { force: true })
-  }
-}
-
-const LINK_UNSUPPORTED = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS'])
-
-// Fallback for filesystems without hard links: still exclusive, but not atomic for readers.
-async function writeExclusive(target: string, content: string, mode: number): Promise<void> {
-  let fh: fs.FileHandle
-  try {
-    fh = await fs.open(target, 'wx', mode)
-  } catch (err) {
-    if (errorCode(err) === 'EEXIST') return
-    throw err
-  }
-  try {
-    await fh.writeFile(content)
-    await fh.chmod(mode)
-    await fh.sync()
-  } finally {
-    await fh.close()
-  }
-}
-
-async function readIfExists(file: string): Promise<string | null> {
-  try {
-    return await fs.readFile(file, 'utf8')
-  } catch (err) {
-    if (errorCode(err) === 'ENOENT') return null
-    throw err
-  }
-}
-
-async function readLabelled(file: string, label: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8')
-  } catch (err) {
-    throw new Error(`${label}: cannot read file (${errorMessage(err)})`)
-  }
-}
-
-function errorCode(err: unknown): string | undefined {
-  return err instanceof Error && 'code' in err && typeof err.code === 'string'
-    ? err.code
-    : undefined
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

@@ -94,9 +94,17 @@ describe('mintLeafCert', () => {
     expect(mint('a.example').x509.serialNumber).not.toBe(mint('a.example').x509.serialNumber)
   })
 
-  test('IPv4 literal gets an iPAddress SAN', () => {
+  test('a leaf never outlives its CA', () => {
+    const late = new Date(caX509.validToDate.getTime() - 10 * DAY_MS)
+    const x509 = new X509Certificate(mintLeafCert(ca, leaf, 'api.openai.com', late))
+    expect(x509.validToDate.getTime()).toBe(caX509.validToDate.getTime())
+  })
+
+  test('IPv4 literal gets an iPAddress SAN and no CN', () => {
     const { x509, cert } = mint('127.0.0.1')
     expect(x509.subjectAltName).toBe('IP Address:127.0.0.1')
+    // OpenSSL checks a host-like CN against the CA's DNS name constraints.
+    expect(x509.subject).toBe('O=tokentap')
     expect(x509.checkIP('127.0.0.1')).toBe('127.0.0.1')
     const altNames = ext<{ altNames: AltName[] }>(cert, 'subjectAltName').altNames
     expect(altNames).toEqual([expect.objectContaining({ type: 7, ip: '127.0.0.1' })])

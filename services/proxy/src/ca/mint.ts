@@ -2,9 +2,10 @@
 // All leaves share one ECDSA P-256 key (a TLS handshake signs with it: ~0.04 ms against ~1.1 ms
 // for RSA-2048); each certificate names exactly one host (never a wildcard).
 import { createHash, createPrivateKey, generateKeyPairSync, type KeyObject } from 'node:crypto'
-import { isIP, isIPv4 } from 'node:net'
+import { isIP } from 'node:net'
 import forge from 'node-forge'
 import type { CaMaterial } from './ca-store.ts'
+import { ipBytes } from './name-constraints.ts'
 import { certificateToPem, DAY_MS, randomSerialHex, signCertificate } from './x509.ts'
 
 /** The leaves' key: PEM for the TLS server, SubjectPublicKeyInfo for the certificates. */
@@ -84,10 +85,22 @@ export function mintLeafCert(ca: CaMaterial, leaf: LeafKey, host: string, now: D
   cert.publicKey = ca.cert.publicKey
   cert.serialNumber = randomSerialHex()
   cert.validity.notBefore = new Date(now.getTime() - DAY_MS)
-  cert.validity.notAfter = new Date(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS)
-  cert.setSubject([{ name: 'commonName', value: name.slice(0, MAX_CN_LENGTH) }])
+  // Never past the CA: a chain is only as valid as its root.
+  cert.validity.notAfter = new Date(
+    Math.min(now.getTime() + LEAF_VALIDITY_DAYS * DAY_MS, ca.cert.validity.notAfter.getTime()),
+  )
+  const ip = isIP(name) !== 0
+  // An IP leaf has no CN: OpenSSL checks a CN that looks like a host name (as "10.0.0.5" does)
+  // against the CA's DNS name constraints and would refuse it.
+  cert.setSubject(
+    ip
+      ? [{ name: 'organizationName', value: 'tokentap' }]
+      : [{ name: 'commonName', value: name.slice(0, MAX_CN_LENGTH) }],
+  )
   cert.setIssuer(ca.cert.subject.attributes)
-  const altName = isIP(name) !== 0 ? { type: 7, value: ipToBytes(name) } : { type: 2, value: name }
+  const altName = ip
+    ? { type: 7, value: ipBytes(name).toString('binary') }
+    : { type: 2, value: name }
   const extensions: object[] = [
     { name: 'basicConstraints', cA: false },
     { name: 'keyUsage', digitalSignature: true, critical: true },
@@ -133,27 +146,6 @@ function caSigner(ca: CaMaterial): CaSigner {
     signers.set(ca, signer)
   }
   return signer
-}
-
-/** Network-order bytes of a validated IP literal, as a forge binary string. */
-function ipToBytes(ip: string): string {
-  if (isIPv4(ip)) return String.fromCharCode(...ip.split('.').map(Number))
-  let text = ip
-  const lastColon = text.lastIndexOf(':')
-  const tail = text.slice(lastColon + 1)
-  if (tail.includes('.')) {
-    const [a = 0, b = 0, c = 0, d = 0] = tail.split('.').map(Number)
-    text = `${text.slice(0, lastColon + 1)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
-  }
-  const [head = '', rest] = text.split('::')
-  const headGroups = head === '' ? [] : head.split(':')
-  const restGroups = rest === undefined || rest === '' ? [] : rest.split(':')
-  const zeros = rest === undefined ? [] : Array(8 - headGroups.length - restGroups.length).fill('0')
-  const bytes = Buffer.alloc(16)
-  ;[...headGroups, ...zeros, ...restGroups].forEach((group, i) => {
-    bytes.writeUInt16BE(Number.parseInt(group, 16), i * 2)
-  })
-  return bytes.toString('binary')
 }
 
 function invalid(host: string, reason: string): InvalidHostError {

@@ -8,6 +8,7 @@ import type { Logger } from '../log.ts'
 import {
   type CustomProviders,
   createCustomProviders,
+  type ProvidersConfig,
   watchProvidersConfig,
 } from './custom/index.ts'
 import { createDialectRegistry } from './registry.ts'
@@ -22,7 +23,12 @@ export interface ConfiguredDialects {
 
 export function dialectsAndHosts(
   config: ProxyConfig,
-  deps: { log: Logger; dialectFor?: (host: string, path: string) => ProviderDialect },
+  deps: {
+    log: Logger
+    dialectFor?: (host: string, path: string) => ProviderDialect
+    /** After each successful reload of the providers file. */
+    onReload?: (providers: ProvidersConfig) => void
+  },
 ): ConfiguredDialects {
   const builtin =
     deps.dialectFor ?? createDialectRegistry({ injectStreamUsage: config.injectStreamUsage })
@@ -38,6 +44,7 @@ export function dialectsAndHosts(
           custom = createCustomProviders(c)
           customHosts = createHostMatcher(custom.hosts)
           deps.log.info(`TOKENTAP_PROVIDERS reloaded: ${c.providers.length} providers`)
+          deps.onReload?.(c)
         },
         (e) =>
           deps.log.warn(

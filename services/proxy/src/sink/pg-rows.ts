@@ -1,7 +1,7 @@
 // UsageRecord → usage_events row values, in the column order of EVENT_COLUMNS. The names mirror
 // packages/shared/src/db/schema.ts (the source of truth); pg-rows.test.ts fails if they drift.
 
-import type { UsageRecord } from '@tokentap/shared'
+import { redactPath, type UsageRecord } from '@tokentap/shared'
 import { bodiesOf } from '../capture/bodies.ts'
 
 /** A record as the sink holds it. Spool files may come from an older proxy, so toCells reads
@@ -97,7 +97,8 @@ export function toCells(r: StoredRecord): Cell[] {
     req(r.provider),
     req(r.host),
     req(r.method),
-    req(r.path),
+    // Records are redacted when built; spooled ones from an older proxy may not be.
+    redactPath(req(r.path)),
     str(r.endpoint),
     str(r.model),
     r.stream === true,

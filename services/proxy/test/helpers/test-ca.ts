@@ -19,7 +19,8 @@ let shared: Promise<TestCa> | null = null
 export function testUpstreamCa(): Promise<TestCa> {
   shared ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tt-upstream-ca-'))
-    const ca = await loadOrCreateCa({ home: dir })
+    // Unconstrained: the mock upstreams answer for any host name, IP literals included.
+    const ca = await loadOrCreateCa({ home: dir, permit: null })
     const leaf = createLeafKey()
     const certPath = join(dir, 'upstream-ca.pem')
     writeFileSync(certPath, ca.certPem)
