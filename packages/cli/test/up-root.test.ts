@@ -157,7 +157,9 @@ describe('as root, from a checkout in a 0700 directory', () => {
       expect(page.events[0]).toMatchObject({ model: 'claude-haiku-4-5' })
 
       group.kill('SIGINT')
-      expect(await exitCode(group, 30_000)).toBe(0)
+      const code = await exitCode(group, 30_000)
+      if (code !== 0) process.stderr.write(`tokentap up after SIGINT (exit ${code}):\n${stderr}\n`)
+      expect(code).toBe(0)
       expect(postmasters(dataDir)).toEqual([])
       expect(existsSync(join(dataDir, 'postmaster.pid'))).toBe(false)
     },

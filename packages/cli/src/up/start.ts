@@ -21,6 +21,7 @@ import { ensureDir } from './home.ts'
 import { type LogFile, openLogFile } from './logfile.ts'
 import { startLocalPostgres } from './postgres.ts'
 import { checkTeamDashboard } from './preflight.ts'
+import { repeatedSignal } from './signals.ts'
 
 /** Thrown when a signal arrived during start-up: the signal handler owns the exit. */
 class Aborted extends Error {}
@@ -46,6 +47,7 @@ export async function up(env: Env, out: (text: string) => void): Promise<number>
   })
   const running: { name: string; stop: () => Promise<void> }[] = []
   let stopping = false
+  let firstSignalAt = 0
 
   const stopAll = async (): Promise<boolean> => {
     let ok = true
@@ -69,10 +71,12 @@ export async function up(env: Env, out: (text: string) => void): Promise<number>
   }
   const onSignal = (signal: string): void => {
     if (stopping) {
+      if (repeatedSignal(firstSignalAt, Date.now()) === 'same') return
       log.warn(`${signal} again: exiting without waiting`)
       process.exit(1)
     }
     stopping = true
+    firstSignalAt = Date.now()
     log.info(`${signal}: stopping (in-flight exchanges may finish first; again to force)`)
     stopAll().then((ok) => {
       file.close()
