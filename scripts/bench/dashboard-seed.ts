@@ -1,11 +1,19 @@
 // Seeds a bench database with N usage_events (default 10M) generated in SQL (generate_series),
-// ending now, plus the matching usage_rollup_hourly rows. Traffic is shaped like a team's:
-// 50 users, each with a project, a program and three favourite models (so the rollup stays
-// ~150 rows per hour, as it would in practice), mostly ok outcomes, a few unpriced/estimated.
+// ending now, plus the matching usage_rollup_hourly rows (folded by shared/db rollup.ts).
+// Traffic is shaped like a team's: 50 users, each with a project, a program and three favourite
+// models (so the rollup stays ~150 rows per hour, as it would in practice), mostly ok outcomes,
+// a few unpriced/estimated.
 // Secondary indexes are dropped during the load and rebuilt after (much faster than
 // maintaining them row by row), then VACUUM ANALYZE sets the visibility map and statistics.
 
-import type { Sql } from '../../packages/shared/src/db/index.ts'
+import {
+  columnsOf,
+  ident,
+  rollupUpsert,
+  type Sql,
+  type UsageEventRow,
+  usageEvents,
+} from '../../packages/shared/src/db/index.ts'
 
 export interface SeedOptions {
   rows: number
@@ -41,6 +49,8 @@ const MODELS = [
 const arr = (xs: readonly (string | number | null)[]): string =>
   `(array[${xs.map((x) => (x === null ? 'null' : typeof x === 'number' ? String(x) : `'${x}'`)).join(',')}])`
 
+const COLUMNS = columnsOf(usageEvents)
+
 /** INSERT … SELECT for ids [lo, hi] of n, started_at spread evenly over [start, start+span). */
 function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: number): string {
   const models = arr(MODELS.map((m) => m[0]))
@@ -51,31 +61,53 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
   const programs = arr(['claude-cli', 'codex', 'GeminiCLI', 'python-sdk', null])
   // r(k): a pseudo-random non-negative int per row and k.
   const r = (k: number) => `(hashint8extended(i, ${k}) & 2147483647)`
-  return `
-    insert into usage_events (id, started_at, duration_ms, ttfb_ms, provider, host, method, path,
-      endpoint, model, stream, transport, status, outcome, usage_source, billable, response_id,
-      "user", project, program, request_bytes, response_bytes, error, parse_error, input_tokens,
-      output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-      reasoning_tokens, credits, cost_usd, price_source, price_version, raw_usage, recorded_at)
-    select
-      (lpad(to_hex((extract(epoch from ts) * 1000)::bigint), 12, '0') || '7' ||
-        substr(h, 1, 3) || '8' || substr(h, 4, 15))::uuid,
-      ts, dur, case when stream then least(dur, 150 + ${r(3)} % 1500) end,
-      ${providers}[m], 'api.' || ${providers}[m] || '.example', 'POST', '/v1/messages',
-      'messages', ${models}[m], stream, 'http',
-      case outcome when 'ok' then 200 when 'upstream_error' then 529 end, outcome,
-      case when ${r(4)} % 100 < 2 then 'estimated' when ${r(4)} % 100 < 3 then 'none'
-        else 'provider' end,
-      true, 'msg_' || i, usr, ${projects}[1 + u % 8], ${programs}[1 + u % 5],
-      1000 + ${r(5)} % 200000, 200 + ${r(6)} % 50000,
-      case when outcome <> 'ok' then 'upstream said no' end, null,
-      inp, outp, cr, cw5, cw1, case when m in (4, 5, 6) then outp / 3 end, null,
-      case when ${inPrice}[m] is not null then round(((inp * ${inPrice}[m] + outp * ${outPrice}[m]
+  // One SQL expression per usage_events column (the compiler wants every column).
+  const exprs: { [K in keyof UsageEventRow]: string } = {
+    id: `(lpad(to_hex((extract(epoch from ts) * 1000)::bigint), 12, '0') || '7' ||
+        substr(h, 1, 3) || '8' || substr(h, 4, 15))::uuid`,
+    startedAt: 'ts',
+    durationMs: 'dur',
+    ttfbMs: `case when stream then least(dur, 150 + ${r(3)} % 1500) end`,
+    provider: `${providers}[m]`,
+    host: `'api.' || ${providers}[m] || '.example'`,
+    method: `'POST'`,
+    path: `'/v1/messages'`,
+    endpoint: `'messages'`,
+    model: `${models}[m]`,
+    stream: 'stream',
+    transport: `'http'`,
+    status: `case outcome when 'ok' then 200 when 'upstream_error' then 529 end`,
+    outcome: 'outcome',
+    usageSource: `case when ${r(4)} % 100 < 2 then 'estimated' when ${r(4)} % 100 < 3 then 'none'
+        else 'provider' end`,
+    billable: 'true',
+    responseId: `'msg_' || i`,
+    user: 'usr',
+    project: `${projects}[1 + u % 8]`,
+    program: `${programs}[1 + u % 5]`,
+    session: 'null',
+    requestBytes: `1000 + ${r(5)} % 200000`,
+    responseBytes: `200 + ${r(6)} % 50000`,
+    error: `case when outcome <> 'ok' then 'upstream said no' end`,
+    parseError: 'null',
+    inputTokens: 'inp',
+    outputTokens: 'outp',
+    cacheReadTokens: 'cr',
+    cacheWrite5mTokens: 'cw5',
+    cacheWrite1hTokens: 'cw1',
+    reasoningTokens: 'case when m in (4, 5, 6) then outp / 3 end',
+    credits: 'null',
+    costUsd: `case when ${inPrice}[m] is not null then round(((inp * ${inPrice}[m] + outp * ${outPrice}[m]
         + cr * ${inPrice}[m] * 0.1 + cw5 * ${inPrice}[m] * 1.25 + cw1 * ${inPrice}[m] * 2)
-        / 1e6)::numeric, 8) end,
-      case when ${inPrice}[m] is not null then 'genai-prices' else 'unpriced' end,
-      case when ${inPrice}[m] is not null then '2026-01-01' end,
-      null, ts + interval '1 second'
+        / 1e6)::numeric, 8) end`,
+    priceSource: `case when ${inPrice}[m] is not null then 'genai-prices' else 'unpriced' end`,
+    priceVersion: `case when ${inPrice}[m] is not null then '2026-01-01' end`,
+    rawUsage: 'null',
+    recordedAt: `ts + interval '1 second'`,
+  }
+  return `
+    insert into usage_events (${COLUMNS.map((c) => ident(c.name)).join(', ')})
+    select ${COLUMNS.map((c) => exprs[c.key]).join(',\n      ')}
     from (
       select i, ts, h, u, m, stream, dur, usr, outcome,
         ${r(7)} % 20000 as inp, ${r(8)} % 4000 as outp, ${r(9)} % 100000 as cr,
@@ -96,21 +128,6 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
       ) a
     ) b`
 }
-
-const ROLLUP_SQL = `
-  insert into usage_rollup_hourly (hour, provider, model, "user", project, program, requests,
-    errors, billable_requests, input_tokens, output_tokens, cache_read_tokens,
-    cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd, unpriced_requests,
-    estimated_requests, credits)
-  select date_trunc('hour', started_at, 'UTC'), provider, coalesce(model, ''),
-    coalesce("user", ''), coalesce(project, ''), coalesce(program, ''),
-    count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable),
-    coalesce(sum(input_tokens) filter (where billable), 0), coalesce(sum(output_tokens) filter (where billable), 0),
-    coalesce(sum(cache_read_tokens) filter (where billable), 0), coalesce(sum(cache_write_5m_tokens) filter (where billable), 0),
-    coalesce(sum(cache_write_1h_tokens) filter (where billable), 0), coalesce(sum(reasoning_tokens) filter (where billable), 0),
-    coalesce(sum(cost_usd), 0), count(*) filter (where billable and cost_usd is null),
-    count(*) filter (where usage_source = 'estimated'), coalesce(sum(credits), 0)
-  from usage_events group by 1, 2, 3, 4, 5, 6`
 
 export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<SeedResult> {
   const log = opts.log ?? (() => {})
@@ -142,7 +159,7 @@ export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<Se
   const insert = lap(t)
 
   t = performance.now()
-  await sql.unsafe(ROLLUP_SQL)
+  await sql.unsafe(rollupUpsert('usage_events'))
   const rollup = lap(t)
   t = performance.now()
   for (const ix of indexes) await sql.unsafe(ix.def)

@@ -82,6 +82,7 @@ export function makeRecords(n: number, opts: RecordOptions = {}): PricedRecord[]
       user: random ? pick(USERS) : prof[2],
       project: random ? pick(PROJECTS) : prof[3],
       program: random ? pick(PROGRAMS) : prof[4],
+      session: i % 4 === 0 ? null : `run-${i % 5}`,
       requestBytes: Math.floor(rand() * 200_000),
       responseBytes: Math.floor(rand() * 50_000),
       error: outcome === 'ok' ? null : `upstream said "no" (${i})`,

@@ -4,12 +4,13 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { type TestDatabase, testDatabase } from '../../../scripts/test-db/index.ts'
+import { insertRecords } from '../../../scripts/test-db/insert.ts'
 import { createAggregateCache } from '../src/data/cache.ts'
 import { parseFilters } from '../src/data/filters.ts'
 import { createDataAccess } from '../src/data/index.ts'
 import { type DataAccess, DIMENSIONS, type Filters } from '../src/data/types.ts'
 import { refEventIds, refGroups, refSummary } from './reference.ts'
-import { insertRecords, record, SEED_NOW, type Seeded, seed } from './seed.ts'
+import { record, SEED_NOW, type Seeded, seed } from './seed.ts'
 
 let db: TestDatabase
 let data: DataAccess

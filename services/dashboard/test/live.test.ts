@@ -12,11 +12,12 @@ import {
   type TestDatabase,
   testDatabase,
 } from '../../../scripts/test-db/index.ts'
+import { insertRecords } from '../../../scripts/test-db/insert.ts'
 import { createDashboardApp } from '../src/app.ts'
 import { createDataAccess } from '../src/data/index.ts'
 import type { EventRow } from '../src/data/types.ts'
 import { type Live, listenClient, startLive } from '../src/live/index.ts'
-import { insertRecords, record } from './seed.ts'
+import { record } from './seed.ts'
 
 const APP_NAME = 'tokentap-dashboard-listen-test'
 let db: TestDatabase

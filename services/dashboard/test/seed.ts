@@ -1,116 +1,16 @@
 // Seeded data for the dashboard's integration tests: a varied spread of records (several
 // providers, models, users, projects, programs, outcomes, null costs, estimated rows) over nine
-// days at irregular times, plus ties, '' attributions, bodies and alerts. Written with plain SQL;
-// the rollup is rebuilt from the events the way the proxy's writer folds them.
+// days at irregular times, plus ties, '' attributions, bodies and alerts. Written with plain SQL
+// (scripts/test-db/insert.ts); the rollup is folded from the events as the proxy's writer does.
 
 import type { Sql } from '@tokentap/shared/db'
 import type { UsageRecord } from '../../../packages/shared/src/usage.ts'
+import { insertRecords } from '../../../scripts/test-db/insert.ts'
 import { makeRecords } from '../../../scripts/test-db/records.ts'
 
 /** "Now" for the seeded data: the spread ends a little before it. */
 export const SEED_NOW = new Date('2026-01-17T15:20:00Z')
 export const SEED_START = Date.parse('2026-01-08T09:17:23.456Z')
-
-const COLS: Array<[string, (r: UsageRecord) => unknown]> = [
-  ['id', (r) => r.id],
-  ['started_at', (r) => r.startedAt],
-  ['duration_ms', (r) => r.durationMs],
-  ['ttfb_ms', (r) => r.ttfbMs],
-  ['provider', (r) => r.provider],
-  ['host', (r) => r.host],
-  ['method', (r) => r.method],
-  ['path', (r) => r.path],
-  ['endpoint', (r) => r.endpoint],
-  ['model', (r) => r.model],
-  ['stream', (r) => r.stream],
-  ['transport', (r) => r.transport],
-  ['status', (r) => r.status],
-  ['outcome', (r) => r.outcome],
-  ['usage_source', (r) => r.usageSource],
-  ['billable', (r) => r.billable],
-  ['response_id', (r) => r.responseId],
-  ['user', (r) => r.user],
-  ['project', (r) => r.project],
-  ['program', (r) => r.program],
-  ['request_bytes', (r) => r.requestBytes],
-  ['response_bytes', (r) => r.responseBytes],
-  ['error', (r) => r.error],
-  ['parse_error', (r) => r.parseError],
-  ['input_tokens', (r) => r.inputTokens],
-  ['output_tokens', (r) => r.outputTokens],
-  ['cache_read_tokens', (r) => r.cacheReadTokens],
-  ['cache_write_5m_tokens', (r) => r.cacheWrite5mTokens],
-  ['cache_write_1h_tokens', (r) => r.cacheWrite1hTokens],
-  ['reasoning_tokens', (r) => r.reasoningTokens],
-  ['credits', (r) => r.credits],
-  ['cost_usd', (r) => r.costUsd],
-  ['price_source', (r) => r.priceSource],
-  ['price_version', (r) => r.priceVersion],
-  ['raw_usage', (r) => JSON.stringify(r.rawUsage ?? null)],
-]
-
-/** Inserts records into usage_events and folds them into usage_rollup_hourly (as the proxy's
- *  writer does in one statement). */
-export async function insertRecords(sql: Sql, records: UsageRecord[]): Promise<void> {
-  if (records.length === 0) return
-  const doc = JSON.stringify(
-    records.map((r) => Object.fromEntries(COLS.map(([c, get]) => [c, get(r) ?? null]))),
-  )
-  const names = COLS.map(([c]) => `"${c}"`).join(', ')
-  const typed = COLS.map(([c]) => `"${c}" ${COLUMN_TYPES[c] ?? 'text'}`).join(', ')
-  const select = COLS.map(([c]) => (c === 'raw_usage' ? `"${c}"::jsonb` : `"${c}"`)).join(', ')
-  await sql.unsafe(
-    `with ins as (insert into usage_events (${names})
-       select ${select} from json_to_recordset($1::text::json) as x(${typed}) returning *)
-     insert into usage_rollup_hourly as r (hour, provider, model, "user", project, program,
-       requests, errors, billable_requests, input_tokens, output_tokens, cache_read_tokens,
-       cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd,
-       unpriced_requests, estimated_requests, credits)
-     select date_trunc('hour', started_at, 'UTC'), provider, coalesce(model, ''),
-       coalesce("user", ''), coalesce(project, ''), coalesce(program, ''),
-       count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable),
-       coalesce(sum(input_tokens) filter (where billable), 0), coalesce(sum(output_tokens) filter (where billable), 0),
-       coalesce(sum(cache_read_tokens) filter (where billable), 0), coalesce(sum(cache_write_5m_tokens) filter (where billable), 0),
-       coalesce(sum(cache_write_1h_tokens) filter (where billable), 0), coalesce(sum(reasoning_tokens) filter (where billable), 0),
-       coalesce(sum(cost_usd), 0), count(*) filter (where billable and cost_usd is null),
-       count(*) filter (where usage_source = 'estimated'), coalesce(sum(credits), 0)
-     from ins group by 1, 2, 3, 4, 5, 6
-     on conflict (hour, provider, model, "user", project, program) do update set
-       requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-       billable_requests = r.billable_requests + excluded.billable_requests,
-       input_tokens = r.input_tokens + excluded.input_tokens,
-       output_tokens = r.output_tokens + excluded.output_tokens,
-       cache_read_tokens = r.cache_read_tokens + excluded.cache_read_tokens,
-       cache_write_5m_tokens = r.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
-       cache_write_1h_tokens = r.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-       reasoning_tokens = r.reasoning_tokens + excluded.reasoning_tokens,
-       cost_usd = r.cost_usd + excluded.cost_usd,
-       unpriced_requests = r.unpriced_requests + excluded.unpriced_requests,
-       estimated_requests = r.estimated_requests + excluded.estimated_requests,
-       credits = r.credits + excluded.credits`,
-    [doc],
-  )
-}
-
-const COLUMN_TYPES: Record<string, string> = {
-  id: 'uuid',
-  started_at: 'timestamptz',
-  duration_ms: 'integer',
-  ttfb_ms: 'integer',
-  stream: 'boolean',
-  status: 'integer',
-  billable: 'boolean',
-  request_bytes: 'bigint',
-  response_bytes: 'bigint',
-  input_tokens: 'bigint',
-  output_tokens: 'bigint',
-  cache_read_tokens: 'bigint',
-  cache_write_5m_tokens: 'bigint',
-  cache_write_1h_tokens: 'bigint',
-  reasoning_tokens: 'bigint',
-  credits: 'numeric',
-  cost_usd: 'numeric',
-}
 
 /** A record like makeRecords' with overrides. */
 export function record(overrides: Partial<UsageRecord>): UsageRecord {

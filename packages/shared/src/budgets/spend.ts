@@ -5,6 +5,7 @@
 // dashboard calls these on a read-only connection.
 
 import type postgres from 'postgres'
+import { ROW_CLASSES } from '../db/rollup.ts'
 import {
   BUDGET_SCOPE_KEYS,
   type Budget,
@@ -49,7 +50,8 @@ function and(sql: Sql, parts: Fragment[]): Fragment {
   return parts.reduce((a, p) => sql`${a} and ${p}`, sql`true`)
 }
 
-/** One row per (model, user, project) with the sums, from rollups + partial-hour events. */
+/** One row per (model, user, project) with the sums, from rollups + partial-hour events (the
+ *  rollup's definitions of unpriced and estimated rows, shared/db rollup.ts). */
 function source(sql: Sql, budget: Pick<Budget, 'scope'>, w: BudgetWindow): Fragment {
   const { hours, partial } = splitWindow(w)
   // Scope values are non-empty, so the same equality works on rollups ('' = none) and events.
@@ -72,8 +74,8 @@ function source(sql: Sql, budget: Pick<Budget, 'scope'>, w: BudgetWindow): Fragm
     parts.push(sql`
       select coalesce(model, '') as model, coalesce("user", '') as "user",
         coalesce(project, '') as project, coalesce(cost_usd, 0) as cost, 1::bigint as requests,
-        (billable and cost_usd is null)::int::bigint as unpriced,
-        (usage_source = 'estimated')::int::bigint as estimated
+        (${sql.unsafe(ROW_CLASSES.unpriced.sql)})::int::bigint as unpriced,
+        (${sql.unsafe(ROW_CLASSES.estimated.sql)})::int::bigint as estimated
       from usage_events
       where ${and(sql, [
         sql`started_at >= ${p.from.toISOString()}::timestamptz`,

@@ -1,5 +1,8 @@
-// @tokentap/shared/db: schema, connection and migrations (exported as "./db").
+// @tokentap/shared/db: schema, column lists and the rollup derived from it, connection and
+// migrations (exported as "./db").
 
 export * from './client.ts'
+export * from './columns.ts'
 export * from './migrate.ts'
+export * from './rollup.ts'
 export * from './schema.ts'

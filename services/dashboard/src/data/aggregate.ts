@@ -1,9 +1,10 @@
 // Totals, breakdowns and time series: whole hours from usage_rollup_hourly, partial hours from
-// usage_events (see plan.ts), as exact sums (sums.ts) so the numbers equal SQL over
-// usage_events. Closed hours come from the cache (cache.ts) while the live feed keeps it true.
+// usage_events (see plan.ts) measured as the rollup defines (shared/db rollup.ts), as exact sums
+// (sums.ts) so the numbers equal SQL over usage_events. Closed hours come from the cache
+// (cache.ts) while the live feed keeps it true.
 // Outcome/stream filters are event-log only (the rollup has no such key) and are ignored here.
 
-import type { Sql } from '@tokentap/shared/db'
+import { EVENT_HOUR, EVENT_MEASURES_SQL, ROLLUP_MEASURES_SQL, type Sql } from '@tokentap/shared/db'
 import { dayStartsBetween, startOfDay } from '@tokentap/shared/time'
 import { type AggregateCache, closedBefore } from './cache.ts'
 import { HOUR_MS, planRange } from './plan.ts'
@@ -11,31 +12,8 @@ import { COUNTERS, type Exact, fromRow, mergeParts, toTotals, UNITS, zero } from
 import { type Bucket, DIMENSIONS, type Dimension, type Filters, type Totals } from './types.ts'
 import { and, eventDims, eventKey, type Fragment, or, rollupDims, startedIn, ts } from './where.ts'
 
-/** The rollup's counters computed over usage_events rows (as the proxy's writer does). */
-const EVENT_SUMS = `count(*) as requests,
-  count(*) filter (where outcome <> 'ok') as errors,
-  count(*) filter (where billable) as billable_requests,
-  coalesce(sum(input_tokens) filter (where billable), 0) as input_tokens,
-  coalesce(sum(output_tokens) filter (where billable), 0) as output_tokens,
-  coalesce(sum(cache_read_tokens) filter (where billable), 0) as cache_read_tokens,
-  coalesce(sum(cache_write_5m_tokens) filter (where billable), 0) as cache_write_5m_tokens,
-  coalesce(sum(cache_write_1h_tokens) filter (where billable), 0) as cache_write_1h_tokens,
-  coalesce(sum(reasoning_tokens) filter (where billable), 0) as reasoning_tokens,
-  coalesce(sum(cost_usd), 0) as cost_usd,
-  count(*) filter (where billable and cost_usd is null) as unpriced_requests,
-  count(*) filter (where usage_source = 'estimated') as estimated_requests,
-  coalesce(sum(credits), 0) as credits`
-
-const ROLLUP_SUMS = `sum(requests) as requests, sum(errors) as errors,
-  sum(billable_requests) as billable_requests, sum(input_tokens) as input_tokens,
-  sum(output_tokens) as output_tokens, sum(cache_read_tokens) as cache_read_tokens,
-  sum(cache_write_5m_tokens) as cache_write_5m_tokens,
-  sum(cache_write_1h_tokens) as cache_write_1h_tokens, sum(reasoning_tokens) as reasoning_tokens,
-  sum(cost_usd) as cost_usd, sum(unpriced_requests) as unpriced_requests,
-  sum(estimated_requests) as estimated_requests, sum(credits) as credits`
-
 /** Outer sums, exact: counters as integers, money as integer units of 1e-8. */
-const OUTER = `${COUNTERS.map((c) => `coalesce(sum(${c}), 0)::text as ${c}`).join(', ')},
+const OUTER = `${COUNTERS.map(({ name: c }) => `coalesce(sum(${c}), 0)::text as ${c}`).join(', ')},
   round(coalesce(sum(cost_usd), 0) * ${UNITS})::text as cost_units,
   round(coalesce(sum(credits), 0) * ${UNITS})::text as credit_units`
 
@@ -87,7 +65,7 @@ async function readPart(
       ...rollupDims(sql, f),
     ]
     parts.push(
-      sql`select ${rk} ${sql.unsafe(ROLLUP_SUMS)} from usage_rollup_hourly
+      sql`select ${rk} ${sql.unsafe(ROLLUP_MEASURES_SQL)} from usage_rollup_hourly
         where ${and(sql, conds)} ${groupBy}`,
     )
   }
@@ -100,7 +78,7 @@ async function readPart(
       ...eventDims(sql, f),
     ]
     parts.push(
-      sql`select ${ek} ${sql.unsafe(EVENT_SUMS)} from usage_events
+      sql`select ${ek} ${sql.unsafe(EVENT_MEASURES_SQL)} from usage_events
         where ${and(sql, conds)} ${groupBy}`,
     )
   }
@@ -196,7 +174,7 @@ export async function timeseries(
           name: 'hour',
           time: true,
           rollupKey: sql`hour`,
-          eventKey: sql`date_trunc('hour', started_at, 'UTC')`,
+          eventKey: sql.unsafe(EVENT_HOUR),
         }
       : {
           name: `day:${f.timezone}`,

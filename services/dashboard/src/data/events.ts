@@ -2,21 +2,14 @@
 // opaque cursor (never OFFSET, never COUNT), live rows after an id, id ranges for the NOTIFY
 // feed, and one event's every column with its captured bodies.
 
-import type { Sql } from '@tokentap/shared/db'
+import { eventColumn, type Sql, TOKEN_FIELDS } from '@tokentap/shared/db'
 import { FilterError } from './filters.ts'
 import type { EventDetail, EventPage, EventRow, Filters } from './types.ts'
 import { and, eventDims, eventExtras, type Fragment, startedIn, unprepared } from './where.ts'
 
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
 const ISO_US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`
-const TOKENS = [
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'reasoning_tokens',
-]
+const TOKENS = TOKEN_FIELDS.map((k) => eventColumn(k).name)
 
 /** Columns of an EventRow; `cursor_ts` keeps started_at's microseconds for the keyset. The
  *  aliases shadow e.started_at and e.id in ORDER BY: order by the qualified columns. */
@@ -50,10 +43,10 @@ export function toEventRow(r: Raw): EventRow {
     endpoint: str(r.endpoint),
     model: str(r.model),
     stream: Boolean(r.stream),
-    transport: String(r.transport),
+    transport: String(r.transport) as EventRow['transport'],
     status: num(r.status),
     outcome: String(r.outcome) as EventRow['outcome'],
-    usageSource: String(r.usage_source),
+    usageSource: String(r.usage_source) as EventRow['usageSource'],
     billable: Boolean(r.billable),
     user: str(r.user),
     project: str(r.project),

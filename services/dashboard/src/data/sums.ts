@@ -2,22 +2,21 @@
 // so parts read separately (cached closed hours, fresh hours, partial hours from usage_events)
 // add up to exactly what one SQL sum over usage_events gives. toTotals converts once at the end.
 
+import { type MeasureField, ROLLUP_MEASURES } from '@tokentap/shared/db'
 import type { Totals } from './types.ts'
 
-/** Counter columns, in the order of Exact.n (the rollup's names). */
-export const COUNTERS = [
-  'requests',
-  'errors',
-  'billable_requests',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'reasoning_tokens',
-  'unpriced_requests',
-  'estimated_requests',
-] as const
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+type Proof<T extends true> = T
+/** The rollup's integer measures. Compiles only while Totals has exactly the rollup's measures. */
+type CounterField =
+  Proof<Same<keyof Totals, MeasureField>> extends true
+    ? Exclude<MeasureField, 'costUsd' | 'credits'>
+    : never
+
+/** The rollup's integer measures (shared/db rollup.ts), in the order of Exact.n. */
+export const COUNTERS = ROLLUP_MEASURES.filter((m) => !m.money) as ReadonlyArray<
+  (typeof ROLLUP_MEASURES)[number] & { key: CounterField } // the others are costUsd and credits
+>
 
 export interface Exact {
   n: number[]
@@ -44,7 +43,7 @@ export function add(a: Exact, b: Exact): Exact {
 /** From a SQL row with COUNTERS as text/number and cost_units / credit_units as integer text. */
 export function fromRow(r: Record<string, unknown>): Exact {
   return {
-    n: COUNTERS.map((c) => Number(r[c] ?? 0)),
+    n: COUNTERS.map((c) => Number(r[c.name] ?? 0)),
     cost: BigInt(String(r.cost_units ?? '0')),
     credits: BigInt(String(r.credit_units ?? '0')),
   }
@@ -54,32 +53,10 @@ export function fromRow(r: Record<string, unknown>): Exact {
 const money = (units: bigint): number => Number(units) / UNITS
 
 export function toTotals(e: Exact): Totals {
-  const [
-    requests = 0,
-    errors = 0,
-    billableRequests = 0,
-    inputTokens = 0,
-    outputTokens = 0,
-    cacheReadTokens = 0,
-    cacheWrite5mTokens = 0,
-    cacheWrite1hTokens = 0,
-    reasoningTokens = 0,
-    unpricedRequests = 0,
-    estimatedRequests = 0,
-  ] = e.n
+  const counters = Object.fromEntries(COUNTERS.map((c, i) => [c.key, e.n[i] ?? 0]))
   return {
-    requests,
-    errors,
-    billableRequests,
-    inputTokens,
-    outputTokens,
-    cacheReadTokens,
-    cacheWrite5mTokens,
-    cacheWrite1hTokens,
-    reasoningTokens,
+    ...(counters as Record<CounterField, number>), // one entry per counter, as built
     costUsd: money(e.cost),
-    unpricedRequests,
-    estimatedRequests,
     credits: money(e.credits),
   }
 }

@@ -2,7 +2,7 @@
 // the JSON API render. Numbers are JS numbers (token counts fit in 2^53; cost is USD as a
 // float rounded to 8 decimals). '' in a breakdown key means "none" (rendered "(none)").
 
-import type { Outcome } from '@tokentap/shared'
+import type { Outcome, UsageRecord } from '@tokentap/shared'
 import type { Budget, BudgetAlertRow, BudgetSpend } from '@tokentap/shared/budgets'
 
 export const DIMENSIONS = ['model', 'provider', 'user', 'project', 'program'] as const
@@ -61,37 +61,19 @@ export interface TimeseriesPoint extends Totals {
   t: string
 }
 
-/** One event-log row (usage_events, camelCase, numbers as numbers). */
-export interface EventRow {
-  id: string
-  startedAt: string
-  durationMs: number
-  ttfbMs: number | null
-  provider: string
-  host: string
-  method: string
-  path: string
-  endpoint: string | null
-  model: string | null
-  stream: boolean
-  transport: string
-  status: number | null
-  outcome: Outcome
-  usageSource: string
-  billable: boolean
-  user: string | null
-  project: string | null
-  program: string | null
-  inputTokens: number | null
-  outputTokens: number | null
-  cacheReadTokens: number | null
-  cacheWrite5mTokens: number | null
-  cacheWrite1hTokens: number | null
-  reasoningTokens: number | null
-  credits: number | null
-  costUsd: number | null
-  priceSource: string | null
-}
+/** Fields only the event detail shows. */
+type DetailField =
+  | 'responseId'
+  | 'requestBytes'
+  | 'responseBytes'
+  | 'error'
+  | 'parseError'
+  | 'priceVersion'
+  | 'rawUsage'
+
+/** One event-log row: a usage_events row as its UsageRecord (camelCase, numbers as numbers),
+ *  less the detail fields and session (not shown). */
+export type EventRow = Omit<UsageRecord, DetailField | 'session'>
 
 export interface EventPage {
   events: EventRow[]
@@ -100,14 +82,7 @@ export interface EventPage {
 }
 
 /** Every column of one event, plus captured bodies when body capture stored them. */
-export interface EventDetail extends EventRow {
-  responseId: string | null
-  requestBytes: number
-  responseBytes: number
-  error: string | null
-  parseError: string | null
-  priceVersion: string | null
-  rawUsage: unknown
+export interface EventDetail extends EventRow, Pick<UsageRecord, DetailField> {
   recordedAt: string
   bodies: { request: string | null; response: string | null } | null
 }

@@ -1,53 +1,13 @@
-// UsageRecord → usage_events row values, in the column order of EVENT_COLUMNS. The names mirror
-// packages/shared/src/db/schema.ts (the source of truth); pg-rows.test.ts fails if they drift.
+// UsageRecord → usage_events row values, in the order of EVENT_COLUMNS (derived from the drizzle
+// schema, packages/shared/src/db/columns.ts). Each cell is converted by its column's SQL type.
 
 import { redactPath, type UsageRecord } from '@tokentap/shared'
+import { EVENT_COLUMNS, type EventColumn, type EventField } from '@tokentap/shared/db'
 import { bodiesOf } from '../capture/bodies.ts'
 
 /** A record as the sink holds it. Spool files may come from an older proxy, so toCells reads
  *  every field defensively (a missing field is NULL / default, never a crash). */
 export type StoredRecord = UsageRecord
-
-/** [column, SQL type] in insert order: every usage_events column except recorded_at. */
-export const EVENT_COLUMNS = [
-  ['id', 'uuid'],
-  ['started_at', 'timestamptz'],
-  ['duration_ms', 'integer'],
-  ['ttfb_ms', 'integer'],
-  ['provider', 'text'],
-  ['host', 'text'],
-  ['method', 'text'],
-  ['path', 'text'],
-  ['endpoint', 'text'],
-  ['model', 'text'],
-  ['stream', 'boolean'],
-  ['transport', 'text'],
-  ['status', 'integer'],
-  ['outcome', 'text'],
-  ['usage_source', 'text'],
-  ['billable', 'boolean'],
-  ['response_id', 'text'],
-  ['user', 'text'],
-  ['project', 'text'],
-  ['program', 'text'],
-  ['request_bytes', 'bigint'],
-  ['response_bytes', 'bigint'],
-  ['error', 'text'],
-  ['parse_error', 'text'],
-  ['input_tokens', 'bigint'],
-  ['output_tokens', 'bigint'],
-  ['cache_read_tokens', 'bigint'],
-  ['cache_write_5m_tokens', 'bigint'],
-  ['cache_write_1h_tokens', 'bigint'],
-  ['reasoning_tokens', 'bigint'],
-  ['credits', 'numeric'],
-  ['cost_usd', 'numeric'],
-  ['price_source', 'text'],
-  ['price_version', 'text'],
-  ['raw_usage', 'jsonb'],
-  // Added by migration 0002: ADD COLUMN appends, and this list follows the table's order.
-  ['session', 'text'],
-] as const
 
 export type Cell = string | number | boolean | null
 
@@ -70,6 +30,8 @@ const num = (v: unknown): string | null => {
   return Number.isFinite(n) ? String(v) : null
 }
 
+const bool = (v: unknown): boolean | null => (typeof v === 'boolean' ? v : null)
+
 /** The provider's usage object as JSON text Postgres accepts (NUL / lone surrogates cleaned). */
 export function rawUsageJson(v: unknown): string | null {
   if (v === undefined || v === null) return null
@@ -86,48 +48,41 @@ export function rawUsageJson(v: unknown): string | null {
   return text
 }
 
+/** The conversion of one column's value; NOT NULL columns get '', 0 or false for a missing one. */
+function converter(c: EventColumn): (v: unknown) => Cell {
+  const type = c.sqlType.replace(/\(.*$/, '')
+  switch (type) {
+    case 'uuid':
+    case 'text':
+    case 'timestamp with time zone':
+      return c.notNull ? req : str
+    case 'integer':
+    case 'bigint':
+      return c.notNull ? (v) => int(v) ?? 0 : int
+    case 'boolean':
+      return c.notNull ? (v) => v === true : bool
+    case 'numeric':
+      return num
+    case 'jsonb':
+      return rawUsageJson
+    default:
+      throw new Error(`usage_events.${c.name}: no cell conversion for SQL type ${c.sqlType}`)
+  }
+}
+
+const KEYS: readonly EventField[] = EVENT_COLUMNS.map((c) => c.key)
+const CONVERT = EVENT_COLUMNS.map((c) => {
+  const cell = converter(c)
+  // Records are redacted when built; spooled ones from an older proxy may not be.
+  return c.key === 'path' ? (v: unknown) => redactPath(String(cell(v))) : cell
+})
+
 /** Throws only for a record without a usable id (the caller sets such records aside). */
 export function toCells(r: StoredRecord): Cell[] {
   if (typeof r.id !== 'string' || r.id.length === 0) throw new Error('record has no id')
-  return [
-    r.id,
-    req(r.startedAt),
-    int(r.durationMs) ?? 0,
-    int(r.ttfbMs),
-    req(r.provider),
-    req(r.host),
-    req(r.method),
-    // Records are redacted when built; spooled ones from an older proxy may not be.
-    redactPath(req(r.path)),
-    str(r.endpoint),
-    str(r.model),
-    r.stream === true,
-    req(r.transport),
-    int(r.status),
-    req(r.outcome),
-    req(r.usageSource),
-    r.billable === true,
-    str(r.responseId),
-    str(r.user),
-    str(r.project),
-    str(r.program),
-    int(r.requestBytes) ?? 0,
-    int(r.responseBytes) ?? 0,
-    str(r.error),
-    str(r.parseError),
-    int(r.inputTokens),
-    int(r.outputTokens),
-    int(r.cacheReadTokens),
-    int(r.cacheWrite5mTokens),
-    int(r.cacheWrite1hTokens),
-    int(r.reasoningTokens),
-    num(r.credits),
-    num(r.costUsd),
-    str(r.priceSource),
-    str(r.priceVersion),
-    rawUsageJson(r.rawUsage),
-    str(r.session),
-  ]
+  const cells: Cell[] = new Array(KEYS.length)
+  for (let i = 0; i < KEYS.length; i++) cells[i] = CONVERT[i]!(r[KEYS[i]!])
+  return cells
 }
 
 /** An exchange_bodies row (column names as in the table). */

@@ -5,12 +5,19 @@
 // JSON parameter expanded by json_to_recordset; one round trip, least proxy CPU), 'copy' (COPY
 // into a temp table, then INSERT … SELECT; least Postgres CPU), 'values' (multi-row INSERT).
 
+import {
+  EVENT_COLUMN_LIST,
+  EVENT_COLUMNS,
+  eventsFromJson,
+  ident,
+  ROLLUP_INPUTS,
+  rollupUpsert,
+  USAGE_CHANNEL,
+} from '@tokentap/shared/db'
 import type postgres from 'postgres'
-import { type BodyRow, type Cell, EVENT_COLUMNS } from './pg-rows.ts'
+import type { BodyRow, Cell } from './pg-rows.ts'
 
 export type WriteMethod = 'json' | 'values' | 'copy'
-/** Same as USAGE_CHANNEL in packages/shared/src/db/schema.ts (postgres.test.ts checks). */
-export const USAGE_CHANNEL = 'tokentap_usage'
 
 export interface WriteResult {
   /** Rows new to usage_events (duplicates of committed ids are skipped). */
@@ -19,74 +26,27 @@ export interface WriteResult {
   lastId: string | null
 }
 
-const q = (c: string): string => `"${c}"`
-const COLS = EVENT_COLUMNS.map(([c]) => q(c)).join(', ')
-const KEY = ['provider', 'model', 'user', 'project', 'program']
-const SUMS = [
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_5m_tokens',
-  'cache_write_1h_tokens',
-  'reasoning_tokens',
-]
-const COUNTERS = [
-  'requests',
-  'errors',
-  'billable_requests',
-  ...SUMS,
-  'cost_usd',
-  'unpriced_requests',
-  'estimated_requests',
-  'credits',
-]
-
-/** `ins` must be a CTE over usage_events' RETURNING (see RETURNING). Rows are grouped and sorted
- *  by the rollup key so concurrent writers lock rollup rows in the same order (no deadlocks).
- *  Token sums count billable rows only: a count_tokens answer carries input_tokens but is not
- *  model usage. */
+/** `ins` must be a CTE over usage_events' RETURNING (see RETURNING); the rollup (shared/db
+ *  rollup.ts) folds exactly the rows inserted. */
 const TAIL = `
 , rollup as (
-  insert into usage_rollup_hourly as r ("hour", ${KEY.map(q).join(', ')}, ${COUNTERS.map(q).join(', ')})
-  select date_trunc('hour', started_at, 'UTC'), provider,
-    ${KEY.slice(1)
-      .map((k) => `coalesce(${q(k)}, '')`)
-      .join(', ')},
-    count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable),
-    ${SUMS.map((s) => `coalesce(sum(${s}) filter (where billable), 0)`).join(', ')},
-    coalesce(sum(cost_usd), 0), count(*) filter (where billable and cost_usd is null),
-    count(*) filter (where usage_source = 'estimated'), coalesce(sum(credits), 0)
-  from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
-  on conflict ("hour", ${KEY.map(q).join(', ')}) do update set
-    ${COUNTERS.map((c) => `${q(c)} = r.${q(c)} + excluded.${q(c)}`).join(', ')}
+  ${rollupUpsert('ins')}
 )
 select c.n as inserted, c.first_id, c.last_id,
   case when c.n > 0 then pg_notify('${USAGE_CHANNEL}',
     json_build_object('count', c.n, 'firstId', c.first_id, 'lastId', c.last_id)::text) end
 from (select count(*)::int as n, min(id::text) as first_id, max(id::text) as last_id from ins) c`
 
-const INSERT = `insert into usage_events (${COLS})`
+const INSERT = `insert into usage_events (${EVENT_COLUMN_LIST})`
 // Only what the rollup and the NOTIFY need.
-const RETURNING = `on conflict (id) do nothing returning id, started_at, ${[
-  ...KEY,
-  'outcome',
-  'billable',
-  'usage_source',
-  ...SUMS,
-  'cost_usd',
-  'credits',
-]
-  .map(q)
-  .join(', ')}`
+const RETURNING = `on conflict (id) do nothing returning id, ${ROLLUP_INPUTS.map(ident).join(', ')}`
 
 // 'json': the batch travels as one JSON array of row objects; constant SQL text, one parameter.
 // raw_usage travels as JSON text inside the document and is parsed by the cast.
 const JSON_SQL = `with ins as (${INSERT}
-  select ${EVENT_COLUMNS.map(([c, t]) => (t === 'jsonb' ? `${q(c)}::jsonb` : q(c))).join(', ')}
-  from json_to_recordset($1::text::json)
-    as x(${EVENT_COLUMNS.map(([c, t]) => `${q(c)} ${t === 'jsonb' ? 'text' : t}`).join(', ')})
+  ${eventsFromJson('$1')}
   ${RETURNING})${TAIL}`
-const NAMES = EVENT_COLUMNS.map(([c]) => c)
+const NAMES = EVENT_COLUMNS.map((c) => c.name)
 function jsonRows(rows: Cell[][]): string {
   return JSON.stringify(
     rows.map((r) => {
@@ -101,10 +61,10 @@ function jsonRows(rows: Cell[][]): string {
 // casts. Text columns keep COPY itself from failing on data: postgres.js never settles a COPY
 // that the server rejects, while a failing cast in the INSERT reports normally.
 const STAGE = 'tokentap_stage'
-const STAGE_SQL = `create temp table if not exists ${STAGE} (${EVENT_COLUMNS.map(([c]) => `${q(c)} text`).join(', ')}) on commit delete rows`
-const COPY_SQL = `copy ${STAGE} (${COLS}) from stdin (format csv)`
+const STAGE_SQL = `create temp table if not exists ${STAGE} (${NAMES.map((c) => `${ident(c)} text`).join(', ')}) on commit delete rows`
+const COPY_SQL = `copy ${STAGE} (${EVENT_COLUMN_LIST}) from stdin (format csv)`
 const FROM_STAGE_SQL = `with ins as (${INSERT}
-  select ${EVENT_COLUMNS.map(([c, t]) => `${q(c)}::${t}`).join(', ')} from ${STAGE}
+  select ${EVENT_COLUMNS.map((c) => `${ident(c.name)}::${c.sqlType}`).join(', ')} from ${STAGE}
   ${RETURNING})${TAIL}`
 
 // 'values': one parameter per column and row; Postgres allows 65,535 per statement.

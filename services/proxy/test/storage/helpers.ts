@@ -1,7 +1,11 @@
 // Shared helpers for the storage tests: a capturing logger, bounded polling, and checks that
-// usage_events / usage_rollup_hourly hold exactly what was written.
+// usage_events / usage_rollup_hourly hold exactly what was written, records read back.
 
 import { expect } from 'bun:test'
+import type { UsageRecord } from '@tokentap/shared'
+import { usageEvents } from '@tokentap/shared/db'
+import { asc } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/postgres-js'
 import type postgres from 'postgres'
 import type { Logger } from '../../src/log.ts'
 
@@ -76,4 +80,18 @@ export async function expectExactlyOnce(sql: postgres.Sql, ids: string[]): Promi
       count(*) filter (where id::text = any(${ids}::text[]))::int as matched
     from usage_events`
   expect(r).toEqual({ n: ids.length, distinct_n: ids.length, matched: ids.length })
+}
+
+const money = (v: string | null): number | null => (v === null ? null : Number(v))
+
+/** usage_events as UsageRecords (by id), read through the drizzle table: every column. */
+export async function readRecords(sql: postgres.Sql): Promise<UsageRecord[]> {
+  const rows = await drizzle(sql).select().from(usageEvents).orderBy(asc(usageEvents.id))
+  return rows.map(({ recordedAt: _, startedAt, credits, costUsd, ...rest }) => ({
+    ...rest,
+    // Timestamps come back as Postgres text; numeric as strings.
+    startedAt: new Date(startedAt).toISOString(),
+    credits: money(credits),
+    costUsd: money(costUsd),
+  }))
 }

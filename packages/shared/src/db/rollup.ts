@@ -1,0 +1,141 @@
+// The hourly rollup (usage_rollup_hourly) defined once: its key (the table's unique constraint),
+// which usage_events rows each measure counts, and the SQL built from that. The proxy's writer
+// folds every flush with rollupUpsert; the dashboard sums partial hours with EVENT_MEASURES_SQL
+// and whole hours with ROLLUP_MEASURES_SQL; the test and bench seeds fill rollups with
+// rollupUpsert too. Tests check the results against plain SQL written apart from this file.
+//
+// Accounting: token sums count billable rows only (a count_tokens answer carries input_tokens
+// but is not model usage); cost sums priced rows, and billable rows without a price are counted
+// apart (unpriced), never as $0.
+
+import { getTableConfig } from 'drizzle-orm/pg-core'
+import { columnsOf, type EventField, eventColumn, ident, TOKEN_FIELDS } from './columns.ts'
+import { type UsageRollupHourlyRow, usageRollupHourly } from './schema.ts'
+
+/** A class of usage_events rows: a SQL condition over one row and the fields it reads. */
+export interface RowClass {
+  sql: string
+  reads: EventField[]
+}
+const rows = (sql: string, ...reads: EventField[]): RowClass => ({ sql, reads })
+
+/** Which usage_events rows the measures count (budgets' spend uses them too). */
+export const ROW_CLASSES = {
+  billable: rows('billable', 'billable'),
+  errors: rows(`outcome <> 'ok'`, 'outcome'),
+  unpriced: rows('billable and cost_usd is null', 'billable', 'costUsd'),
+  estimated: rows(`usage_source = 'estimated'`, 'usageSource'),
+} as const
+
+/** Rows counted, or a usage_events field summed (NULLs skipped); `where` null = every row. */
+type Measure = { count: true; where: RowClass | null } | { sum: EventField; where: RowClass | null }
+
+type KeyField = 'hour' | 'provider' | 'model' | 'user' | 'project' | 'program'
+export type MeasureField = Exclude<keyof UsageRollupHourlyRow, KeyField>
+
+const tokenSums = Object.fromEntries(
+  TOKEN_FIELDS.map((k) => [k, { sum: k, where: ROW_CLASSES.billable }]),
+) as Record<(typeof TOKEN_FIELDS)[number], Measure> // one entry per token bucket, as built
+
+/** Every measure column's definition (the compiler wants one per column). */
+const MEASURES: { [K in MeasureField]: Measure } = {
+  requests: { count: true, where: null },
+  errors: { count: true, where: ROW_CLASSES.errors },
+  billableRequests: { count: true, where: ROW_CLASSES.billable },
+  ...tokenSums,
+  /** sum() skips NULL: the cost of priced rows only. */
+  costUsd: { sum: 'costUsd', where: null },
+  unpricedRequests: { count: true, where: ROW_CLASSES.unpriced },
+  estimatedRequests: { count: true, where: ROW_CLASSES.estimated },
+  credits: { sum: 'credits', where: null },
+}
+
+export interface RollupMeasure {
+  key: MeasureField
+  /** Rollup column name. */
+  name: string
+  /** numeric (USD, credits) rather than an integer counter. */
+  money: boolean
+  /** Its value over a set of usage_events rows (an aggregate expression). */
+  over: string
+}
+
+const all = columnsOf(usageRollupHourly)
+/** The rollup key columns (hour first), from the table's unique constraint. */
+export const ROLLUP_KEY: readonly string[] =
+  getTableConfig(usageRollupHourly).uniqueConstraints[0]?.columns.map((c) => c.name) ?? []
+const measureNames = all.filter((c) => c.key in MEASURES).map((c) => c.name)
+if (
+  ROLLUP_KEY[0] !== 'hour' ||
+  Object.keys(MEASURES).length !== measureNames.length ||
+  new Set([...ROLLUP_KEY, ...measureNames]).size !== all.length
+) {
+  throw new Error('usage_rollup_hourly: its unique key and MEASURES must cover every column once')
+}
+
+function over(m: Measure): string {
+  const filter = m.where ? ` filter (where ${m.where.sql})` : ''
+  if ('count' in m) return `count(*)${filter}`
+  return `coalesce(sum(${ident(eventColumn(m.sum).name)})${filter}, 0)`
+}
+
+/** The measures in table order. */
+export const ROLLUP_MEASURES: readonly RollupMeasure[] = all.flatMap((c) =>
+  c.key in MEASURES
+    ? [
+        {
+          key: c.key as MeasureField, // `in MEASURES` holds only for measure fields
+          name: c.name,
+          money: c.sqlType.startsWith('numeric'),
+          over: over(MEASURES[c.key as MeasureField]),
+        },
+      ]
+    : [],
+)
+
+/** The start of a usage_events row's UTC hour. */
+export const EVENT_HOUR = `date_trunc('hour', started_at, 'UTC')`
+
+/** The key over usage_events rows: the UTC hour, then each dimension with '' for NULL. */
+const EVENT_KEY = ROLLUP_KEY.map((k) => {
+  if (k === 'hour') return EVENT_HOUR
+  const c = eventColumn(k as EventField) // key dimensions are usage_events columns by name
+  return c.notNull ? ident(c.name) : `coalesce(${ident(c.name)}, '')`
+})
+
+/** The usage_events columns rollupUpsert reads (the writer RETURNs only these). */
+export const ROLLUP_INPUTS: readonly string[] = [
+  ...new Set([
+    'started_at',
+    ...ROLLUP_KEY.filter((k) => k !== 'hour'),
+    ...Object.values(MEASURES).flatMap((m) => [
+      ...('sum' in m ? [eventColumn(m.sum).name] : []),
+      ...(m.where?.reads.map((f) => eventColumn(f).name) ?? []),
+    ]),
+  ]),
+]
+
+/** `<measure> as <column>, …` over usage_events rows. */
+export const EVENT_MEASURES_SQL = ROLLUP_MEASURES.map((m) => `${m.over} as ${ident(m.name)}`).join(
+  ', ',
+)
+/** `sum(<column>) as <column>, …` over rollup rows. */
+export const ROLLUP_MEASURES_SQL = ROLLUP_MEASURES.map(
+  (m) => `sum(${ident(m.name)}) as ${ident(m.name)}`,
+).join(', ')
+
+const keyList = ROLLUP_KEY.map(ident).join(', ')
+const positions = ROLLUP_KEY.map((_k, i) => i + 1).join(', ')
+
+/** Folds the usage_events rows of relation `from` (a table or CTE with ROLLUP_INPUTS) into
+ *  usage_rollup_hourly. Groups are inserted in key order, so concurrent writers lock rollup rows
+ *  in the same order (no deadlocks). */
+export function rollupUpsert(from: string): string {
+  const cols = ROLLUP_MEASURES.map((m) => ident(m.name))
+  return `insert into usage_rollup_hourly as r (${keyList}, ${cols.join(', ')})
+  select ${EVENT_KEY.join(', ')},
+    ${ROLLUP_MEASURES.map((m) => m.over).join(', ')}
+  from ${from} group by ${positions} order by ${positions}
+  on conflict (${keyList}) do update set
+    ${cols.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`
+}

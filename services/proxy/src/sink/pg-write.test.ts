@@ -1,0 +1,36 @@
+// The writer's rollup against a varied batch (billable or not, priced or unpriced, estimated,
+// credits, errors, unknown attributions, two hours), written in two flushes so the second folds
+// into rows the first made: equal to the hand count and to plain SQL over usage_events.
+
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { readRollup, VARIED_ROLLUP, variedRecords } from '../../../../scripts/test-db/varied.ts'
+import { expectRollupsMatchEvents } from '../../test/storage/helpers.ts'
+import { toCells } from './pg-rows.ts'
+import { writeEvents } from './pg-write.ts'
+
+let db: TestDatabase
+beforeAll(async () => {
+  db = await testDatabase()
+}, 30_000)
+afterAll(async () => {
+  await db?.drop()
+})
+
+describe('writeEvents: the rollup', () => {
+  test.each(['json', 'copy', 'values'] as const)(
+    'a varied batch via %s folds to the hand count and to the reference SQL',
+    async (method) => {
+      await db.sql`truncate usage_events, usage_rollup_hourly, exchange_bodies`
+      const rows = variedRecords().map(toCells)
+      const first = await writeEvents(db.sql, rows.slice(0, 4), method)
+      const second = await writeEvents(db.sql, rows.slice(4), method)
+      expect([first.inserted, second.inserted]).toEqual([4, 4])
+      expect(await readRollup(db.sql)).toEqual(VARIED_ROLLUP)
+      await expectRollupsMatchEvents(db.sql)
+      // A replay inserts nothing, so it folds nothing.
+      expect((await writeEvents(db.sql, rows, method)).inserted).toBe(0)
+      expect(await readRollup(db.sql)).toEqual(VARIED_ROLLUP)
+    },
+  )
+})
