@@ -6,12 +6,15 @@
 import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
 import { errorResponse, type LocalResponse, serializeResponse } from '../http1/respond.ts'
 import type { Admission, Identity } from '../identity/credentials.ts'
-import { forwardedHeaders, readHeaderTags } from '../identity/headers.ts'
+import { readHeaderTags } from '../identity/headers.ts'
 import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { Conn } from '../net/conn.ts'
+import { poolIdentity } from '../upstream/pool.ts'
 import type { Attribution, ExchangeContext, ExchangeTarget } from './context.ts'
 import { Exchange } from './exchange.ts'
+import { planRequest } from './forward-head.ts'
+import { requestFraming, wantsClose } from './framing.ts'
 
 export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
 
@@ -57,6 +60,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     disarm()
     socket.destroy()
   }
+  const teamMode = cfg.proxyUsersFile !== undefined
   function reject(status: number, message: string): void {
     ctx.metrics.badRequest()
     ctx.log.warn(`${o.mode.kind === 'mitm' ? o.mode.host : 'proxy'}: ${status} ${message}`)
@@ -113,9 +117,22 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
         reject(400, `bad request target "${head.target}"`)
         return
       }
-      const key = { host: o.mode.host, port: o.mode.port, tls: true }
-      run(head, { key, path: target }, true, leftover, o.identity)
+      const key = {
+        host: o.mode.host,
+        port: o.mode.port,
+        tls: true,
+        identity: poolIdentity(o.identity.user, teamMode),
+      }
+      run(head, { key, path: target }, null, true, leftover, o.identity)
       return
+    }
+    // Requests the proxy answers itself carry no body: one would be read as the next request.
+    const framing = requestFraming(head)
+    if (head.method === 'CONNECT' || head.target.startsWith('/')) {
+      if (!framing.ok || framing.framing.kind !== 'none') {
+        reject(400, framing.ok ? `${head.method} with a body` : framing.message)
+        return
+      }
     }
     if (head.method === 'CONNECT') {
       if (!o.onConnect) {
@@ -156,18 +173,26 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 80),
       tls: false,
+      identity: poolIdentity(admission.identity.user, teamMode),
     }
     const path = `${url.pathname}${url.search}`
-    run(head, { key, path }, o.intercepts(key.host), leftover, admission.identity)
+    run(head, { key, path }, url.host, o.intercepts(key.host), leftover, admission.identity)
   }
 
+  /** `authority`: an absolute-form request's host[:port], which replaces its Host header. */
   function run(
     head: RequestHead,
     target: ExchangeTarget,
+    authority: string | null,
     record: boolean,
     leftover: Buffer,
     identity: Identity,
   ): void {
+    const plan = planRequest(head, target.path, authority)
+    if ('status' in plan) {
+      reject(plan.status, plan.message)
+      return
+    }
     const tags = readHeaderTags(head.headers)
     for (const note of tags.notes) ctx.log.warn(`${target.key.host}: ${note}`)
     const attribution: Attribution = {
@@ -176,7 +201,6 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       session: tags.session,
       program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
     }
-    const forwarded: RequestHead = { ...head, headers: forwardedHeaders(head.headers) }
     state = 'exchange'
     const port = {
       socket,
@@ -191,10 +215,11 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     const ex = new Exchange(
       ctx,
       port,
-      forwarded,
+      plan,
       target,
       record ? ctx.dialectFor(target.key.host, target.path) : null,
       attribution,
+      wantsClose(head.version, head.headers),
     )
     exchange = ex
     o.track?.(ex.recorded)
