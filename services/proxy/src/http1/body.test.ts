@@ -113,6 +113,10 @@ describe('chunked framing', () => {
       const r = run({ kind: 'chunked' }, wire, [])
       expect([trailer, r.done, r.error !== undefined]).toEqual([trailer, false, true])
     }
+    for (const name of ['Content-Length', 'transfer-encoding', 'Host', 'Connection', 'Proxy-X']) {
+      const r = run({ kind: 'chunked' }, Buffer.from(`0\r\n${name}: 1\r\n\r\n`), [])
+      expect([name, r.error]).toEqual([name, `${name} in a trailer`])
+    }
     const huge = Buffer.from(`0\r\n${'a: b\r\n'.repeat(5000)}\r\n`)
     expect(run({ kind: 'chunked' }, huge, []).error).toBe('trailer section too large')
   })

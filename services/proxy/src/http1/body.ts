@@ -31,6 +31,19 @@ enum C {
   Done = 7,
 }
 
+/** Fields a trailer may not carry (RFC 9110 §6.5.1): framing, routing and connection fields,
+ *  which parsers that merge trailers into the head would act on. */
+const NOT_IN_TRAILERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+])
+
 /** Longest chunk-size line (with extensions) and whole trailer section accepted. */
 const MAX_LINE = 4096
 const MAX_TRAILER_BYTES = 16 * 1024
@@ -79,8 +92,8 @@ function lengthFramer(total: number): BodyFramer {
 }
 
 /** RFC 9112 §7.1, strictly: CRLF after every line and chunk, chunk-size and extensions without
- *  whitespace, trailer lines with the header grammar. On an error `consumed` stops before the
- *  offending byte. */
+ *  whitespace, trailer lines with the header grammar and no framing or connection fields. On an
+ *  error `consumed` stops before the offending byte. */
 function chunkedFramer(): BodyFramer {
   let state = C.Size
   let line = ''
@@ -142,6 +155,9 @@ function chunkedFramer(): BodyFramer {
             }
             const field = parseFieldLine(line)
             if (typeof field === 'string') return fail(`bad trailer line: ${field}`)
+            const name = field[0].toLowerCase()
+            if (NOT_IN_TRAILERS.has(name) || name.startsWith('proxy-'))
+              return fail(`${field[0]} in a trailer`)
             line = ''
             state = C.Trailer
             break

@@ -286,7 +286,7 @@ export class Exchange {
     this.link.drop()
     const c = this.client.socket
     if (!this.sentToClient && !c.destroyed) {
-      c.end(errorResponse(status, message))
+      c.end(errorResponse(status, message, this.forwardHead.method === 'HEAD'))
       this.complete(outcome, message, false, status)
       return
     }

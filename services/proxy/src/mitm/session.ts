@@ -61,12 +61,13 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     socket.destroy()
   }
   const teamMode = cfg.proxyUsersFile !== undefined
-  function reject(status: number, message: string): void {
+  /** `method`: the request's, when its head was read (a HEAD gets no content). */
+  function reject(status: number, message: string, method?: string): void {
     ctx.metrics.badRequest()
     ctx.log.warn(`${o.mode.kind === 'mitm' ? o.mode.host : 'proxy'}: ${status} ${message}`)
     state = 'closed'
     disarm()
-    socket.end(errorResponse(status, message))
+    socket.end(errorResponse(status, message, method === 'HEAD'))
   }
 
   const onData = (chunk: Buffer): void => {
@@ -114,7 +115,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     if (o.mode.kind === 'mitm') {
       const target = head.target.startsWith('/') ? head.target : originForm(head.target)
       if (target === null) {
-        reject(400, `bad request target "${head.target}"`)
+        reject(400, `bad request target "${head.target}"`, head.method)
         return
       }
       const key = {
@@ -130,7 +131,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     const framing = requestFraming(head)
     if (head.method === 'CONNECT' || head.target.startsWith('/')) {
       if (!framing.ok || framing.framing.kind !== 'none') {
-        reject(400, framing.ok ? `${head.method} with a body` : framing.message)
+        reject(400, framing.ok ? `${head.method} with a body` : framing.message, head.method)
         return
       }
     }
@@ -146,7 +147,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     }
     if (head.target.startsWith('/')) {
       const res = o.local?.(head) ?? { status: 404, contentType: 'text/plain', body: 'not found\n' }
-      socket.write(serializeResponse(res))
+      socket.write(serializeResponse(res, head.method === 'HEAD'))
       pending = leftover
       arm(cfg.idleTimeoutMs)
       return
@@ -155,11 +156,11 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     try {
       url = new URL(head.target)
     } catch {
-      reject(400, `bad request target "${head.target}"`)
+      reject(400, `bad request target "${head.target}"`, head.method)
       return
     }
     if (url.protocol !== 'http:') {
-      reject(400, 'only http:// requests are forwarded; use CONNECT for https')
+      reject(400, 'only http:// requests are forwarded; use CONNECT for https', head.method)
       return
     }
     const admission: Admission = o.admit?.(head) ?? { ok: true, identity: o.identity }
@@ -190,7 +191,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
   ): void {
     const plan = planRequest(head, target.path, authority)
     if ('status' in plan) {
-      reject(plan.status, plan.message)
+      reject(plan.status, plan.message, head.method)
       return
     }
     const tags = readHeaderTags(head.headers)

@@ -23,6 +23,10 @@ export interface RawUpstream {
   caPath: string
   /** Every byte received, per connection. */
   conns: Buffer[]
+  /** Per connection: it has closed (either side). */
+  closed: boolean[]
+  /** Strict framing: llhttp errors on a connection's bytes. */
+  strictErrors: { conn: number; error: string }[]
   requests: SeenRequest[]
   /** Bytes received on all connections. */
   received(): number
@@ -42,14 +46,20 @@ export async function startRawUpstream(
 ): Promise<RawUpstream> {
   const ca = await testUpstreamCa()
   const conns: Buffer[] = []
+  const closed: boolean[] = []
+  const strictErrors: RawUpstream['strictErrors'] = []
   const requests: SeenRequest[] = []
   const sockets = new Set<net.Socket>()
   const answer = opts.answer ?? (() => OK)
   const onSocket = (socket: net.Socket): void => {
     const conn = conns.length
     conns.push(Buffer.alloc(0))
+    closed.push(false)
     sockets.add(socket)
-    socket.on('close', () => sockets.delete(socket))
+    socket.on('close', () => {
+      sockets.delete(socket)
+      closed[conn] = true
+    })
     socket.on('error', () => socket.destroy())
     let pending = Buffer.alloc(0)
     let answered = 0
@@ -74,7 +84,10 @@ export async function startRawUpstream(
           reply({ conn, head: lines.join('\r\n'), body: m.body })
         }
         answered = parsed.messages.length
-        if (parsed.error) socket.destroy()
+        if (parsed.error) {
+          strictErrors.push({ conn, error: parsed.error })
+          socket.destroy()
+        }
         return
       }
       pending = Buffer.concat([pending, d])
@@ -106,6 +119,8 @@ export async function startRawUpstream(
     port: (server.address() as net.AddressInfo).port,
     caPath: ca.certPath,
     conns,
+    closed,
+    strictErrors,
     requests,
     received: () => conns.reduce((n, c) => n + c.length, 0),
     async stop() {
@@ -119,6 +134,8 @@ export interface ClientConn {
   send(bytes: string | Buffer): void
   /** Waits until `count` complete responses arrived or the proxy closed; what came so far. */
   responses(count: number, methods?: string[]): Promise<ClientRead>
+  /** Waits until `done(what came so far)` or the proxy closed (bounded at a few seconds). */
+  until(done: (r: ClientRead) => boolean, methods?: string[]): Promise<ClientRead>
   closed(): Promise<void>
   destroy(): void
 }
@@ -202,19 +219,21 @@ function clientOver(socket: net.Socket): ClientConn {
       error: p.error,
     }
   }
+  const until = async (done: (r: ClientRead) => boolean, methods: string[] = []) => {
+    const deadline = Date.now() + 5000
+    for (;;) {
+      const r = read(methods)
+      if (done(r) || r.closed || r.error || Date.now() > deadline) return r
+      await new Promise<void>((resolve) => {
+        waiters.push(resolve)
+        setTimeout(resolve, 100)
+      })
+    }
+  }
   return {
     send: (bytes) => socket.write(typeof bytes === 'string' ? Buffer.from(bytes, 'latin1') : bytes),
-    async responses(count, methods = []) {
-      const deadline = Date.now() + 5000
-      for (;;) {
-        const r = read(methods)
-        if (r.statuses.length >= count || r.closed || r.error || Date.now() > deadline) return r
-        await new Promise<void>((resolve) => {
-          waiters.push(resolve)
-          setTimeout(resolve, 100)
-        })
-      }
-    },
+    responses: (count, methods = []) => until((r) => r.statuses.length >= count, methods),
+    until,
     async closed() {
       while (!closed) await new Promise<void>((resolve) => waiters.push(resolve))
     },
