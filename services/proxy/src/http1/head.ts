@@ -64,10 +64,11 @@ function frameHead(
     while (buf[start] === CR && buf[start + 1] === LF && start < maxBytes) start += 2
   }
   const blank = buf.indexOf(CRLFCRLF, start)
-  const limit = blank < 0 ? buf.length : blank
-  const stray = strayLineEnd(buf, start, limit)
-  if (stray) return bad(stray)
   if (blank < 0) {
+    // A head that uses another line ending would never end: refuse it now. (In a complete
+    // head the line grammar refuses any CR or LF left inside a line.)
+    const stray = strayLineEnd(buf, start, buf.length)
+    if (stray) return bad(stray)
     if (buf.length <= maxBytes) return null
     return { kind: 'error', status: 431, message: 'header fields too large' }
   }
@@ -164,6 +165,32 @@ export function parseResponseHead(buf: Buffer, maxBytes: number): HeadResult<Res
   }
 }
 
+/** A head's fields by lower-case name, read in one pass: values (repeats joined with ", ")
+ *  and how many lines carried each name. */
+export interface FieldIndex {
+  get(name: string): string | undefined
+  count(name: string): number
+}
+
+export function indexFields(headers: HeaderList): FieldIndex {
+  const values = new Map<string, string>()
+  const counts = new Map<string, number>()
+  for (const [n, v] of headers) {
+    const k = n.toLowerCase()
+    const prev = values.get(k)
+    values.set(k, prev === undefined ? v : `${prev}, ${v}`)
+    counts.set(k, (counts.get(k) ?? 0) + 1)
+  }
+  return { get: (name) => values.get(name), count: (name) => counts.get(name) ?? 0 }
+}
+
+/** True when a comma-separated value (Connection, Upgrade) holds `token` (case-insensitive). */
+export function hasToken(value: string | undefined, token: string): boolean {
+  if (!value) return false
+  const t = token.toLowerCase()
+  return value.split(',').some((p) => trimOws(p).toLowerCase() === t)
+}
+
 /** Value of a header (case-insensitive); repeated headers joined with ", ". */
 export function getHeader(headers: HeaderList, name: string): string | undefined {
   const lower = name.toLowerCase()
@@ -172,14 +199,6 @@ export function getHeader(headers: HeaderList, name: string): string | undefined
     if (n.toLowerCase() === lower) out = out === undefined ? v : `${out}, ${v}`
   }
   return out
-}
-
-/** How many header lines carry `name` (case-insensitive). */
-export function headerCount(headers: HeaderList, name: string): number {
-  const lower = name.toLowerCase()
-  let n = 0
-  for (const [h] of headers) if (h.toLowerCase() === lower) n++
-  return n
 }
 
 export function headerMap(headers: HeaderList): Record<string, string> {
@@ -193,8 +212,5 @@ export function headerMap(headers: HeaderList): Record<string, string> {
 
 /** True when a comma-separated header (Connection, Upgrade) holds `token`. */
 export function headerHasToken(headers: HeaderList, name: string, token: string): boolean {
-  const v = getHeader(headers, name)
-  if (!v) return false
-  const t = token.toLowerCase()
-  return v.split(',').some((p) => trimOws(p).toLowerCase() === t)
+  return hasToken(getHeader(headers, name), token)
 }

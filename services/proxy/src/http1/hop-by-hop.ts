@@ -23,21 +23,21 @@ const NEVER_LISTED = new Set(['host'])
  * `headers` minus every connection-specific field; Upgrade stays when `keepUpgrade`. `framing`
  * is the one framing field the caller parsed: it takes the place (and name case) of the first
  * line that carried it, with the value normalised; every other Content-Length and
- * Transfer-Encoding line goes.
+ * Transfer-Encoding line goes. `connection`: the Connection value, when the caller has it.
  */
 export function endToEndHeaders(
   headers: HeaderList,
   keepUpgrade: boolean,
   framing: readonly [name: string, value: string] | null = null,
+  connection: string | undefined = getHeader(headers, 'connection'),
 ): HeaderList {
-  const connection = getHeader(headers, 'connection')
-  const listed = new Set(
-    connection === undefined
-      ? []
-      : listElements(connection)
+  const listed = connection
+    ? new Set(
+        listElements(connection)
           .map((t) => t.toLowerCase())
           .filter((t) => !NEVER_LISTED.has(t)),
-  )
+      )
+    : null
   const framingName = framing?.[0].toLowerCase()
   let framed = false
   const out: HeaderList = []
@@ -47,7 +47,7 @@ export function endToEndHeaders(
       if (!framed) out.push([h[0], framing![1]])
       framed = true
     } else if (keepUpgrade && l === 'upgrade') out.push(h)
-    else if (!HOP_BY_HOP.has(l) && !l.startsWith('proxy-') && !listed.has(l)) out.push(h)
+    else if (!HOP_BY_HOP.has(l) && !l.startsWith('proxy-') && !listed?.has(l)) out.push(h)
   }
   return out
 }

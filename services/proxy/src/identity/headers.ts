@@ -46,8 +46,14 @@ export function forwardedHeaders(
   headers: HeaderList,
   keepUpgrade = false,
   framing: readonly [name: string, value: string] | null = null,
+  connection?: string,
 ): HeaderList {
-  return endToEndHeaders(headers, keepUpgrade, framing).filter(
-    ([n]) => !n.toLowerCase().startsWith('x-tokentap-'),
-  )
+  const out = endToEndHeaders(headers, keepUpgrade, framing, connection)
+  // Most requests carry none of ours: no second list then.
+  return out.some(isOurs) ? out.filter((h) => !isOurs(h)) : out
+}
+
+const isOurs = ([n]: [string, string]): boolean => {
+  const c = n.charCodeAt(0)
+  return (c === 88 || c === 120) && n.toLowerCase().startsWith('x-tokentap-')
 }

@@ -7,15 +7,14 @@ import type { Framing } from '../http1/body.ts'
 import { isToken, listElements } from '../http1/grammar.ts'
 import {
   getHeader,
-  type HeaderList,
-  headerCount,
-  headerHasToken,
+  hasToken,
+  indexFields,
   type RequestHead,
   type ResponseHead,
 } from '../http1/head.ts'
 import { endToEndHeaders } from '../http1/hop-by-hop.ts'
 import { forwardedHeaders } from '../identity/headers.ts'
-import { requestFraming, responseFraming, wantsClose } from './framing.ts'
+import { closeWanted, requestFraming, responseFraming } from './framing.ts'
 
 /** Methods forwarded; anything else gets 501 (CONNECT only opens tunnels at the proxy port). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH'])
@@ -34,8 +33,7 @@ export interface RequestPlan {
 export type Refusal = { status: 400 | 501; message: string }
 
 /** Upgrade: protocol = protocol-name [ "/" protocol-version ], a list. */
-function upgradeProtocols(headers: HeaderList): boolean {
-  const v = getHeader(headers, 'upgrade')
+function upgradeProtocols(v: string | undefined): boolean {
   if (v === undefined) return false
   const protocols = listElements(v)
   return (
@@ -56,21 +54,21 @@ export function planRequest(
   if (head.method === 'CONNECT') return { status: 400, message: 'CONNECT inside a tunnel' }
   if (!METHODS.has(head.method))
     return { status: 501, message: `method ${head.method} is not forwarded` }
-  const hosts = headerCount(head.headers, 'host')
+  const f = indexFields(head.headers)
+  const hosts = f.count('host')
   if (hosts > 1) return { status: 400, message: 'more than one Host header' }
   if (hosts === 0 && head.version === '1.1' && authority === null)
     return { status: 400, message: 'HTTP/1.1 request without a Host header' }
-  if (hosts === 1 && !HOST_VALUE.test(getHeader(head.headers, 'host')!))
+  if (hosts === 1 && !HOST_VALUE.test(f.get('host')!))
     return { status: 400, message: 'malformed Host header' }
-  const framing = requestFraming(head)
+  const framing = requestFraming(head, f)
   if (!framing.ok) return { status: 400, message: framing.message }
+  const connection = f.get('connection')
   const upgrade =
-    head.version === '1.1' &&
-    headerHasToken(head.headers, 'connection', 'upgrade') &&
-    getHeader(head.headers, 'upgrade') !== undefined
-  if (upgrade && !upgradeProtocols(head.headers))
+    head.version === '1.1' && hasToken(connection, 'upgrade') && f.get('upgrade') !== undefined
+  if (upgrade && !upgradeProtocols(f.get('upgrade')))
     return { status: 400, message: 'malformed Upgrade header' }
-  let headers = forwardedHeaders(head.headers, upgrade, framing.header)
+  let headers = forwardedHeaders(head.headers, upgrade, framing.header, connection ?? '')
   if (authority !== null) {
     headers = headers.filter(([n]) => n.toLowerCase() !== 'host')
     headers.unshift(['Host', authority])
@@ -98,7 +96,7 @@ export function interimHead(head: ResponseHead): ResponseHead {
 
 /** A 101 to a request that asked for an upgrade; null when it is not a valid switch. */
 export function switchingHead(head: ResponseHead, upgradeRequested: boolean): ResponseHead | null {
-  if (!upgradeRequested || !upgradeProtocols(head.headers)) return null
+  if (!upgradeRequested || !upgradeProtocols(getHeader(head.headers, 'upgrade'))) return null
   const headers = endToEndHeaders(head.headers, true)
   headers.push(['Connection', 'Upgrade'])
   return { ...head, headers }
@@ -113,11 +111,13 @@ export function planResponse(
   head: ResponseHead,
   clientClose: boolean,
 ): ResponsePlan | { message: string } {
-  const framing = responseFraming(method, head)
+  const f = indexFields(head.headers)
+  const framing = responseFraming(method, head, f)
   if (!framing.ok) return { message: framing.message }
+  const connection = f.get('connection')
   const close =
-    clientClose || framing.framing.kind === 'close' || wantsClose(head.version, head.headers)
-  const headers = endToEndHeaders(head.headers, false, framing.header)
+    clientClose || framing.framing.kind === 'close' || closeWanted(head.version, connection)
+  const headers = endToEndHeaders(head.headers, false, framing.header, connection ?? '')
   if (close) headers.push(['Connection', 'close'])
   return { head: { ...head, headers }, framing: framing.framing, close }
 }

@@ -5,9 +5,11 @@
 import type { Framing } from '../http1/body.ts'
 import { listElements, parseCoding, trimOws } from '../http1/grammar.ts'
 import {
+  type FieldIndex,
   getHeader,
   type HeaderList,
-  headerHasToken,
+  hasToken,
+  indexFields,
   type RequestHead,
   type ResponseHead,
 } from '../http1/head.ts'
@@ -22,8 +24,7 @@ const refuse = (message: string): FramingCheck => ({ ok: false, message })
 
 /** Content-Length (every line, RFC 9110 §8.6): the length, null when absent, or why it is bad.
  *  Repeats are accepted only when they are the very same digits. */
-function contentLength(headers: HeaderList): number | null | string {
-  const v = getHeader(headers, 'content-length')
+function contentLength(v: string | undefined): number | null | string {
   if (v === undefined) return null
   const parts = v.split(',').map(trimOws)
   const first = parts[0]!
@@ -40,9 +41,12 @@ function lengthFraming(length: number): FramingCheck {
   }
 }
 
-export function requestFraming(head: RequestHead): FramingCheck {
-  const te = getHeader(head.headers, 'transfer-encoding')
-  const cl = contentLength(head.headers)
+export function requestFraming(
+  head: RequestHead,
+  fields: FieldIndex = indexFields(head.headers),
+): FramingCheck {
+  const te = fields.get('transfer-encoding')
+  const cl = contentLength(fields.get('content-length'))
   if (te !== undefined) {
     if (head.version === '1.0') return refuse('Transfer-Encoding in an HTTP/1.0 request')
     if (cl !== null) return refuse('Content-Length together with Transfer-Encoding')
@@ -56,11 +60,15 @@ export function requestFraming(head: RequestHead): FramingCheck {
 }
 
 /** A final (non-1xx) response to `method`. */
-export function responseFraming(method: string, head: ResponseHead): FramingCheck {
+export function responseFraming(
+  method: string,
+  head: ResponseHead,
+  fields: FieldIndex = indexFields(head.headers),
+): FramingCheck {
   const s = head.status
   const bodiless = method === 'HEAD' || s === 204 || s === 304
-  const te = getHeader(head.headers, 'transfer-encoding')
-  const cl = contentLength(head.headers)
+  const te = fields.get('transfer-encoding')
+  const cl = contentLength(fields.get('content-length'))
   if (te !== undefined) {
     if (head.version === '1.0') return refuse('Transfer-Encoding in an HTTP/1.0 response')
     if (cl !== null) return refuse('Content-Length together with Transfer-Encoding')
@@ -86,6 +94,11 @@ export function responseFraming(method: string, head: ResponseHead): FramingChec
 }
 
 export function wantsClose(version: string, headers: HeaderList): boolean {
-  if (headerHasToken(headers, 'connection', 'close')) return true
-  return version === '1.0' && !headerHasToken(headers, 'connection', 'keep-alive')
+  return closeWanted(version, getHeader(headers, 'connection'))
+}
+
+/** wantsClose with the Connection value already at hand. */
+export function closeWanted(version: string, connection: string | undefined): boolean {
+  if (hasToken(connection, 'close')) return true
+  return version === '1.0' && !hasToken(connection, 'keep-alive')
 }
