@@ -137,8 +137,9 @@ const STATUSES = [200, 200, 200, 201, 204, 304, 400, 404, 500, 100, 103]
 /** One response (an interim 1xx first, sometimes) and whether the body runs to the close. */
 export function response(r: Rng): string {
   const status = r.pick(STATUSES)
-  const interim = status >= 200 && r.chance(0.1) ? 'HTTP/1.1 100 Continue\r\n\r\n' : ''
-  const final = status < 200 ? 200 : status
+  // A 1xx pick is sent as an interim response before a 200.
+  const interim = status < 200 ? `HTTP/1.1 ${status} Info\r\nLink: </a>\r\n\r\n` : ''
+  const final = Math.max(status, 200)
   const kind: BodyKind = r.pick(['length', 'length', 'chunked', 'chunked', 'close', 'none'])
   const payload = kind === 'none' ? '' : body(r)
   const encoded = kind === 'chunked' ? chunked(r, payload) : payload
