@@ -2,14 +2,7 @@
 // no whitespace before a colon, header values free of CR, LF, NUL and the other CTLs. Header
 // order and case are kept; what leaves the proxy is rebuilt from this form (serialize.ts).
 
-import {
-  isFieldValue,
-  isReasonPhrase,
-  isRequestTarget,
-  isToken,
-  TOKEN_RE,
-  trimOws,
-} from './grammar.ts'
+import { isReasonPhrase, isRequestTarget, isToken, TOKEN_RE, trimOws } from './grammar.ts'
 
 export type HeaderList = [name: string, value: string][]
 
@@ -84,8 +77,15 @@ function describeValue(value: string): string {
   return 'control character in a header value'
 }
 
+/** field-line = field-name ":" OWS field-value OWS, the value starting and ending with a
+ *  visible byte (the common case, in one match). */
+const FIELD_LINE =
+  /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*((?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)[ \t]*$/
+
 /** One field line (header or trailer, without CRLF) → [name, value], or why it is refused. */
 export function parseFieldLine(line: string): [string, string] | string {
+  const m = FIELD_LINE.exec(line)
+  if (m) return [m[1]!, m[2]!]
   const first = line.charCodeAt(0)
   if (first === 32 || first === 9) return 'obs-fold (a header line starting with whitespace)'
   const colon = line.indexOf(':')
@@ -96,9 +96,7 @@ export function parseFieldLine(line: string): [string, string] | string {
     if (last === 32 || last === 9) return 'whitespace between a header name and the colon'
     return 'malformed header name'
   }
-  const value = trimOws(line.slice(colon + 1))
-  if (!isFieldValue(value)) return describeValue(value)
-  return [name, value]
+  return describeValue(trimOws(line.slice(colon + 1)))
 }
 
 function parseFieldLines(lines: string[], from: number): HeaderList | HeadError {
@@ -174,14 +172,21 @@ export interface FieldIndex {
 
 export function indexFields(headers: HeaderList): FieldIndex {
   const values = new Map<string, string>()
-  const counts = new Map<string, number>()
+  let repeats: Map<string, number> | null = null
   for (const [n, v] of headers) {
     const k = n.toLowerCase()
     const prev = values.get(k)
-    values.set(k, prev === undefined ? v : `${prev}, ${v}`)
-    counts.set(k, (counts.get(k) ?? 0) + 1)
+    if (prev === undefined) values.set(k, v)
+    else {
+      values.set(k, `${prev}, ${v}`)
+      repeats ??= new Map()
+      repeats.set(k, (repeats.get(k) ?? 1) + 1)
+    }
   }
-  return { get: (name) => values.get(name), count: (name) => counts.get(name) ?? 0 }
+  return {
+    get: (name) => values.get(name),
+    count: (name) => repeats?.get(name) ?? (values.has(name) ? 1 : 0),
+  }
 }
 
 /** True when a comma-separated value (Connection, Upgrade) holds `token` (case-insensitive). */
