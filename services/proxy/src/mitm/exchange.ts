@@ -3,7 +3,7 @@
 // Bookkeeping (parser end, record, sink) happens only after the client has its last byte.
 
 import type { BodyFilter, ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
-import { headerMap, type RequestHead, type ResponseHead } from '../http1/head.ts'
+import { headerMap, type ResponseHead } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
 import { serializeRequestHead } from '../http1/serialize.ts'
 import { writeOrPause } from '../net/conn.ts'
@@ -15,7 +15,6 @@ import type {
   ExchangeTarget,
 } from './context.ts'
 import type { RequestPlan } from './forward-head.ts'
-import { wantsClose } from './framing.ts'
 import { Outbound } from './outbound.ts'
 import { ExchangeLedger } from './record.ts'
 import { RequestBody } from './request-body.ts'
@@ -40,7 +39,6 @@ export class Exchange {
   private readonly body: RequestBody
   private readonly reader: ResponseReader
   private readonly copy: ResponseCopy
-  private readonly forwardHead: RequestHead
   /** The request body, while held for a rewrite. */
   private held: HeldRequest | null = null
   private responseFilter: BodyFilter | null = null
@@ -51,14 +49,13 @@ export class Exchange {
   private finished = false
   /** The client connection ends after this exchange (its request said so, or HTTP/1.0). */
   private readonly requestClose: boolean
-  private readonly upgradeRequested: boolean
 
   /** `request.head` is what goes upstream (planRequest); `clientClose` comes from the head the
    *  client sent. */
   constructor(
     private readonly ctx: ExchangeContext,
     private readonly client: ClientPort,
-    request: RequestPlan,
+    private readonly request: RequestPlan,
     private readonly target: ExchangeTarget,
     private readonly dialect: ProviderDialect | null,
     attribution: Attribution,
@@ -81,7 +78,6 @@ export class Exchange {
     // An HTTP/1.0 request goes upstream without keep-alive (Connection is hop-by-hop): neither
     // connection is reused after it.
     this.requestClose = clientClose || head.version === '1.0'
-    this.upgradeRequested = request.upgrade
     this.reader = new ResponseReader(head.method, ctx.config.maxHeaderBytes, {
       upgradeRequested: request.upgrade,
       clientClose: this.requestClose,
@@ -108,10 +104,9 @@ export class Exchange {
         this.fail(502, `upstream ${host}:${port} unreachable: ${describeError(e)}`, 'failed')
       },
     })
-    this.forwardHead = head
     if (dialect && shouldHold(dialect, this.meta, head, request.framing)) {
-      this.held = new HeldRequest(dialect, this.meta, this.forwardHead)
-    } else this.sendUp(serializeRequestHead(this.forwardHead))
+      this.held = new HeldRequest(dialect, this.meta, head)
+    } else this.sendUp(serializeRequestHead(head))
     this.link.open()
   }
 
@@ -224,20 +219,9 @@ export class Exchange {
   private finishResponse(extraBytes: boolean): void {
     this.copy.endFiltered()
     const res = this.reader.head!
-    // Pooled only when both messages ended on a boundary the proxy parsed: the whole request
-    // framed and sent, the whole response framed, nothing more from the upstream, an HTTP/1.1
-    // request that kept the connection, and no upgrade the server may half-understand.
-    const upstreamReusable =
-      this.requestDone &&
-      !extraBytes &&
-      !this.reader.closeDelimited &&
-      !wantsClose(res.version, res.headers) &&
-      this.forwardHead.version === '1.1' &&
-      !this.upgradeRequested
-    this.link.release(upstreamReusable)
-    const keepAlive =
-      this.requestDone && !this.requestClose && !this.reader.announcedClose && upstreamReusable
-    this.complete(res.status >= 400 ? 'upstream_error' : 'ok', null, keepAlive)
+    const reuse = this.reader.reuse(extraBytes, this.requestDone, this.request.head.version)
+    this.link.release(reuse.upstream)
+    this.complete(res.status >= 400 ? 'upstream_error' : 'ok', null, reuse.client)
   }
 
   private onUpstreamEnd(err: Error | null): void {
@@ -286,7 +270,7 @@ export class Exchange {
     this.link.drop()
     const c = this.client.socket
     if (!this.sentToClient && !c.destroyed) {
-      c.end(errorResponse(status, message, this.forwardHead.method === 'HEAD'))
+      c.end(errorResponse(status, message, this.request.head.method === 'HEAD'))
       this.complete(outcome, message, false, status)
       return
     }

@@ -8,6 +8,8 @@ import { type BodyFramer, createBodyFramer } from '../http1/body.ts'
 import { parseResponseHead, type ResponseHead } from '../http1/head.ts'
 import { serializeResponseHead } from '../http1/serialize.ts'
 import { interimHead, planResponse, switchingHead } from './forward-head.ts'
+import { wantsClose } from './framing.ts'
+import { reuseAfter } from './reuse.ts'
 
 export type ResponseEvent =
   /** Bytes for the client; the last `bodyBytes` of them are body (as received), the rest head. */
@@ -96,6 +98,26 @@ export class ResponseReader {
       out.push({ kind: 'head', head: r.head })
       return this.body(rest, serializeResponseHead(plan.head), out)
     }
+  }
+
+  /** After the response: may its upstream connection go back to the pool, and the client's
+   *  carry another request? (reuse.ts) */
+  reuse(
+    extraBytes: boolean,
+    requestDone: boolean,
+    requestVersion: string,
+  ): { upstream: boolean; client: boolean } {
+    const head = this.head
+    return reuseAfter({
+      requestDone,
+      extraBytes,
+      closeDelimited: this.closeFramed,
+      responseClose: head === null || wantsClose(head.version, head.headers),
+      requestVersion,
+      upgradeRequested: this.opts.upgradeRequested,
+      clientClose: this.opts.clientClose,
+      announcedClose: this.announcedClose,
+    })
   }
 
   /** The upstream closed: true when that completes the response (close-delimited body). */
