@@ -1,6 +1,9 @@
 // Incremental HTTP/1.1 body framing: tells where a message body ends in a byte stream and
-// yields its payload (chunked framing removed) for the parser's copy. Raw bytes are forwarded
-// by the caller untouched, up to `consumed`.
+// yields its payload (chunked framing removed) for the parser's copy. The caller forwards the
+// raw bytes up to `consumed`: only bytes this framer accepted, never past an error.
+
+import { parseChunkLine } from './grammar.ts'
+import { parseFieldLine } from './head.ts'
 
 export type Framing =
   | { kind: 'none' }
@@ -28,7 +31,22 @@ enum C {
   Done = 7,
 }
 
+/** Fields a trailer may not carry (RFC 9110 §6.5.1): framing, routing and connection fields,
+ *  which parsers that merge trailers into the head would act on. */
+const NOT_IN_TRAILERS = new Set([
+  'content-length',
+  'transfer-encoding',
+  'host',
+  'connection',
+  'keep-alive',
+  'te',
+  'trailer',
+  'upgrade',
+])
+
+/** Longest chunk-size line (with extensions) and whole trailer section accepted. */
 const MAX_LINE = 4096
+const MAX_TRAILER_BYTES = 16 * 1024
 
 export interface BodyFramer {
   push(chunk: Uint8Array): FramerStep
@@ -73,11 +91,14 @@ function lengthFramer(total: number): BodyFramer {
   }
 }
 
+/** RFC 9112 §7.1, strictly: CRLF after every line and chunk, chunk-size and extensions without
+ *  whitespace, trailer lines with the header grammar and no framing or connection fields. On an
+ *  error `consumed` stops before the offending byte. */
 function chunkedFramer(): BodyFramer {
   let state = C.Size
   let line = ''
   let left = 0
-  let trailerLineLen = 0
+  let trailerBytes = 0
   const f: BodyFramer = {
     get done() {
       return state === C.Done
@@ -87,74 +108,66 @@ function chunkedFramer(): BodyFramer {
       let i = 0
       const fail = (error: string): FramerStep => ({ consumed: i, payload, done: false, error })
       while (i < chunk.length && state !== C.Done) {
+        const b = chunk[i]!
         switch (state) {
-          case C.Size: {
-            const b = chunk[i++]!
+          case C.Size:
             if (b === 13) state = C.SizeLF
-            else if (b === 10) {
-              if (!startData()) return fail('bad chunk size')
-            } else {
-              line += String.fromCharCode(b)
-              if (line.length > MAX_LINE) return fail('chunk size line too long')
-            }
+            else if (b === 10) return fail('bare LF after a chunk size')
+            else if (line.length >= MAX_LINE) return fail('chunk size line too long')
+            else line += String.fromCharCode(b)
+            break
+          case C.SizeLF: {
+            if (b !== 10) return fail('CR without LF after a chunk size')
+            const size = parseChunkLine(line)
+            if (size === null) return fail('bad chunk size or extension')
+            line = ''
+            left = size
+            state = size === 0 ? C.Trailer : C.Data
             break
           }
-          case C.SizeLF:
-            if (chunk[i++] !== 10) return fail('bad chunk size line ending')
-            if (!startData()) return fail('bad chunk size')
-            break
           case C.Data: {
             const n = Math.min(left, chunk.length - i)
             payload.push(chunk.subarray(i, i + n))
             i += n
             left -= n
             if (left === 0) state = C.DataCR
-            break
+            continue
           }
-          case C.DataCR: {
-            const b = chunk[i++]
-            if (b === 13) state = C.DataLF
-            else if (b === 10) state = C.Size
-            else return fail('missing CRLF after chunk data')
+          case C.DataCR:
+            if (b !== 13) return fail('missing CRLF after chunk data')
+            state = C.DataLF
             break
-          }
           case C.DataLF:
-            if (chunk[i++] !== 10) return fail('missing LF after chunk data')
+            if (b !== 10) return fail('missing LF after chunk data')
             state = C.Size
             break
-          case C.Trailer: {
-            const b = chunk[i++]!
+          case C.Trailer:
             if (b === 13) state = C.TrailerLF
-            else if (b === 10) endTrailerLine()
-            else if (++trailerLineLen > MAX_LINE) return fail('trailer line too long')
+            else if (b === 10) return fail('bare LF in the trailer section')
+            else if (++trailerBytes > MAX_TRAILER_BYTES) return fail('trailer section too large')
+            else line += String.fromCharCode(b)
+            break
+          case C.TrailerLF: {
+            if (b !== 10) return fail('CR without LF in the trailer section')
+            if (line === '') {
+              state = C.Done
+              break
+            }
+            const field = parseFieldLine(line)
+            if (typeof field === 'string') return fail(`bad trailer line: ${field}`)
+            const name = field[0].toLowerCase()
+            if (NOT_IN_TRAILERS.has(name) || name.startsWith('proxy-'))
+              return fail(`${field[0]} in a trailer`)
+            line = ''
+            state = C.Trailer
             break
           }
-          case C.TrailerLF:
-            if (chunk[i++] !== 10) return fail('bad trailer line ending')
-            endTrailerLine()
-            break
         }
+        i++
       }
       return { consumed: i, payload, done: state === C.Done }
     },
     endOfStream: () => state === C.Done,
-  }
-  function startData(): boolean {
-    const hex = (line.split(';')[0] ?? '').trim()
-    line = ''
-    if (!/^[0-9a-fA-F]{1,15}$/.test(hex)) return false
-    left = Number.parseInt(hex, 16)
-    state = left === 0 ? C.Trailer : C.Data
-    trailerLineLen = 0
-    return true
-  }
-  function endTrailerLine(): void {
-    if (trailerLineLen === 0) {
-      state = C.Done
-    } else {
-      trailerLineLen = 0
-      state = C.Trailer
-    }
   }
   return f
 }

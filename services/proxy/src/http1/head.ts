@@ -1,5 +1,8 @@
-// HTTP/1.x message heads: parse request and response heads from raw bytes, keep header order
-// and case so what we forward is what the client sent.
+// HTTP/1.x message heads, parsed strictly (RFC 9112 §2–5): lines end in CRLF only, no obs-fold,
+// no whitespace before a colon, header values free of CR, LF, NUL and the other CTLs. Header
+// order and case are kept; what leaves the proxy is rebuilt from this form (serialize.ts).
+
+import { isReasonPhrase, isRequestTarget, isToken, TOKEN_RE, trimOws } from './grammar.ts'
 
 export type HeaderList = [name: string, value: string][]
 
@@ -22,68 +25,175 @@ export type HeadResult<T> =
   | { kind: 'error'; status: 400 | 431; message: string }
   | { kind: 'ok'; head: T; headBytes: number }
 
-const CRLFCRLF = Buffer.from('\r\n\r\n')
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+type HeadError = { kind: 'error'; status: 400 | 431; message: string }
 
-/** Finds the end of a head (after the blank line); -1 while incomplete. */
-export function findHeadEnd(buf: Buffer): number {
-  const i = buf.indexOf(CRLFCRLF)
-  return i < 0 ? -1 : i + 4
+const CRLFCRLF = Buffer.from('\r\n\r\n')
+const CR = 13
+const LF = 10
+
+const bad = (message: string): HeadError => ({ kind: 'error', status: 400, message })
+
+/** A CR not followed by LF, or an LF not preceded by CR, in buf[from, to): a line ending other
+ *  than CRLF, which some parsers accept and others do not. */
+function strayLineEnd(buf: Buffer, from: number, to: number): string | null {
+  for (let i = buf.indexOf(LF, from); i >= 0 && i < to; i = buf.indexOf(LF, i + 1)) {
+    if (i === from || buf[i - 1] !== CR) return 'bare LF as a line terminator'
+  }
+  for (let i = buf.indexOf(CR, from); i >= 0 && i < to; i = buf.indexOf(CR, i + 1)) {
+    if (i + 1 < buf.length && buf[i + 1] !== LF) return 'bare CR in the message head'
+  }
+  return null
 }
 
-function parseHeaderLines(lines: string[]): HeaderList | string {
+/** Where the head's text starts (after empty lines a server may skip, RFC 9112 §2.2) and ends
+ *  (before the blank line), or why it cannot be read. */
+function frameHead(
+  buf: Buffer,
+  maxBytes: number,
+  skipEmptyLines: boolean,
+): { start: number; end: number } | HeadError | null {
+  let start = 0
+  if (skipEmptyLines) {
+    while (buf[start] === CR && buf[start + 1] === LF && start < maxBytes) start += 2
+  }
+  const blank = buf.indexOf(CRLFCRLF, start)
+  if (blank < 0) {
+    // A head that uses another line ending would never end: refuse it now. (In a complete
+    // head the line grammar refuses any CR or LF left inside a line.)
+    const stray = strayLineEnd(buf, start, buf.length)
+    if (stray) return bad(stray)
+    if (buf.length <= maxBytes) return null
+    return { kind: 'error', status: 431, message: 'header fields too large' }
+  }
+  if (blank + 4 > maxBytes)
+    return { kind: 'error', status: 431, message: 'header fields too large' }
+  return { start, end: blank }
+}
+
+function describeValue(value: string): string {
+  if (value.includes('\n')) return 'LF in a header value'
+  if (value.includes('\r')) return 'CR in a header value'
+  if (value.includes('\0')) return 'NUL in a header value'
+  return 'control character in a header value'
+}
+
+/** field-line = field-name ":" OWS field-value OWS, the value starting and ending with a
+ *  visible byte (the common case, in one match). */
+const FIELD_LINE =
+  /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):[ \t]*((?:[\t\x20-\x7e\x80-\xff]*[\x21-\x7e\x80-\xff])?)[ \t]*$/
+
+/** One field line (header or trailer, without CRLF) → [name, value], or why it is refused. */
+export function parseFieldLine(line: string): [string, string] | string {
+  const m = FIELD_LINE.exec(line)
+  if (m) return [m[1]!, m[2]!]
+  const first = line.charCodeAt(0)
+  if (first === 32 || first === 9) return 'obs-fold (a header line starting with whitespace)'
+  const colon = line.indexOf(':')
+  if (colon < 0) return 'header line without a colon'
+  const name = line.slice(0, colon)
+  if (!TOKEN_RE.test(name)) {
+    const last = name.charCodeAt(name.length - 1)
+    if (last === 32 || last === 9) return 'whitespace between a header name and the colon'
+    return 'malformed header name'
+  }
+  return describeValue(trimOws(line.slice(colon + 1)))
+}
+
+function parseFieldLines(lines: string[], from: number): HeaderList | HeadError {
   const headers: HeaderList = []
-  for (const line of lines) {
-    if (line === '') continue
-    const colon = line.indexOf(':')
-    if (colon <= 0) return `malformed header line`
-    const name = line.slice(0, colon)
-    if (!TOKEN.test(name)) return `malformed header name`
-    headers.push([name, line.slice(colon + 1).trim()])
+  for (let i = from; i < lines.length; i++) {
+    const field = parseFieldLine(lines[i]!)
+    if (typeof field === 'string') return bad(field)
+    headers.push(field)
   }
   return headers
 }
 
-function splitHead(buf: Buffer, maxBytes: number): string[] | HeadResult<never> {
-  const end = findHeadEnd(buf)
-  if (end < 0) {
-    return buf.length > maxBytes
-      ? { kind: 'error', status: 431, message: 'request header fields too large' }
-      : { kind: 'incomplete' }
-  }
-  if (end > maxBytes)
-    return { kind: 'error', status: 431, message: 'request header fields too large' }
-  return buf.toString('latin1', 0, end - 4).split('\r\n')
+function splitLines(buf: Buffer, start: number, end: number): string[] {
+  return buf.toString('latin1', start, end).split('\r\n')
 }
 
 export function parseRequestHead(buf: Buffer, maxBytes: number): HeadResult<RequestHead> {
-  const lines = splitHead(buf, maxBytes)
-  if (!Array.isArray(lines)) return lines
-  const [start = '', ...rest] = lines
-  const m = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) (\S+) HTTP\/(1\.[01])$/.exec(start)
-  if (!m) return { kind: 'error', status: 400, message: 'malformed request line' }
-  const headers = parseHeaderLines(rest)
-  if (typeof headers === 'string') return { kind: 'error', status: 400, message: headers }
+  const f = frameHead(buf, maxBytes, true)
+  if (f === null) return { kind: 'incomplete' }
+  if ('kind' in f) return f
+  const lines = splitLines(buf, f.start, f.end)
+  const start = lines[0]!
+  const sp1 = start.indexOf(' ')
+  const sp2 = sp1 < 0 ? -1 : start.indexOf(' ', sp1 + 1)
+  if (sp2 < 0) return bad('malformed request line')
+  const method = start.slice(0, sp1)
+  const target = start.slice(sp1 + 1, sp2)
+  const version = start.slice(sp2 + 1)
+  if (!isToken(method)) return bad('malformed request method')
+  if (!isRequestTarget(target)) {
+    return bad(
+      /[\0\r\n]/.test(target)
+        ? 'CR, LF or NUL in the request target'
+        : 'malformed request target (control character, space or non-ASCII byte)',
+    )
+  }
+  if (version !== 'HTTP/1.1' && version !== 'HTTP/1.0') return bad('malformed request line')
+  const headers = parseFieldLines(lines, 1)
+  if (!Array.isArray(headers)) return headers
   return {
     kind: 'ok',
-    head: { method: m[1]!, target: m[2]!, version: m[3]!, headers },
-    headBytes: findHeadEnd(buf),
+    head: { method, target, version: version.slice(5), headers },
+    headBytes: f.end + 4,
   }
 }
 
+const STATUS_LINE = /^HTTP\/(1\.[01]) ([1-5]\d\d)(?: (.*))?$/
+
 export function parseResponseHead(buf: Buffer, maxBytes: number): HeadResult<ResponseHead> {
-  const lines = splitHead(buf, maxBytes)
-  if (!Array.isArray(lines)) return lines
-  const [start = '', ...rest] = lines
-  const m = /^HTTP\/(1\.[01]) (\d{3})(?: (.*))?$/.exec(start)
-  if (!m) return { kind: 'error', status: 400, message: 'malformed status line' }
-  const headers = parseHeaderLines(rest)
-  if (typeof headers === 'string') return { kind: 'error', status: 400, message: headers }
+  const f = frameHead(buf, maxBytes, false)
+  if (f === null) return { kind: 'incomplete' }
+  if ('kind' in f) return f
+  const lines = splitLines(buf, f.start, f.end)
+  const m = STATUS_LINE.exec(lines[0]!)
+  if (!m) return bad('malformed status line')
+  const reason = m[3] ?? ''
+  if (!isReasonPhrase(reason)) return bad('control character in the reason phrase')
+  const headers = parseFieldLines(lines, 1)
+  if (!Array.isArray(headers)) return headers
   return {
     kind: 'ok',
-    head: { version: m[1]!, status: Number(m[2]), reason: m[3] ?? '', headers },
-    headBytes: findHeadEnd(buf),
+    head: { version: m[1]!, status: Number(m[2]), reason, headers },
+    headBytes: f.end + 4,
   }
+}
+
+/** A head's fields by lower-case name, read in one pass: values (repeats joined with ", ")
+ *  and how many lines carried each name. */
+export interface FieldIndex {
+  get(name: string): string | undefined
+  count(name: string): number
+}
+
+export function indexFields(headers: HeaderList): FieldIndex {
+  const values = new Map<string, string>()
+  let repeats: Map<string, number> | null = null
+  for (const [n, v] of headers) {
+    const k = n.toLowerCase()
+    const prev = values.get(k)
+    if (prev === undefined) values.set(k, v)
+    else {
+      values.set(k, `${prev}, ${v}`)
+      repeats ??= new Map()
+      repeats.set(k, (repeats.get(k) ?? 1) + 1)
+    }
+  }
+  return {
+    get: (name) => values.get(name),
+    count: (name) => repeats?.get(name) ?? (values.has(name) ? 1 : 0),
+  }
+}
+
+/** True when a comma-separated value (Connection, Upgrade) holds `token` (case-insensitive). */
+export function hasToken(value: string | undefined, token: string): boolean {
+  if (!value) return false
+  const t = token.toLowerCase()
+  return value.split(',').some((p) => trimOws(p).toLowerCase() === t)
 }
 
 /** Value of a header (case-insensitive); repeated headers joined with ", ". */
@@ -107,14 +217,5 @@ export function headerMap(headers: HeaderList): Record<string, string> {
 
 /** True when a comma-separated header (Connection, Upgrade) holds `token`. */
 export function headerHasToken(headers: HeaderList, name: string, token: string): boolean {
-  const v = getHeader(headers, name)
-  if (!v) return false
-  const t = token.toLowerCase()
-  return v.split(',').some((p) => p.trim().toLowerCase() === t)
-}
-
-export function serializeRequestHead(head: RequestHead): Buffer {
-  let s = `${head.method} ${head.target} HTTP/${head.version}\r\n`
-  for (const [n, v] of head.headers) s += `${n}: ${v}\r\n`
-  return Buffer.from(`${s}\r\n`, 'latin1')
+  return hasToken(getHeader(headers, name), token)
 }

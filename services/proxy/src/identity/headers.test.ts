@@ -68,3 +68,26 @@ test('forwardedHeaders drops every X-Tokentap-* and Proxy-* header, keeps the re
     ['X-Tokentap', 'not ours: no dash suffix'],
   ])
 })
+
+test('forwardedHeaders drops hop-by-hop fields and the names Connection lists; Upgrade only when relayed', () => {
+  const h: HeaderList = [
+    ['Host', 'api.openai.com'],
+    ['Connection', 'Upgrade, X-Drop-Me, host'],
+    ['X-Drop-Me', '1'],
+    ['Keep-Alive', 'timeout=5'],
+    ['TE', 'trailers'],
+    ['Trailer', 'X-T'],
+    ['Upgrade', 'websocket'],
+    ['Proxy-Authenticate', 'Basic'],
+    ['Sec-WebSocket-Key', 'k'],
+  ]
+  expect(forwardedHeaders(h)).toEqual([
+    ['Host', 'api.openai.com'],
+    ['Sec-WebSocket-Key', 'k'],
+  ])
+  expect(forwardedHeaders(h, true)).toEqual([
+    ['Host', 'api.openai.com'],
+    ['Upgrade', 'websocket'],
+    ['Sec-WebSocket-Key', 'k'],
+  ])
+})

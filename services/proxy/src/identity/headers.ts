@@ -1,9 +1,10 @@
-// Per-request attribution headers (X-Tokentap-Project, X-Tokentap-Session; Claude Code sends them
-// through ANTHROPIC_CUSTOM_HEADERS) and the head that goes upstream without them: no
-// X-Tokentap-* and no Proxy-* header ever leaves the proxy. Pure; bad values are ignored and
-// described in `notes`, never thrown.
+// Per-request attribution headers (X-Tokentap-Project, X-Tokentap-Session; Claude Code sends
+// them through ANTHROPIC_CUSTOM_HEADERS) and the head that goes upstream without them: no
+// X-Tokentap-*, no Proxy-* and no other hop-by-hop header ever leaves the proxy. Pure; bad
+// values are ignored and described in `notes`, never thrown.
 
 import type { HeaderList } from '../http1/head.ts'
+import { endToEndHeaders } from '../http1/hop-by-hop.ts'
 
 export const MAX_TAG_LENGTH = 128
 const PRINTABLE = /^[\x20-\x7e]+$/
@@ -39,10 +40,20 @@ export function readHeaderTags(headers: HeaderList): HeaderTags {
   return { project, session, notes }
 }
 
-/** The request's headers minus ours (X-Tokentap-*) and the proxy's (Proxy-Authorization …). */
-export function forwardedHeaders(headers: HeaderList): HeaderList {
-  return headers.filter(([n]) => {
-    const l = n.toLowerCase()
-    return !l.startsWith('x-tokentap-') && !l.startsWith('proxy-')
-  })
+/** The request's headers for the upstream: without ours (X-Tokentap-*), the proxy's
+ *  (Proxy-Authorization …) and every other connection-specific field (hop-by-hop.ts). */
+export function forwardedHeaders(
+  headers: HeaderList,
+  keepUpgrade = false,
+  framing: readonly [name: string, value: string] | null = null,
+  connection?: string,
+): HeaderList {
+  const out = endToEndHeaders(headers, keepUpgrade, framing, connection)
+  // Most requests carry none of ours: no second list then.
+  return out.some(isOurs) ? out.filter((h) => !isOurs(h)) : out
+}
+
+const isOurs = ([n]: [string, string]): boolean => {
+  const c = n.charCodeAt(0)
+  return (c === 88 || c === 120) && n.toLowerCase().startsWith('x-tokentap-')
 }

@@ -3,13 +3,9 @@
 // Bookkeeping (parser end, record, sink) happens only after the client has its last byte.
 
 import type { BodyFilter, ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
-import {
-  headerMap,
-  type RequestHead,
-  type ResponseHead,
-  serializeRequestHead,
-} from '../http1/head.ts'
+import { headerMap, type ResponseHead } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
+import { serializeRequestHead } from '../http1/serialize.ts'
 import { writeOrPause } from '../net/conn.ts'
 import type {
   Attribution,
@@ -18,7 +14,7 @@ import type {
   ExchangeEnd,
   ExchangeTarget,
 } from './context.ts'
-import { wantsClose } from './framing.ts'
+import type { RequestPlan } from './forward-head.ts'
 import { Outbound } from './outbound.ts'
 import { ExchangeLedger } from './record.ts'
 import { RequestBody } from './request-body.ts'
@@ -43,7 +39,6 @@ export class Exchange {
   private readonly body: RequestBody
   private readonly reader: ResponseReader
   private readonly copy: ResponseCopy
-  private readonly forwardHead: RequestHead
   /** The request body, while held for a rewrite. */
   private held: HeldRequest | null = null
   private responseFilter: BodyFilter | null = null
@@ -52,16 +47,21 @@ export class Exchange {
   private readonly ledger: ExchangeLedger
   private sentToClient = false
   private finished = false
+  /** The client connection ends after this exchange (its request said so, or HTTP/1.0). */
   private readonly requestClose: boolean
 
+  /** `request.head` is what goes upstream (planRequest); `clientClose` comes from the head the
+   *  client sent. */
   constructor(
     private readonly ctx: ExchangeContext,
     private readonly client: ClientPort,
-    head: RequestHead,
+    private readonly request: RequestPlan,
     private readonly target: ExchangeTarget,
     private readonly dialect: ProviderDialect | null,
     attribution: Attribution,
+    clientClose: boolean,
   ) {
+    const head = request.head
     this.done = new Promise((r) => {
       this.resolveDone = r
     })
@@ -75,8 +75,13 @@ export class Exchange {
       path: target.path,
       ...attribution,
     })
-    this.requestClose = wantsClose(head.version, head.headers)
-    this.reader = new ResponseReader(head.method, ctx.config.maxHeaderBytes)
+    // An HTTP/1.0 request goes upstream without keep-alive (Connection is hop-by-hop): neither
+    // connection is reused after it.
+    this.requestClose = clientClose || head.version === '1.0'
+    this.reader = new ResponseReader(head.method, ctx.config.maxHeaderBytes, {
+      upgradeRequested: request.upgrade,
+      clientClose: this.requestClose,
+    })
     this.meta = {
       host: target.key.host,
       method: head.method,
@@ -84,7 +89,7 @@ export class Exchange {
       requestHeaders: headerMap(head.headers),
     }
     this.parser = dialect ? dialect.createParser(this.meta) : null
-    this.body = new RequestBody(head, this.parser, ctx.config.maxRequestCopyBytes)
+    this.body = new RequestBody(head, request.framing, this.parser, ctx.config.maxRequestCopyBytes)
     this.copy = new ResponseCopy(this.parser, ctx.config.maxResponseCopyBytes, (b) =>
       this.writeClient(b),
     )
@@ -99,10 +104,9 @@ export class Exchange {
         this.fail(502, `upstream ${host}:${port} unreachable: ${describeError(e)}`, 'failed')
       },
     })
-    this.forwardHead = { ...head, target: target.path }
-    if (dialect && shouldHold(dialect, this.meta, this.forwardHead)) {
-      this.held = new HeldRequest(dialect, this.meta, this.forwardHead)
-    } else this.sendUp(serializeRequestHead(this.forwardHead))
+    if (dialect && shouldHold(dialect, this.meta, head, request.framing)) {
+      this.held = new HeldRequest(dialect, this.meta, head)
+    } else this.sendUp(serializeRequestHead(head))
     this.link.open()
   }
 
@@ -110,13 +114,17 @@ export class Exchange {
   onClientData(chunk: Buffer): Buffer | null {
     if (this.phase === 'done') return null
     const step = this.body.push(chunk)
+    // A body the framer refused goes nowhere: not even its bytes before the error.
+    if (step.error) {
+      this.fail(400, `bad request body: ${step.error}`, 'failed')
+      return null
+    }
     if (step.raw) {
       this.ledger.requestBytes += step.raw.length
       if (this.held) this.hold(step.raw, step.payload)
       else this.sendUp(step.raw)
     }
-    if (step.error) this.fail(400, `bad request body: ${step.error}`, 'failed')
-    else if (this.held && this.body.done) this.releaseHeld()
+    if (this.held && this.body.done) this.releaseHeld()
     return step.rest
   }
 
@@ -211,14 +219,9 @@ export class Exchange {
   private finishResponse(extraBytes: boolean): void {
     this.copy.endFiltered()
     const res = this.reader.head!
-    const upstreamReusable =
-      this.requestDone &&
-      !extraBytes &&
-      !this.reader.closeDelimited &&
-      !wantsClose(res.version, res.headers)
-    this.link.release(upstreamReusable)
-    const keepAlive = this.requestDone && !this.requestClose && upstreamReusable
-    this.complete(res.status >= 400 ? 'upstream_error' : 'ok', null, keepAlive)
+    const reuse = this.reader.reuse(extraBytes, this.requestDone, this.request.head.version)
+    this.link.release(reuse.upstream)
+    this.complete(res.status >= 400 ? 'upstream_error' : 'ok', null, reuse.client)
   }
 
   private onUpstreamEnd(err: Error | null): void {
@@ -267,7 +270,7 @@ export class Exchange {
     this.link.drop()
     const c = this.client.socket
     if (!this.sentToClient && !c.destroyed) {
-      c.end(errorResponse(status, message))
+      c.end(errorResponse(status, message, this.request.head.method === 'HEAD'))
       this.complete(outcome, message, false, status)
       return
     }

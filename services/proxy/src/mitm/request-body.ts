@@ -1,11 +1,10 @@
-// The request body on its way through: which client bytes belong to it (forwarded raw), and a
-// bounded, decoded copy for the parser.
+// The request body on its way through: which client bytes belong to it (forwarded raw, as the
+// proxy's own framer delimited them), and a bounded, decoded copy for the parser.
 
 import type { ExchangeParser } from '@tokentap/shared'
 import { type BodyDecoder, createBodyDecoder } from '../decode/body-decoder.ts'
-import { type BodyFramer, createBodyFramer } from '../http1/body.ts'
+import { type BodyFramer, createBodyFramer, type Framing } from '../http1/body.ts'
 import { getHeader, type RequestHead } from '../http1/head.ts'
-import { requestFraming } from './framing.ts'
 
 export interface BodyStep {
   /** Bytes of this body, to forward as they are. */
@@ -24,11 +23,11 @@ export class RequestBody {
 
   constructor(
     head: RequestHead,
+    framing: Framing,
     private readonly parser: ExchangeParser | null,
     maxCopyBytes: number,
   ) {
-    const framing = requestFraming(head)
-    this.framer = createBodyFramer(framing === 'invalid' ? { kind: 'none' } : framing)
+    this.framer = createBodyFramer(framing)
     this.decoder = parser
       ? createBodyDecoder({
           contentEncoding: getHeader(head.headers, 'content-encoding'),
@@ -54,7 +53,7 @@ export class RequestBody {
           : chunk.subarray(0, step.consumed)
     for (const p of step.payload) this.decoder?.write(p)
     const payload = step.payload
-    if (step.error) return { raw, rest: null, payload, error: step.error }
+    if (step.error) return { raw: null, rest: null, payload: [], error: step.error }
     if (!step.done) return { raw, rest: null, payload, error: null }
     this.end()
     return { raw, rest: chunk.subarray(step.consumed), payload, error: null }

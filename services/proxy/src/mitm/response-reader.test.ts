@@ -4,8 +4,13 @@ import { type ResponseEvent, ResponseReader } from './response-reader.ts'
 const b = (s: string): Buffer => Buffer.from(s, 'latin1')
 
 /** Feeds `wire` split at `cut`; joins what was forwarded and the payload for the parser. */
-function run(method: string, wire: string, cut: number) {
-  const r = new ResponseReader(method, 65536)
+function run(
+  method: string,
+  wire: string,
+  cut: number,
+  opts = { upgradeRequested: false, clientClose: false },
+) {
+  const r = new ResponseReader(method, 65536, opts)
   const events: ResponseEvent[] = []
   for (const part of [wire.slice(0, cut), wire.slice(cut)])
     if (part) events.push(...r.push(b(part)))
@@ -62,10 +67,47 @@ describe('ResponseReader', () => {
   })
   test('101 hands over what followed the head', () => {
     const wire = 'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n\r\n\x81\x02hi'
-    const { events } = run('GET', wire, wire.length)
+    const { events } = run('GET', wire, wire.length, { upgradeRequested: true, clientClose: false })
     expect(events.map((e) => e.kind)).toEqual(['forward', 'upgrade'])
+    const fwd = events[0]
+    expect(fwd?.kind === 'forward' && fwd.bytes.toString('latin1')).toBe(
+      'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nConnection: Upgrade\r\n\r\n',
+    )
     const up = events[1]
     expect(up?.kind === 'upgrade' && up.rest.toString('latin1')).toBe('\x81\x02hi')
+  })
+  test('a 101 the request did not ask for is an error, nothing forwarded', () => {
+    const wire = 'HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\n\r\n'
+    expect(run('GET', wire, wire.length).events).toEqual([
+      { kind: 'error', message: 'upstream sent a 101 the request did not ask for' },
+    ])
+  })
+  test('the head is rebuilt: hop-by-hop fields dropped, Connection: close when the client goes', () => {
+    const wire =
+      'HTTP/1.1 200 OK\r\nConnection: keep-alive, X-Hop\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\n' +
+      'Content-Length: 2\r\nContent-Length: 2\r\n\r\nok'
+    const { forwarded, r } = run('GET', wire, wire.length, {
+      upgradeRequested: false,
+      clientClose: true,
+    })
+    expect(forwarded).toBe('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok')
+    expect(r.announcedClose).toBe(true)
+  })
+  test('CL together with TE, a bare LF in a header, differing CLs: errors, nothing forwarded', () => {
+    for (const wire of [
+      'HTTP/1.1 200 OK\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\nx: a\ncontent-length: 0\r\n\r\n',
+      'HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\nab',
+      'HTTP/1.1 200 OK\r\nx: a\r\n obs-fold\r\ncontent-length: 0\r\n\r\n',
+    ]) {
+      const { events } = run('GET', wire, wire.length)
+      expect([wire, events.map((e) => e.kind)]).toEqual([wire, ['error']])
+    }
+  })
+  test('a body the framer refuses is not forwarded, not even its head when still unsent', () => {
+    const wire = 'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n5 \r\nhello'
+    const { events } = run('GET', wire, wire.length)
+    expect(events.map((e) => e.kind)).toEqual(['head', 'error'])
   })
   test('extra bytes after a complete body are reported', () => {
     const { events } = run('GET', 'HTTP/1.1 200 OK\r\ncontent-length: 1\r\n\r\nxEXTRA', 100)

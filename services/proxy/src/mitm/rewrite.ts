@@ -4,13 +4,10 @@
 // filter (which removes what the rewrite caused) and is re-framed for the client.
 
 import type { BodyFilter, ExchangeMeta, ProviderDialect } from '@tokentap/shared'
-import {
-  getHeader,
-  type RequestHead,
-  type ResponseHead,
-  serializeRequestHead,
-} from '../http1/head.ts'
-import { requestFraming } from './framing.ts'
+import type { Framing } from '../http1/body.ts'
+import { listElements } from '../http1/grammar.ts'
+import { getHeader, type RequestHead, type ResponseHead } from '../http1/head.ts'
+import { serializeRequestHead } from '../http1/serialize.ts'
 
 /** Bodies larger than this are forwarded as they stream, never rewritten. */
 export const MAX_HELD_BODY_BYTES = 1024 * 1024
@@ -22,10 +19,10 @@ export function shouldHold(
   dialect: ProviderDialect | null,
   meta: ExchangeMeta,
   head: RequestHead,
+  framing: Framing,
 ): boolean {
   if (!dialect?.wantsRequestBody?.(meta) || !dialect.rewriteRequest) return false
-  const framing = requestFraming(head)
-  if (framing === 'invalid' || framing.kind === 'none') return false
+  if (framing.kind === 'none' || framing.kind === 'close') return false
   if (framing.kind === 'length' && framing.length > MAX_HELD_BODY_BYTES) return false
   const encoding = getHeader(head.headers, 'content-encoding')
   return encoding === undefined || encoding.toLowerCase() === 'identity'
@@ -113,9 +110,12 @@ export class FilteredBody {
     const encoding = getHeader(response.headers, 'content-encoding')
     if (!type.includes('text/event-stream')) return null
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return null
-    const chunked = /(^|,)\s*chunked\s*$/i.test(
-      getHeader(response.headers, 'transfer-encoding') ?? '',
-    )
+    // Re-framed only from a plain chunked or close-delimited body: other transfer codings and
+    // length-framed bodies pass through as they are.
+    const te = getHeader(response.headers, 'transfer-encoding')
+    const codings = te === undefined ? [] : listElements(te).map((c) => c.toLowerCase())
+    const chunked = codings.length === 1 && codings[0] === 'chunked'
+    if (te !== undefined && !chunked) return null
     if (!chunked && getHeader(response.headers, 'content-length') !== undefined) return null
     return new FilteredBody(filter, chunked, write)
   }

@@ -6,12 +6,15 @@
 import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
 import { errorResponse, type LocalResponse, serializeResponse } from '../http1/respond.ts'
 import type { Admission, Identity } from '../identity/credentials.ts'
-import { forwardedHeaders, readHeaderTags } from '../identity/headers.ts'
+import { readHeaderTags } from '../identity/headers.ts'
 import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { Conn } from '../net/conn.ts'
+import { poolIdentity } from '../upstream/pool.ts'
 import type { Attribution, ExchangeContext, ExchangeTarget } from './context.ts'
 import { Exchange } from './exchange.ts'
+import { planRequest } from './forward-head.ts'
+import { requestFraming, wantsClose } from './framing.ts'
 
 export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
 
@@ -66,12 +69,14 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     disarm()
     socket.destroy()
   }
-  function reject(status: number, message: string): void {
+  const teamMode = cfg.proxyUsersFile !== undefined
+  /** `method`: the request's, when its head was read (a HEAD gets no content). */
+  function reject(status: number, message: string, method?: string): void {
     ctx.metrics.badRequest()
     ctx.log.warn(`${o.mode.kind === 'mitm' ? o.mode.host : 'proxy'}: ${status} ${message}`)
     state = 'closed'
     disarm()
-    socket.end(errorResponse(status, message))
+    socket.end(errorResponse(status, message, method === 'HEAD'))
   }
 
   const onData = (chunk: Buffer): void => {
@@ -125,12 +130,25 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     if (o.mode.kind === 'mitm') {
       const target = head.target.startsWith('/') ? head.target : originForm(head.target)
       if (target === null) {
-        reject(400, `bad request target "${head.target}"`)
+        reject(400, `bad request target "${head.target}"`, head.method)
         return
       }
-      const key = { host: o.mode.host, port: o.mode.port, tls: true }
-      run(head, { key, path: target }, true, leftover, o.identity)
+      const key = {
+        host: o.mode.host,
+        port: o.mode.port,
+        tls: true,
+        identity: poolIdentity(o.identity.user, teamMode),
+      }
+      run(head, { key, path: target }, null, true, leftover, o.identity)
       return
+    }
+    // Requests the proxy answers itself carry no body: one would be read as the next request.
+    const framing = requestFraming(head)
+    if (head.method === 'CONNECT' || head.target.startsWith('/')) {
+      if (!framing.ok || framing.framing.kind !== 'none') {
+        reject(400, framing.ok ? `${head.method} with a body` : framing.message, head.method)
+        return
+      }
     }
     if (head.method === 'CONNECT') {
       if (!o.onConnect) {
@@ -144,7 +162,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     }
     if (head.target.startsWith('/')) {
       const res = o.local?.(head) ?? { status: 404, contentType: 'text/plain', body: 'not found\n' }
-      socket.write(serializeResponse(res))
+      socket.write(serializeResponse(res, head.method === 'HEAD'))
       pending = leftover
       arm(cfg.idleTimeoutMs)
       return
@@ -153,11 +171,11 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     try {
       url = new URL(head.target)
     } catch {
-      reject(400, `bad request target "${head.target}"`)
+      reject(400, `bad request target "${head.target}"`, head.method)
       return
     }
     if (url.protocol !== 'http:') {
-      reject(400, 'only http:// requests are forwarded; use CONNECT for https')
+      reject(400, 'only http:// requests are forwarded; use CONNECT for https', head.method)
       return
     }
     const admission: Admission = o.admit?.(head) ?? { ok: true, identity: o.identity }
@@ -171,10 +189,11 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       host: url.hostname.replace(/^\[|\]$/g, ''),
       port: Number(url.port || 80),
       tls: false,
+      identity: poolIdentity(admission.identity.user, teamMode),
     }
     const path = `${url.pathname}${url.search}`
     const go = (rest: Buffer): void =>
-      run(head, { key, path }, o.intercepts(key.host), rest, admission.identity)
+      run(head, { key, path }, url.host, o.intercepts(key.host), rest, admission.identity)
     const check = o.checkDestination?.(key.host, key.port, admission.identity.user) ?? null
     if (check === null) {
       go(leftover)
@@ -201,13 +220,20 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     )
   }
 
+  /** `authority`: an absolute-form request's host[:port], which replaces its Host header. */
   function run(
     head: RequestHead,
     target: ExchangeTarget,
+    authority: string | null,
     record: boolean,
     leftover: Buffer,
     identity: Identity,
   ): void {
+    const plan = planRequest(head, target.path, authority)
+    if ('status' in plan) {
+      reject(plan.status, plan.message, head.method)
+      return
+    }
     const tags = readHeaderTags(head.headers)
     for (const note of tags.notes) ctx.log.warn(`${target.key.host}: ${note}`)
     const attribution: Attribution = {
@@ -216,7 +242,6 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       session: tags.session,
       program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
     }
-    const forwarded: RequestHead = { ...head, headers: forwardedHeaders(head.headers) }
     state = 'exchange'
     const port = {
       socket,
@@ -231,10 +256,11 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     const ex = new Exchange(
       ctx,
       port,
-      forwarded,
+      plan,
       target,
       record ? ctx.dialectFor(target.key.host, target.path) : null,
       attribution,
+      wantsClose(head.version, head.headers),
     )
     exchange = ex
     o.track?.(ex.recorded)

@@ -14,6 +14,7 @@ import { BUN_CONN_HANDLERS, BunConn, type Conn } from '../net/conn.ts'
 import { openBlindTunnel } from '../tunnel/blind.ts'
 import { dialTargets } from '../upstream/dial.ts'
 import { logRefusal } from './destination-check.ts'
+import { poolIdentity } from '../upstream/pool.ts'
 
 export interface ConnectDeps {
   ctx: ExchangeContext
@@ -122,7 +123,13 @@ function intercept(
   d.tracked.setState('mitm')
   socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
   // The upstream handshake overlaps the client's: the first request finds a connection ready.
-  ctx.pool.prewarm({ host, port, tls: true })
+  // Keyed like the session's requests (same caller), or the request would not find it.
+  ctx.pool.prewarm({
+    host,
+    port,
+    tls: true,
+    identity: poolIdentity(identity.user, ctx.config.proxyUsersFile !== undefined),
+  })
   if (leftover.length > 0) {
     // A client that sent its TLS hello before reading our 200: Bun's native upgrade cannot
     // take bytes already read, so the client is asked to retry the usual way.

@@ -3,7 +3,7 @@ import type net from 'node:net'
 import tls from 'node:tls'
 import { testUpstreamCa } from '../../test/helpers/test-ca.ts'
 import { parseResolve } from '../net/resolve.ts'
-import { createUpstreamPool } from './pool.ts'
+import { createUpstreamPool, poolIdentity } from './pool.ts'
 
 let server: tls.Server
 let port: number
@@ -33,7 +33,7 @@ async function serverSaw(count: number): Promise<void> {
   for (let i = 0; i < 100 && accepted < count; i++) await Bun.sleep(5)
 }
 
-const key = { host: 'api.anthropic.com', port: 443, tls: true }
+const key = { host: 'api.anthropic.com', port: 443, tls: true, identity: 'local' }
 const pool = () =>
   createUpstreamPool({
     resolve: parseResolve(`api.anthropic.com:443=127.0.0.1:${port}`),
@@ -79,6 +79,31 @@ describe('upstream pool', () => {
     a.socket.destroy()
     b.socket.destroy()
     p.close()
+  })
+
+  test('a pooled connection is never reused across team users (nor prewarmed for another)', async () => {
+    const p = pool()
+    const alice = { ...key, identity: poolIdentity('alice', true) }
+    const bob = { ...key, identity: poolIdentity('bob', true) }
+    const a = await p.acquire(alice)
+    p.release(alice, a.socket)
+    expect(p.idleCount()).toBe(1)
+    const b = await p.acquire(bob)
+    expect(b.reused).toBe(false)
+    expect(b.socket).not.toBe(a.socket)
+    p.prewarm(bob)
+    const again = await p.acquire(alice)
+    expect(again).toMatchObject({ reused: true, socket: a.socket })
+    const bobsWarm = await p.acquire(bob)
+    expect(bobsWarm.socket).not.toBe(a.socket)
+    for (const s of [a.socket, b.socket, bobsWarm.socket]) s.destroy()
+    p.close()
+  })
+
+  test('pool identities: one per team user, one in local mode', () => {
+    expect(poolIdentity('alice', true)).not.toBe(poolIdentity('bob', true))
+    expect(poolIdentity(null, true)).not.toBe(poolIdentity('alice', true))
+    expect(poolIdentity('alice', false)).toBe(poolIdentity('bob', false))
   })
 
   test('an idle socket the server closes is dropped from the pool', async () => {

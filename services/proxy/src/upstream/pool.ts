@@ -1,5 +1,7 @@
 // Upstream connections: TLS verified against the bundled and system roots + TOKENTAP_UPSTREAM_CA
-// (or plain TCP for http://), connected through the resolver, kept alive and reused per host:port.
+// (or plain TCP for http://), connected through the resolver, kept alive and reused per
+// host:port and caller: a connection one team user's request went over never carries another
+// user's (so a framing mistake anywhere cannot glue one user's request onto another's).
 
 import net from 'node:net'
 import tls from 'node:tls'
@@ -12,6 +14,15 @@ export interface UpstreamKey {
   host: string
   port: number
   tls: boolean
+  /** Whose connections these are (poolIdentity): never shared across two of them. */
+  identity: string
+}
+
+/** The pool partition of a caller: one per user in team mode, one in local mode (one person's
+ *  machine, and callers there are not authenticated anyway). */
+export function poolIdentity(user: string | null, teamMode: boolean): string {
+  if (!teamMode) return 'local'
+  return user === null ? 'team-anonymous' : `team-user:${user}`
 }
 
 export interface PoolOptions {
@@ -30,7 +41,8 @@ export interface UpstreamPool {
   acquire(key: UpstreamKey): Promise<{ socket: Conn; reused: boolean }>
   /** Start a connection now (a CONNECT just arrived) so the first request finds it ready. */
   prewarm(key: UpstreamKey): void
-  /** Hand back a socket whose last response was complete and keep-alive. */
+  /** Hand back a socket whose last exchange ended on a parsed message boundary on both sides
+   *  (the caller decides that; the pool drops it on any byte that arrives while idle). */
   release(key: UpstreamKey, socket: Conn): void
   idleCount(): number
   /** Upstream connections opened so far (prewarmed ones included). */
@@ -38,7 +50,7 @@ export interface UpstreamPool {
   close(): void
 }
 
-const keyString = (k: UpstreamKey): string => `${k.tls ? 's' : 'p'}:${k.host}:${k.port}`
+const keyString = (k: UpstreamKey): string => JSON.stringify([k.tls, k.host, k.port, k.identity])
 
 /** Bundled roots, the system store and the extra roots. */
 export function upstreamRoots(extraCa: string[]): string[] {
