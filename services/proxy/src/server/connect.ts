@@ -13,8 +13,8 @@ import { startHttpSession } from '../mitm/session.ts'
 import { BUN_CONN_HANDLERS, BunConn, type Conn } from '../net/conn.ts'
 import { openBlindTunnel } from '../tunnel/blind.ts'
 import { dialTargets } from '../upstream/dial.ts'
-import { logRefusal } from './destination-check.ts'
 import { poolIdentity } from '../upstream/pool.ts'
+import { logRefusal } from './destination-check.ts'
 
 export interface ConnectDeps {
   ctx: ExchangeContext
