@@ -1,18 +1,23 @@
-// The provider table: every host of the built-in intercept list is intercepted AND recorded under
-// the same provider with the same wire format as before the table existed (hosts.ts and
-// registry.ts used to keep two lists that had to agree; the expectations below were taken from
-// them). A dialect's wire format is recognised by how it classifies a set of probe paths.
+// The provider table: each entry's globs select exactly that provider and no two entries overlap;
+// every host of the built-in intercept list is intercepted AND recorded under the same provider
+// with the same wire format as before the table existed (intercept/hosts.ts and registry.ts kept
+// two lists that had to agree; the expectations below were taken from them). A dialect's wire
+// format is recognised by how it classifies a set of probe paths.
 
 import { describe, expect, test } from 'bun:test'
 import type { ProviderDialect } from '@tokentap/shared'
-import { BUILTIN_INTERCEPT_HOSTS, createHostMatcher } from '../intercept/hosts.ts'
+import { createHostMatcher } from '../intercept/hosts.ts'
 import { anthropicDialect } from './anthropic/parser.ts'
 import { amazonQDialect } from './bedrock/amazon-q.ts'
 import { bedrockDialect } from './bedrock/bedrock.ts'
 import { geminiDialect } from './gemini/gemini.ts'
 import { noneDialect } from './none.ts'
 import { openaiDialect } from './openai/index.ts'
-import { providerForHost, selectDialect } from './registry.ts'
+import { createDialectRegistry } from './registry.ts'
+import { BUILTIN_INTERCEPT_HOSTS, BUILTIN_PROVIDERS, builtinProviderFor } from './table.ts'
+
+const selectDialect = createDialectRegistry({ injectStreamUsage: true })
+const providerForHost = (host: string): string => builtinProviderFor(host)?.name ?? host
 
 const PROBES = [
   '/v1/messages',
@@ -82,13 +87,20 @@ const BUILTIN_HOSTS: [string, string, string][] = [
   ['api.githubcopilot.com', 'github-copilot', 'openai'],
 ]
 
-/** Hosts outside the list: not intercepted by default, recorded under their own name, unread. */
+/** Hosts outside the list: not intercepted by default, recorded under their own name, unread.
+ *  The old host → provider regexes were looser than the intercept globs: the last four were
+ *  read by a built-in dialect when added to TOKENTAP_INTERCEPT_HOSTS; now the table's globs
+ *  decide both (declare such a host in TOKENTAP_PROVIDERS with its `dialect`). */
 const OTHER_HOSTS = [
   'llm.internal',
   'github.com',
   'anthropic.com',
   'api.anthropic.com.evil.com',
   'q.amazonaws.com',
+  'a.b.openai.azure.com',
+  'bedrock-runtime.a.b.amazonaws.com',
+  'q.a.b.amazonaws.com',
+  'x.aiplatform.googleapis.com',
 ]
 
 describe('built-in hosts keep their provider and wire format', () => {
@@ -112,6 +124,100 @@ describe('built-in hosts keep their provider and wire format', () => {
   test.each(OTHER_HOSTS)('%s: not intercepted by default, recorded as unknown', (host) => {
     expect(intercepts(host)).toBe(false)
     expect(providerForHost(host)).toBe(host)
-    expect(kindOf(selectDialect(host, '/'))).toBe('none')
+    const dialect = selectDialect(host, '/')
+    expect(dialect.provider).toBe(host)
+    expect(kindOf(dialect)).toBe('none')
+  })
+})
+
+/** A host both label patterns match (one `*` each at most), else null: a `*` is one or more
+ *  label characters, so two patterns meet when their fixed prefixes and suffixes agree. */
+function labelWitness(a: string, b: string): string | null {
+  const [aPre = '', aSuf] = a.split('*')
+  const [bPre = '', bSuf] = b.split('*')
+  if (aSuf === undefined && bSuf === undefined) return a === b ? a : null
+  if (aSuf === undefined) return createHostMatcher([b])(a) ? a : null
+  if (bSuf === undefined) return createHostMatcher([a])(b) ? b : null
+  const pre = aPre.length >= bPre.length ? aPre : bPre
+  const suf = aSuf.length >= bSuf.length ? aSuf : bSuf
+  const agree =
+    pre.startsWith(aPre) && pre.startsWith(bPre) && suf.endsWith(aSuf) && suf.endsWith(bSuf)
+  return agree ? `${pre}z${suf}` : null
+}
+
+/** A host both globs match, else null (a `*` never spans a dot: labels pair up one to one). */
+function globWitness(a: string, b: string): string | null {
+  const al = a.toLowerCase().split('.')
+  const bl = b.toLowerCase().split('.')
+  if (al.length !== bl.length) return null
+  const labels = al.map((label, i) => labelWitness(label, bl[i] ?? ''))
+  return labels.every((l) => l !== null) ? labels.join('.') : null
+}
+
+describe('the table', () => {
+  const globs = BUILTIN_PROVIDERS.flatMap((p) => p.hosts.map((glob) => ({ glob, provider: p })))
+
+  test('names are unique; globs have at most one * per label', () => {
+    const names = BUILTIN_PROVIDERS.map((p) => p.name)
+    expect(new Set(names).size).toBe(names.length)
+    for (const { glob } of globs) {
+      expect([glob, glob.split('.').every((l) => l.split('*').length <= 2)]).toEqual([glob, true])
+    }
+  })
+
+  test('the overlap check finds overlaps', () => {
+    expect(globWitness('*.openai.azure.com', 'x-*.openai.azure.com')).toBe('x-z.openai.azure.com')
+    expect(globWitness('*-aiplatform.googleapis.com', 'us-*.googleapis.com')).toBe(
+      'us-z-aiplatform.googleapis.com',
+    )
+    expect(globWitness('q.*.amazonaws.com', 'q.us-east-1.amazonaws.com')).toBe(
+      'q.us-east-1.amazonaws.com',
+    )
+    expect(globWitness('*-aiplatform.googleapis.com', 'aiplatform.googleapis.com')).toBeNull()
+    expect(globWitness('q.*.amazonaws.com', 'bedrock-runtime.*.amazonaws.com')).toBeNull()
+  })
+
+  test('no two providers overlap', () => {
+    for (const a of globs) {
+      for (const b of globs) {
+        if (a.provider === b.provider) continue
+        expect([a.glob, b.glob, globWitness(a.glob, b.glob)]).toEqual([a.glob, b.glob, null])
+      }
+    }
+  })
+
+  test('each glob selects its provider, read in its wire format', () => {
+    for (const { glob, provider } of globs) {
+      const host = glob.replaceAll('*', 'us-east-1')
+      expect([host, builtinProviderFor(host)]).toEqual([host, provider])
+      const dialect = selectDialect(host, '/')
+      expect([host, dialect.provider, kindOf(dialect)]).toEqual([
+        host,
+        provider.name,
+        provider.dialect,
+      ])
+    }
+  })
+
+  test("the intercept list is every provider's globs, in table order", () => {
+    expect(BUILTIN_INTERCEPT_HOSTS).toEqual([
+      'api.anthropic.com',
+      'api.openai.com',
+      'chatgpt.com',
+      'generativelanguage.googleapis.com',
+      'cloudcode-pa.googleapis.com',
+      '*-aiplatform.googleapis.com',
+      'aiplatform.googleapis.com',
+      'bedrock-runtime.*.amazonaws.com',
+      'q.*.amazonaws.com',
+      'codewhisperer.*.amazonaws.com',
+      '*.openai.azure.com',
+      'openrouter.ai',
+      'api.groq.com',
+      'api.x.ai',
+      'api.deepseek.com',
+      'api.mistral.ai',
+      'api.githubcopilot.com',
+    ])
   })
 })
