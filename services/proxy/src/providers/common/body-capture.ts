@@ -63,10 +63,12 @@ export function createBodyCapture(limits: BodyLimits): BodyCapture {
       }
       if (head === null) {
         ring = new Uint8Array(limits.tailBytes)
-        const all = concatBytes(parts)
-        head = all.slice(0, limits.headBytes)
+        const before = concatBytes(parts)
+        // The head is the body's start: what was kept, then as much of this chunk as it needs.
+        const fromChunk = Math.max(0, limits.headBytes - before.length)
+        head = concatBytes([before.subarray(0, limits.headBytes), chunk.subarray(0, fromChunk)])
         parts = []
-        writeTail(all)
+        writeTail(before)
       }
       writeTail(chunk)
     },
