@@ -2,7 +2,8 @@
 // read by the reader the dialect picks at the head (response-body.ts), the ordering rules (one
 // head, body chunks ignored without one, end() idempotent), and the never-throw guarantee. A
 // dialect supplies only what it reads; any exception it raises is recorded as a `parseError` on
-// the record instead of escaping into the proxy.
+// the record instead of escaping into the proxy. factsParser: the same for dialects reading a JSON
+// body or an SSE stream, which name a reader per kind and their bucket rule, nothing else.
 
 import type {
   ExchangeParser,
