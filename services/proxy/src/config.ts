@@ -17,10 +17,10 @@ import { DESTINATIONS_VARIABLE, PORTS_VARIABLE } from './destinations/allow-list
 import { type DestinationPolicy, readDestinationPolicy } from './destinations/policy.ts'
 import { assertBindAllowed, isLoopbackHost } from './identity/team.ts'
 import { loadUsersFile, type ProxyUser } from './identity/users.ts'
-import { BUILTIN_INTERCEPT_HOSTS } from './intercept/hosts.ts'
 import { parseResolve, type Resolver } from './net/resolve.ts'
 import { loadPriceOverrides, type PriceOverrides } from './pricing/index.ts'
 import { loadProvidersConfig, type ProvidersConfig } from './providers/custom/index.ts'
+import { BUILTIN_INTERCEPT_HOSTS } from './providers/table.ts'
 
 export interface ProxyConfig {
   host: string

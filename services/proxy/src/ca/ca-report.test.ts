@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { BUILTIN_INTERCEPT_HOSTS } from '../intercept/hosts.ts'
+import { BUILTIN_INTERCEPT_HOSTS } from '../providers/table.ts'
 import type { CaProfile } from './ca-cert.ts'
 import { caStartNotes, coverageNotes, describeConstraints } from './ca-report.ts'
 import { constraintsFor } from './subtrees.ts'

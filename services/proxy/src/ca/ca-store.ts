@@ -6,7 +6,7 @@ import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import forge from 'node-forge'
-import { BUILTIN_INTERCEPT_HOSTS } from '../intercept/hosts.ts'
+import { BUILTIN_INTERCEPT_HOSTS } from '../providers/table.ts'
 import { buildCaCertificate, type CaProfile, caProfile } from './ca-cert.ts'
 import {
   errorMessage,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { BUILTIN_INTERCEPT_HOSTS, createHostMatcher } from '../intercept/hosts.ts'
+import { createHostMatcher } from '../intercept/hosts.ts'
+import { BUILTIN_INTERCEPT_HOSTS } from '../providers/table.ts'
 import { permitsName } from './name-constraints.ts'
 import { constraintsFor, dnsSubtreeOf, patternCovered, uncoveredPatterns } from './subtrees.ts'
 

@@ -1,25 +1,6 @@
-// The intercept list: which CONNECT hosts are decrypted. Everything else is tunnelled blind.
-
-/** Built-in LLM API hosts (globs: `*` matches one or more DNS label characters, not dots). */
-export const BUILTIN_INTERCEPT_HOSTS: readonly string[] = [
-  'api.anthropic.com',
-  'api.openai.com',
-  'chatgpt.com',
-  'generativelanguage.googleapis.com',
-  'cloudcode-pa.googleapis.com',
-  '*-aiplatform.googleapis.com',
-  'aiplatform.googleapis.com',
-  'bedrock-runtime.*.amazonaws.com',
-  'q.*.amazonaws.com',
-  'codewhisperer.*.amazonaws.com',
-  '*.openai.azure.com',
-  'openrouter.ai',
-  'api.groq.com',
-  'api.x.ai',
-  'api.deepseek.com',
-  'api.mistral.ai',
-  'api.githubcopilot.com',
-]
+// Host globs, the syntax of the intercept list (built-in providers, TOKENTAP_INTERCEPT_HOSTS,
+// TOKENTAP_PROVIDERS) and of PROXY_ALLOWED_DESTINATIONS host names: `*` matches one or more DNS
+// label characters, never a dot; case and a trailing dot are ignored. Pure.
 
 export type HostMatcher = (host: string) => boolean
 

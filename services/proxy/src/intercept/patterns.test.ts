@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { BUILTIN_INTERCEPT_HOSTS } from './hosts.ts'
+import { BUILTIN_INTERCEPT_HOSTS } from '../providers/table.ts'
 import { interceptPatternsFromEnv } from './patterns.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tt-patterns-'))

@@ -4,7 +4,7 @@
 
 import { type Env, readList, readString } from '@tokentap/shared'
 import { loadProvidersConfig, type ProvidersConfig } from '../providers/custom/config.ts'
-import { BUILTIN_INTERCEPT_HOSTS } from './hosts.ts'
+import { BUILTIN_INTERCEPT_HOSTS } from '../providers/table.ts'
 
 export interface InterceptPattern {
   pattern: string

@@ -1,5 +1,5 @@
 // Which genai-prices provider/model pairs to try for one of our records, in order. Our provider
-// names come from providers/registry.ts; model ids arrive in each platform's own spelling
+// names come from providers/table.ts; model ids arrive in each platform's own spelling
 // (Bedrock inference profiles and ARNs, Vertex `@` versions, Gemini `models/…`, OpenRouter
 // `vendor/model`), so each gets its spellings tried before the record is called unpriced.
 

@@ -1,34 +1,51 @@
+// The dialect registry: host → dialect (one per provider), wire formats by name, unknown hosts.
+
 import { describe, expect, test } from 'bun:test'
-import { providerForHost, selectDialect } from './registry.ts'
+import { createDialectRegistry, wireFormatDialect } from './registry.ts'
+
+const meta = (host: string, path: string) => ({ host, method: 'POST', path, requestHeaders: {} })
 
 describe('dialect registry', () => {
-  test.each([
-    ['api.anthropic.com', 'anthropic'],
-    ['api.openai.com', 'openai'],
-    ['chatgpt.com', 'openai'],
-    ['myres.openai.azure.com', 'azure-openai'],
-    ['generativelanguage.googleapis.com', 'gemini'],
-    ['cloudcode-pa.googleapis.com', 'gemini'],
-    ['us-central1-aiplatform.googleapis.com', 'vertex'],
-    ['bedrock-runtime.us-east-1.amazonaws.com', 'bedrock'],
-    ['q.us-east-1.amazonaws.com', 'amazon-q'],
-    ['openrouter.ai', 'openrouter'],
-    ['api.x.ai', 'xai'],
-    ['llm.internal', 'llm.internal'],
-  ])('%s → %s', (host, provider) => {
-    expect(providerForHost(host)).toBe(provider)
-    expect(selectDialect(host, '/').provider).toBe(provider)
+  const select = createDialectRegistry({ injectStreamUsage: true })
+
+  test('one dialect per provider, built once', () => {
+    expect(select('api.openai.com', '/')).toBe(select('chatgpt.com', '/v1/responses'))
+    expect(select('api.anthropic.com', '/')).not.toBe(select('api.openai.com', '/'))
   })
+
   test('OpenAI hosts parse Responses over WebSocket', () => {
-    expect(selectDialect('api.openai.com', '/v1/responses').createWsParser).toBeDefined()
+    expect(select('api.openai.com', '/v1/responses').createWsParser).toBeDefined()
   })
+
+  test('include_usage injection follows the option', () => {
+    const off = createDialectRegistry({ injectStreamUsage: false })
+    const chat = meta('api.openai.com', '/v1/chat/completions')
+    const json = { ...chat, requestHeaders: { 'content-type': 'application/json' } }
+    expect(select('api.openai.com', '/').wantsRequestBody?.(json)).toBe(true)
+    expect(off('api.openai.com', '/').wantsRequestBody?.(json)).toBe(false)
+  })
+
   test('unknown intercepted hosts are recorded without usage', () => {
-    const p = selectDialect('llm.internal', '/x').createParser({
-      host: 'llm.internal',
-      method: 'POST',
-      path: '/x',
-      requestHeaders: {},
+    const p = select('llm.internal', '/x').createParser(meta('llm.internal', '/x'))
+    expect(p.end()).toMatchObject({
+      provider: 'llm.internal',
+      usageSource: 'none',
+      billable: false,
     })
-    expect(p.end()).toMatchObject({ usageSource: 'none', billable: false })
   })
+})
+
+test('wire formats by name record under the given provider', () => {
+  const body = JSON.stringify({
+    id: 'msg_1',
+    model: 'claude-x',
+    usage: { input_tokens: 10, output_tokens: 4 },
+  })
+  const parser = wireFormatDialect('anthropic', 'acme').createParser(meta('h', '/v1/messages'))
+  parser.endRequest(false)
+  parser.onResponseHead(200, { 'content-type': 'application/json' })
+  parser.pushResponse(new TextEncoder().encode(body))
+  expect(parser.end()).toMatchObject({ provider: 'acme', inputTokens: 10, outputTokens: 4 })
+  expect(wireFormatDialect('openai-chat', 'acme').createWsParser).toBeUndefined()
+  expect(wireFormatDialect('openai-responses', 'acme').createWsParser).toBeDefined()
 })

@@ -1,60 +1,42 @@
-// Picks the dialect for an intercepted exchange by host: which provider, which wire format.
+// The dialect registry: each wire format's dialect factory, and host → dialect for the built-in
+// providers (table.ts); a host no entry matches is its own provider, recorded without usage.
+// TOKENTAP_PROVIDERS entries name their wire format too (custom/providers.ts).
 
 import type { ProviderDialect } from '@tokentap/shared'
-import { anthropicDialect } from './anthropic/parser.ts'
+import { anthropicMessagesDialect } from './anthropic/parser.ts'
 import { amazonQDialect } from './bedrock/amazon-q.ts'
 import { bedrockDialect } from './bedrock/bedrock.ts'
+import type { BuiltinDialectName } from './custom/config.ts'
 import { geminiDialect } from './gemini/gemini.ts'
 import { noneDialect } from './none.ts'
-import { openaiDialect } from './openai/index.ts'
-
-const PROVIDER_BY_HOST: [RegExp, string][] = [
-  [/^api\.anthropic\.com$/, 'anthropic'],
-  [/^api\.openai\.com$|^chatgpt\.com$/, 'openai'],
-  [/\.openai\.azure\.com$/, 'azure-openai'],
-  [/^generativelanguage\.googleapis\.com$|^cloudcode-pa\.googleapis\.com$/, 'gemini'],
-  [/aiplatform\.googleapis\.com$/, 'vertex'],
-  [/^bedrock-runtime\./, 'bedrock'],
-  [/^(q|codewhisperer)\..*\.amazonaws\.com$/, 'amazon-q'],
-  [/^openrouter\.ai$/, 'openrouter'],
-  [/^api\.groq\.com$/, 'groq'],
-  [/^api\.x\.ai$/, 'xai'],
-  [/^api\.deepseek\.com$/, 'deepseek'],
-  [/^api\.mistral\.ai$/, 'mistral'],
-  [/^api\.githubcopilot\.com$/, 'github-copilot'],
-]
-
-const OPENAI_COMPATIBLE = new Set([
-  'openai',
-  'azure-openai',
-  'openrouter',
-  'groq',
-  'xai',
-  'deepseek',
-  'mistral',
-  'github-copilot',
-])
-
-export function providerForHost(host: string): string {
-  const h = host.toLowerCase()
-  for (const [re, name] of PROVIDER_BY_HOST) if (re.test(h)) return name
-  return h
-}
+import { openaiChatDialect, openaiDialect, openaiResponsesDialect } from './openai/index.ts'
+import { builtinProviderFor, type WireFormat } from './table.ts'
 
 export interface RegistryOptions {
   /** See OpenAIDialectOptions.injectStreamUsage. */
   injectStreamUsage: boolean
 }
 
-function build(provider: string, opts: RegistryOptions): ProviderDialect {
-  if (provider === 'anthropic') return anthropicDialect
-  if (OPENAI_COMPATIBLE.has(provider)) {
-    return openaiDialect(provider, { injectStreamUsage: opts.injectStreamUsage })
-  }
-  if (provider === 'gemini' || provider === 'vertex') return geminiDialect(provider)
-  if (provider === 'bedrock') return bedrockDialect()
-  if (provider === 'amazon-q') return amazonQDialect()
-  return noneDialect(provider)
+type DialectFactory = (provider: string, opts: RegistryOptions) => ProviderDialect
+
+/** The built-in table's wire formats and those a TOKENTAP_PROVIDERS entry may name. */
+const WIRE_FORMATS: Record<WireFormat | BuiltinDialectName, DialectFactory> = {
+  anthropic: (provider) => anthropicMessagesDialect(provider),
+  openai: (provider, opts) => openaiDialect(provider, opts),
+  'openai-chat': (provider) => openaiChatDialect(provider),
+  'openai-responses': (provider) => openaiResponsesDialect(provider),
+  gemini: (provider) => geminiDialect(provider),
+  bedrock: (provider) => bedrockDialect(provider),
+  'amazon-q': (provider) => amazonQDialect(provider),
+}
+
+/** The dialect reading `format`, recording under `provider`. */
+export function wireFormatDialect(
+  format: WireFormat | BuiltinDialectName,
+  provider: string,
+  opts: RegistryOptions = { injectStreamUsage: true },
+): ProviderDialect {
+  return WIRE_FORMATS[format](provider, opts)
 }
 
 /** host → dialect. Dialects are stateless factories: one per provider, built on first use. */
@@ -63,14 +45,13 @@ export function createDialectRegistry(
 ): (host: string, path: string) => ProviderDialect {
   const cache = new Map<string, ProviderDialect>()
   return (host) => {
-    const provider = providerForHost(host)
+    const builtin = builtinProviderFor(host)
+    const provider = builtin?.name ?? host.toLowerCase()
     let d = cache.get(provider)
     if (!d) {
-      d = build(provider, opts)
+      d = builtin ? wireFormatDialect(builtin.dialect, provider, opts) : noneDialect(provider)
       cache.set(provider, d)
     }
     return d
   }
 }
-
-export const selectDialect = createDialectRegistry({ injectStreamUsage: true })

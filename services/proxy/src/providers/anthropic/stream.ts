@@ -4,7 +4,8 @@
 // only the ids and the merged usage object are kept. Pure and reusable: Bedrock and Vertex Claude
 // streams carry the same events (feed them already-parsed through `onObject`).
 
-import { isRecord, type JsonObject, overlayUsage, readString, tryParseJson } from './usage.ts'
+import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
+import { overlayUsage } from './usage.ts'
 
 export interface MessageStreamSummary {
   responseId: string | null
@@ -38,7 +39,7 @@ export const USAGE_EVENTS: ReadonlySet<string> = new Set([
 ])
 
 /** The data's `type` when an event came without an `event:` line (a cheap prefix look). */
-function sniffType(data: string): string | undefined {
+export function sniffAnthropicType(data: string): string | undefined {
   return /^\s*\{\s*"type"\s*:\s*"([a-z_]{1,40})"/.exec(data.slice(0, 96))?.[1]
 }
 
@@ -92,7 +93,7 @@ export function createMessageStreamAccumulator(): MessageStreamAccumulator {
 
   return {
     onEvent(name, data, truncated = false) {
-      const type = name ?? sniffType(data)
+      const type = name ?? sniffAnthropicType(data)
       if (type === undefined || !USAGE_EVENTS.has(type)) return
       if (type === 'message_stop') {
         s.stopped = true

@@ -2,16 +2,11 @@
 // (text, thinking and tool-input JSON deltas; signatures are not text) and the legacy
 // `completion` event. Shared with Bedrock and Vertex, whose Claude streams carry the same events.
 
+import { isRecord, tryParseJson } from '../common/json-values.ts'
 import { outputTextOf } from '../common/seen-text.ts'
-import { isRecord, tryParseJson } from './usage.ts'
 
 /** Events whose payload holds output text. */
 export const TEXT_EVENTS: ReadonlySet<string> = new Set(['content_block_delta', 'completion'])
-
-/** The data's `type` when an event came without an `event:` line (a cheap prefix look). */
-export function sniffAnthropicType(data: string): string | undefined {
-  return /^\s*\{\s*"type"\s*:\s*"([a-z_]{1,40})"/.exec(data.slice(0, 96))?.[1]
-}
 
 /** Output text of one parsed event object, '' when it carries none. */
 export function anthropicObjectText(event: unknown): string {

@@ -1,8 +1,6 @@
-// Pure helpers: cumulative overlay, bucket normalisation, and the text scans used on bodies too
-// large to parse.
+// Anthropic usage: the cumulative overlay and the bucket normalisation.
 
 import { describe, expect, test } from 'bun:test'
-import { booleanField, firstStringField, lastObjectField } from './body.ts'
 import { normalizeAnthropicUsage, overlayUsage } from './usage.ts'
 
 describe('overlayUsage', () => {
@@ -66,21 +64,5 @@ describe('normalizeAnthropicUsage', () => {
       inputTokens: null,
       outputTokens: null,
     })
-  })
-})
-
-describe('text scans', () => {
-  test('lastObjectField finds the top-level usage after nested ones, braces in strings too', () => {
-    const tail = `"input":{"usage":{"input_tokens":1}}}],"note":"}{\\"","usage":{"input_tokens":7,"cache_creation":{"x":1}}}`
-    expect(lastObjectField(tail, 'usage')).toEqual({ input_tokens: 7, cache_creation: { x: 1 } })
-    expect(lastObjectField('"usage":{"input_tok', 'usage')).toBeNull()
-  })
-
-  test('first string and boolean fields', () => {
-    const head = '{"model" : "claude-sonnet-4-5","stream":true,"messages":[{"content":"x'
-    expect(firstStringField(head, 'model')).toBe('claude-sonnet-4-5')
-    expect(booleanField(head, 'stream')).toBe(true)
-    expect(booleanField('"stream":false,"stream":true', 'stream', true)).toBe(true)
-    expect(booleanField('{"model":"m"}', 'stream')).toBeNull()
   })
 })

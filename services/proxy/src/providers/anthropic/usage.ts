@@ -1,34 +1,9 @@
-// Anthropic usage objects: small JSON guards, the cumulative overlay used by streams, and the
-// normalisation into tokentap's token buckets (DESIGN.md, "Usage accounting"). Pure; shared by
-// every Claude-speaking dialect (Anthropic API, Bedrock and Vertex Claude).
+// Anthropic usage objects: the cumulative overlay used by streams, and the normalisation into
+// tokentap's token buckets (DESIGN.md, "Usage accounting"). Pure; shared by every Claude-speaking
+// dialect (Anthropic API, Bedrock and Vertex Claude).
 
 import type { TokenBuckets } from '@tokentap/shared'
-
-export type JsonObject = Record<string, unknown>
-
-export function isRecord(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** A token count: a finite, non-negative number (truncated to an integer), else null. */
-export function readCount(value: unknown): number | null {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0
-    ? Math.trunc(value)
-    : null
-}
-
-export function readString(value: unknown): string | null {
-  return typeof value === 'string' && value !== '' ? value : null
-}
-
-/** JSON.parse that reports failure instead of throwing. */
-export function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) }
-  } catch {
-    return { ok: false }
-  }
-}
+import { isRecord, type JsonObject, readCount } from '../common/json-values.ts'
 
 const UNSAFE_KEYS = new Set(['__proto__', 'constructor', 'prototype'])
 
@@ -76,10 +51,4 @@ export function normalizeAnthropicUsage(usage: JsonObject): TokenBuckets {
     cacheWrite1hTokens: split1h,
     reasoningTokens: null,
   }
-}
-
-/** The `type` of an Anthropic error body (`{"type":"error","error":{"type":…}}`), else null. */
-export function readErrorType(body: unknown): string | null {
-  if (!isRecord(body) || body.type !== 'error') return null
-  return (isRecord(body.error) ? readString(body.error.type) : null) ?? 'error'
 }

@@ -15,20 +15,21 @@
 // Credits are recorded in `credits` and kept in `rawUsage.credits` for recomputing.
 
 import type { ParsedUsage, ProviderDialect, TokenBuckets } from '@tokentap/shared'
-import { type CapturedBody, firstStringField } from '../anthropic/body.ts'
+import type { CapturedBody } from '../common/body-capture.ts'
+import { firstStringField } from '../common/json-fields.ts'
 import {
   isRecord,
   type JsonObject,
   readCount,
   readString,
   tryParseJson,
-} from '../anthropic/usage.ts'
+} from '../common/json-values.ts'
 import { barePath, bodyKind, emptyRecord, type FullUsage, sourceOf } from '../common/record.ts'
 import { guardedParser } from '../common/shell.ts'
 import {
-  createEventStreamReader,
   type EventStreamMessage,
   type EventStreamReader,
+  eventStreamResponse,
 } from './event-stream.ts'
 
 const CHAT_OPERATIONS = /^(generateassistantresponse|sendmessage|sendmessagestreaming)$/i
@@ -88,7 +89,7 @@ function createAmazonQParser(provider: string, operation: string) {
   const endpoint = chat ? operation : `/${operation}`
   let model: string | null = null
   let responseId: string | null = null
-  let reader: EventStreamReader | null = null
+  let streamed = false
   const q: AmazonQUsage = { credits: null, metering: [], tokenUsage: null }
   let exception = false
   let parseError: string | null = null
@@ -128,11 +129,12 @@ function createAmazonQParser(provider: string, operation: string) {
   const base = (): FullUsage => ({
     ...emptyRecord(provider, endpoint, chat),
     model: chat ? model : null,
-    stream: reader !== null,
+    stream: streamed,
     responseId,
   })
 
-  function finish(): ParsedUsage {
+  /** The record, with the event-stream reader as it ended (null: no stream was read). */
+  function finish(reader: EventStreamReader | null): ParsedUsage {
     const record = base()
     const seen = q.credits !== null || q.tokenUsage !== null || q.metering.length > 0
     if (reader === null || !seen) return { ...record, parseError: reader?.error ?? parseError }
@@ -158,10 +160,9 @@ function createAmazonQParser(provider: string, operation: string) {
       : {}),
     onResponseHead(_status, headers) {
       responseId = readString(headers['x-amzn-requestid'])
-      if (chat && bodyKind(headers) === 'event-stream') reader = createEventStreamReader()
-    },
-    onResponseChunk(chunk) {
-      if (reader !== null) for (const message of reader.push(chunk)) onMessage(message)
+      if (!chat || bodyKind(headers) !== 'event-stream') return null
+      streamed = true
+      return eventStreamResponse(onMessage, (reader) => reader)
     },
     finish,
   })

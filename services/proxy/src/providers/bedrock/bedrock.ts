@@ -5,20 +5,9 @@
 // the model the response names. Pure, incremental, never throws.
 
 import type { HeaderMap, ParsedUsage, ProviderDialect, TokenBuckets } from '@tokentap/shared'
-import {
-  type BodyCapture,
-  createBodyCapture,
-  lastObjectField,
-  RESPONSE_LIMITS,
-} from '../anthropic/body.ts'
-import {
-  isRecord,
-  type JsonObject,
-  normalizeAnthropicUsage,
-  readCount,
-  readString,
-} from '../anthropic/usage.ts'
-import { readJsonBody, tooLargeError } from '../common/json-body.ts'
+import { normalizeAnthropicUsage } from '../anthropic/usage.ts'
+import { lastObjectField } from '../common/json-fields.ts'
+import { isRecord, type JsonObject, readCount, readString } from '../common/json-values.ts'
 import {
   bodyKind,
   emptyRecord,
@@ -26,9 +15,10 @@ import {
   inputOnlyBuckets,
   sourceOf,
 } from '../common/record.ts'
+import { capturedJson, type JsonBody, NO_USAGE, tooLargeError } from '../common/response-body.ts'
 import { createOutputText, type OutputText } from '../common/seen-text.ts'
 import { guardedParser } from '../common/shell.ts'
-import { createEventStreamReader, type EventStreamReader } from './event-stream.ts'
+import { type EventStreamReader, eventStreamResponse } from './event-stream.ts'
 import { type BedrockRoute, classifyBedrockPath } from './paths.ts'
 import { type BedrockStreamAccumulator, createBedrockStreamAccumulator } from './stream.ts'
 import { bedrockObjectText } from './text.ts'
@@ -48,13 +38,11 @@ const isAnthropicUsage = (usage: unknown): usage is JsonObject =>
 
 function jsonFacts(
   route: BedrockRoute,
-  capture: BodyCapture,
+  body: JsonBody,
   headers: HeaderMap,
   ok: boolean,
   output: OutputText,
 ): Facts {
-  const captured = capture.finish()
-  const body = readJsonBody(captured)
   if (route.operation !== 'count-tokens') output.add(0, () => bedrockObjectText(body.value))
   const fallback = headerUsage(headers)
   const facts = (
@@ -74,7 +62,7 @@ function jsonFacts(
     const usage = lastObjectField(body.tail, 'usage')
     if (isAnthropicUsage(usage)) return facts(usage, normalizeAnthropicUsage(usage))
     if (fallback !== null) return facts(fallback, normalizeBedrockUsage(fallback))
-    return facts(null, null, { parseError: body.parseError ?? tooLargeError(captured) })
+    return facts(null, null, { parseError: body.parseError ?? tooLargeError(body) })
   }
   const record = isRecord(body.value) ? body.value : {}
   if (route.operation === 'count-tokens') {
@@ -94,8 +82,7 @@ function jsonFacts(
     if (native !== null) return facts(native.usage, normalizeNative(native))
     if (fallback !== null) return facts(fallback, normalizeBedrockUsage(fallback))
   }
-  const error =
-    isRecord(body.value) && !('message' in record) && ok ? 'response has no usage' : null
+  const error = isRecord(body.value) && !('message' in record) && ok ? NO_USAGE : null
   return facts(null, null, { parseError: error })
 }
 
@@ -120,12 +107,8 @@ function streamFacts(reader: EventStreamReader, stream: BedrockStreamAccumulator
 function createBedrockParser(provider: string, route: BedrockRoute) {
   const streaming =
     route.operation === 'invoke-with-response-stream' || route.operation === 'converse-stream'
-  let status = 0
   let headers: HeaderMap = {}
-  let json: BodyCapture | null = null
-  let reader: EventStreamReader | null = null
   const output = createOutputText()
-  const stream = createBedrockStreamAccumulator(route.operation === 'converse-stream', output)
 
   const base = (): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
@@ -134,12 +117,8 @@ function createBedrockParser(provider: string, route: BedrockRoute) {
     responseId: readString(headers['x-amzn-requestid']),
   })
 
-  function finish(): ParsedUsage {
+  function finish(facts: Facts | null): ParsedUsage {
     const record = base()
-    let facts: Facts | null = null
-    if (json !== null)
-      facts = jsonFacts(route, json, headers, status >= 200 && status < 300, output)
-    else if (reader !== null) facts = streamFacts(reader, stream)
     if (facts === null) return record
     const arn = route.modelId?.startsWith('arn:') === true
     return {
@@ -155,17 +134,20 @@ function createBedrockParser(provider: string, route: BedrockRoute) {
 
   return guardedParser({
     base,
-    onResponseHead(code, head) {
-      status = code
+    onResponseHead(status, head) {
       headers = head
-      if (route.operation === null) return
+      if (route.operation === null) return null
       const kind = bodyKind(head)
-      if (kind === 'event-stream') reader = createEventStreamReader()
-      else if (kind === 'json') json = createBodyCapture(RESPONSE_LIMITS)
-    },
-    onResponseChunk(chunk) {
-      json?.push(chunk)
-      if (reader !== null) for (const message of reader.push(chunk)) stream.onMessage(message)
+      if (kind === 'event-stream') {
+        const stream = createBedrockStreamAccumulator(route.operation === 'converse-stream', output)
+        return eventStreamResponse(
+          (message) => stream.onMessage(message),
+          (reader) => streamFacts(reader, stream),
+        )
+      }
+      const ok = status >= 200 && status < 300
+      if (kind === 'json') return capturedJson((body) => jsonFacts(route, body, head, ok, output))
+      return null
     },
     finish,
     ...(route.billable && route.operation !== null ? { output } : {}),

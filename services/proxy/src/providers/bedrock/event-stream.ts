@@ -5,9 +5,11 @@
 // hands each complete message to @smithy's EventStreamCodec, which checks the message CRC and
 // decodes the headers. The prelude CRC is checked first, so a corrupt length never makes the
 // reader wait for bytes that will not come. Any error stops the reader for good (`error`).
+// `eventStreamResponse` wraps it as the body reader the parser shell feeds.
 
 import { EventStreamCodec } from '@smithy/eventstream-codec'
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
+import type { BodyReader } from '../common/response-body.ts'
 import { crc32 } from './crc32.ts'
 
 export type EventStreamHeaderValue = string | number | boolean
@@ -139,5 +141,20 @@ export function createEventStreamReader(maxMessage = MAX_MESSAGE): EventStreamRe
     get buffered() {
       return heldLength
     },
+  }
+}
+
+/** An event-stream response body: each message to `onMessage` as it completes; `summary` reads
+ *  the reader's state (error, bytes of a cut message) at the end. */
+export function eventStreamResponse<F>(
+  onMessage: (message: EventStreamMessage) => void,
+  summary: (reader: EventStreamReader) => F,
+): BodyReader<F> {
+  const reader = createEventStreamReader()
+  return {
+    push(chunk) {
+      for (const message of reader.push(chunk)) onMessage(message)
+    },
+    finish: () => summary(reader),
   }
 }

@@ -8,7 +8,7 @@
 
 import { Buffer } from 'node:buffer'
 import { createMessageStreamAccumulator } from '../anthropic/stream.ts'
-import { isRecord, type JsonObject, tryParseJson } from '../anthropic/usage.ts'
+import { isRecord, type JsonObject, tryParseJson } from '../common/json-values.ts'
 import type { OutputText } from '../common/seen-text.ts'
 import type { EventStreamMessage } from './event-stream.ts'
 import { bedrockChunkText, converseDeltaText } from './text.ts'

@@ -3,7 +3,7 @@
 // Titan `outputText`, Llama `generation`, Mistral `outputs`, OpenAI-style `choices`). Pure.
 
 import { anthropicBodyText, anthropicObjectText } from '../anthropic/text.ts'
-import { isRecord, tryParseJson } from '../anthropic/usage.ts'
+import { isRecord, tryParseJson } from '../common/json-values.ts'
 import { outputTextOf } from '../common/seen-text.ts'
 
 /** Output text of a model-native (or Converse) JSON object, whole body or stream chunk. */

@@ -9,7 +9,7 @@
 // Pure.
 
 import type { HeaderMap, TokenBuckets } from '@tokentap/shared'
-import { isRecord, type JsonObject, readCount } from '../anthropic/usage.ts'
+import { isRecord, type JsonObject, readCount } from '../common/json-values.ts'
 import { normalizeChatUsage } from '../openai/usage.ts'
 
 /** The cache-write split by TTL (`cacheDetails`); the rest of the total counts as 5 minutes. */

@@ -45,22 +45,24 @@ describe('json-scan', () => {
 test('the shell turns a throwing dialect into a parseError, and end() is idempotent', () => {
   const parser = guardedParser({
     base: () => emptyRecord('p', 'e', true),
-    onResponseHead() {},
-    onResponseChunk() {
-      throw new Error('boom')
-    },
-    finish: () => emptyRecord('p', 'e', true),
+    onResponseHead: () => ({
+      push() {
+        throw new Error('boom')
+      },
+      finish: () => 'facts',
+    }),
+    finish: (facts) => ({ ...emptyRecord('p', 'e', true), model: facts }),
   })
   parser.onResponseHead(200, {})
   parser.pushResponse(new Uint8Array([1]))
   const first = parser.end()
   expect(first.parseError).toBe('parser error: boom')
+  expect(first.model).toBe('facts') // what the body reader found reaches finish
   expect(parser.end()).toBe(first)
 
   const failing = guardedParser({
     base: () => emptyRecord('p', 'e', false),
-    onResponseHead() {},
-    onResponseChunk() {},
+    onResponseHead: () => null,
     finish() {
       throw new Error('late')
     },

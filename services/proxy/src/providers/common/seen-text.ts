@@ -5,7 +5,7 @@
 // text out of a response object (answer, reasoning, tool-call arguments); never ids or signatures.
 
 import type { SeenText, TextSample } from '@tokentap/shared'
-import type { CapturedBody } from '../anthropic/body.ts'
+import type { CapturedBody } from './body-capture.ts'
 
 /** Characters of output text kept for the estimate (the estimator samples long texts anyway).
  *  Kept for the whole exchange: with the request sample, ≤ ~64 K characters per exchange. */

@@ -1,27 +1,46 @@
-// The ExchangeParser shell every dialect here shares: bounded request capture, the ordering rules
-// (one head, body chunks ignored without one, end() idempotent), and the never-throw guarantee.
-// A dialect supplies only what it does with the bytes; any exception it raises is recorded as a
-// `parseError` on the record instead of escaping into the proxy.
+// The ExchangeParser shell every dialect here shares: bounded request capture, the response body
+// read by the reader the dialect picks at the head (response-body.ts), the ordering rules (one
+// head, body chunks ignored without one, end() idempotent), and the never-throw guarantee. A
+// dialect supplies only what it reads; any exception it raises is recorded as a `parseError` on
+// the record instead of escaping into the proxy. factsParser: the same for dialects reading a JSON
+// body or an SSE stream, which name a reader per kind and their bucket rule, nothing else.
 
-import type { ExchangeParser, HeaderMap, ParsedUsage, SeenText } from '@tokentap/shared'
+import type {
+  ExchangeParser,
+  HeaderMap,
+  ParsedUsage,
+  SeenText,
+  TokenBuckets,
+} from '@tokentap/shared'
 import {
   type BodyCapture,
   type BodyLimits,
   type CapturedBody,
   createBodyCapture,
   REQUEST_LIMITS,
-} from '../anthropic/body.ts'
-import { errorText } from './record.ts'
+} from './body-capture.ts'
+import type { JsonObject } from './json-values.ts'
+import {
+  type BodyKind,
+  bodyKind,
+  errorText,
+  type FullUsage,
+  type ResponseFacts,
+  withFacts,
+} from './record.ts'
+import type { BodyReader } from './response-body.ts'
 import { type OutputText, requestSample } from './seen-text.ts'
 
-export interface ParserParts {
+/** `F`: what the dialect's body readers find, handed to `finish`. */
+export interface ParserParts<F> {
   /** The record returned when `finish` itself failed: what is known without the body. */
   base(): ParsedUsage
   /** Reads the (bounded) request body once it is complete; omit to not capture it at all. */
   onRequest?: (captured: CapturedBody, truncated: boolean) => void
-  onResponseHead(status: number, headers: HeaderMap): void
-  onResponseChunk(chunk: Uint8Array): void
-  finish(): ParsedUsage
+  /** The response head: the reader for its body (by content type), or null to leave it unread. */
+  onResponseHead(status: number, headers: HeaderMap): BodyReader<F> | null
+  /** The record, from what the body reader found (null: no body was read). */
+  finish(facts: F | null): ParsedUsage
   /** The dialect's output-text capture: when given, the request is kept too and `seenText()`
    *  offers both for an estimate. */
   output?: OutputText
@@ -29,8 +48,8 @@ export interface ParserParts {
   missingUsageReason?: () => string | undefined
 }
 
-export function guardedParser(
-  parts: ParserParts,
+export function guardedParser<F>(
+  parts: ParserParts<F>,
   limits: BodyLimits = REQUEST_LIMITS,
 ): ExchangeParser {
   const wantsText = parts.output !== undefined
@@ -39,6 +58,7 @@ export function guardedParser(
   let captured: CapturedBody | null = null
   let requestRead = false
   let headSeen = false
+  let body: BodyReader<F> | null = null
   let internalError: string | null = null
   let result: ParsedUsage | null = null
 
@@ -54,9 +74,9 @@ export function guardedParser(
   const readRequest = (truncated: boolean): void => {
     requestRead = true
     if (request === null) return
-    const body = request.finish()
-    if (wantsText) captured = body
-    parts.onRequest?.(body, truncated)
+    const copy = request.finish()
+    if (wantsText) captured = copy
+    parts.onRequest?.(copy, truncated)
   }
 
   const seenText = (): SeenText | null => {
@@ -90,13 +110,13 @@ export function guardedParser(
       guard(() => {
         if (headSeen) return
         headSeen = true
-        parts.onResponseHead(status, headers)
+        body = parts.onResponseHead(status, headers)
       })
     },
     pushResponse(chunk) {
       // A body without a head has no content type: nothing can be read from it.
       guard(() => {
-        if (headSeen) parts.onResponseChunk(chunk)
+        body?.push(chunk)
       })
     },
     end() {
@@ -106,7 +126,7 @@ export function guardedParser(
         if (!requestRead) readRequest(true)
       })
       try {
-        const finished = parts.finish()
+        const finished = parts.finish(body === null ? null : body.finish())
         result = internalError === null ? finished : { ...finished, parseError: internalError }
       } catch (error) {
         result = {
@@ -117,4 +137,39 @@ export function guardedParser(
       return result
     },
   }
+}
+
+/** Body readers by kind; the shell picks one by the response's content type. */
+export interface FactsReaders {
+  json?: (status: number) => BodyReader<ResponseFacts>
+  sse?: (status: number) => BodyReader<ResponseFacts>
+}
+
+export interface FactsParserParts
+  extends Omit<ParserParts<ResponseFacts>, 'base' | 'finish' | 'onResponseHead'> {
+  /** The record before its body is read; `kind`: the response body's, null before the head. */
+  base(kind: BodyKind | null): FullUsage
+  /** False for routes the dialect does not read: no request copy, no body reader. */
+  active: boolean
+  readers: FactsReaders
+  /** The token buckets of a usage object the body reader found. */
+  buckets(usage: JsonObject): Partial<TokenBuckets>
+}
+
+/** guardedParser for dialects that read a JSON body or an SSE stream into ResponseFacts: the
+ *  reader is picked by content type, and the record is `base()` completed with what it found. */
+export function factsParser(parts: FactsParserParts): ExchangeParser {
+  const { base, active, onRequest, readers, buckets, ...rest } = parts
+  let kind: BodyKind | null = null
+  return guardedParser({
+    ...rest,
+    base: () => base(kind),
+    ...(active && onRequest !== undefined ? { onRequest } : {}),
+    onResponseHead(status, headers) {
+      kind = bodyKind(headers)
+      const reader = kind === 'json' || kind === 'sse' ? readers[kind] : undefined
+      return active && reader !== undefined ? reader(status) : null
+    },
+    finish: (facts) => withFacts(base(kind), facts, buckets),
+  })
 }

@@ -8,12 +8,11 @@
 
 import type { ExchangeMeta, ProviderDialect, TokenBuckets } from '@tokentap/shared'
 import { emptyBuckets } from '@tokentap/shared'
-import { type BodyCapture, createBodyCapture, RESPONSE_LIMITS } from '../anthropic/body.ts'
-import { createSseReader, type SseReader } from '../anthropic/sse.ts'
-import { isRecord, readCount, readString, tryParseJson } from '../anthropic/usage.ts'
-import { readJsonBody, tooLargeError } from '../common/json-body.ts'
+import { isRecord, readCount, readString, tryParseJson } from '../common/json-values.ts'
 import { barePath, bodyKind, emptyRecord, type FullUsage, sourceOf } from '../common/record.ts'
+import { capturedJson, streamResponse, tooLargeError } from '../common/response-body.ts'
 import { guardedParser } from '../common/shell.ts'
+import { createSseReader } from '../common/sse-reader.ts'
 import { type FieldMap, TOKEN_FIELDS, type TokenField } from './config.ts'
 
 /** The value at a dot path (`a.0.b`: numeric segments index arrays), else undefined. */
@@ -63,8 +62,6 @@ function createFieldParser(provider: string, fields: FieldMap, meta: ExchangeMet
   const sseEvent = fields.sse?.event
   let requestModel: string | null = null
   let kind: 'sse' | 'json' | 'none' = 'none'
-  let json: BodyCapture | null = null
-  let sse: SseReader | null = null
   let usageEvent: Extracted | null = null // the last SSE event with a token count
   let streamModel: string | null = null
   let streamId: string | null = null
@@ -111,45 +108,40 @@ function createFieldParser(provider: string, fields: FieldMap, meta: ExchangeMet
       const type = bodyKind(headers)
       if (type === 'sse') {
         kind = 'sse'
-        sse = createSseReader({
+        const reader = createSseReader({
           onEvent(event) {
             if (event.truncated) truncatedEvents++
             else if (sseEvent === undefined || event.event === sseEvent) onEvent(event.data)
           },
         })
-      } else if (type === 'json' || type === 'other') {
-        kind = 'json'
-        json = createBodyCapture(RESPONSE_LIMITS)
+        return streamResponse(reader, () => {
+          const facts: Extracted | null = usageEvent
+          const lastFacts =
+            facts === null
+              ? null
+              : {
+                  ...facts,
+                  model: facts.model ?? streamModel,
+                  responseId: facts.responseId ?? streamId,
+                }
+          const cut =
+            truncatedEvents > 0 ? `${truncatedEvents} oversized SSE event(s) skipped` : null
+          return record(lastFacts, lastFacts === null ? cut : null)
+        })
       }
+      if (type !== 'json' && type !== 'other') return null
+      kind = 'json'
+      return capturedJson((body) => {
+        if (body.value !== undefined) {
+          const facts = extract(fields, body.value)
+          return record(facts.found > 0 || facts.model || facts.responseId ? facts : null, null)
+        }
+        // No text scans: the configured paths can only be read from a parsed body.
+        if (body.parseError === null) return record(null, tooLargeError(body))
+        return record(null, body.bytes === 0 ? null : body.parseError)
+      })
     },
-    onResponseChunk(chunk) {
-      if (sse !== null) sse.push(chunk)
-      else json?.push(chunk)
-    },
-    finish() {
-      if (sse !== null) {
-        sse.end()
-        const facts: Extracted | null = usageEvent
-        const lastFacts =
-          facts === null
-            ? null
-            : {
-                ...facts,
-                model: facts.model ?? streamModel,
-                responseId: facts.responseId ?? streamId,
-              }
-        const cut = truncatedEvents > 0 ? `${truncatedEvents} oversized SSE event(s) skipped` : null
-        return record(lastFacts, lastFacts === null ? cut : null)
-      }
-      if (json === null) return base()
-      const captured = json.finish()
-      const body = readJsonBody(captured)
-      if (!captured.whole) return record(null, tooLargeError(captured))
-      if (body.value === undefined)
-        return record(null, captured.bytes === 0 ? null : body.parseError)
-      const facts = extract(fields, body.value)
-      return record(facts.found > 0 || facts.model || facts.responseId ? facts : null, null)
-    },
+    finish: (usage) => usage ?? base(),
   })
 }
 

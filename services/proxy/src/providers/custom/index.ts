@@ -13,7 +13,6 @@ export {
 } from './config.ts'
 export { fieldMapDialect, valueAtPath } from './field-dialect.ts'
 export {
-  builtinDialect,
   type CustomProviders,
   createCustomProviders,
   pathGlobToRegExp,

@@ -1,53 +1,22 @@
 // User-defined providers at run time: host globs for the intercept list, and host + path → dialect
-// (a built-in wire format renamed to the provider, or the field-map dialect). Checked BEFORE the
-// built-in registry, first matching provider wins. Plus the capture-unknown dialect.
+// (a built-in wire format recorded under the provider's name, or the field-map dialect). Checked
+// BEFORE the built-in providers, first matching provider wins. Plus the capture-unknown dialect.
 
-import type { ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import type { ProviderDialect } from '@tokentap/shared'
 import { createHostMatcher, type HostMatcher, normaliseHost } from '../../intercept/hosts.ts'
-import { anthropicDialect } from '../anthropic/parser.ts'
-import { bedrockDialect } from '../bedrock/bedrock.ts'
 import { barePath } from '../common/record.ts'
-import { geminiDialect } from '../gemini/gemini.ts'
 import { noneDialect } from '../none.ts'
-import { openaiChatDialect, openaiResponsesDialect } from '../openai/index.ts'
-import type { BuiltinDialectName, CustomProviderConfig, ProvidersConfig } from './config.ts'
+import { wireFormatDialect } from '../registry.ts'
+import type { CustomProviderConfig, ProvidersConfig } from './config.ts'
 import { fieldMapDialect } from './field-dialect.ts'
 
 export interface CustomProviders {
-  /** Host globs to add to the intercept list (same glob syntax as BUILTIN_INTERCEPT_HOSTS). */
+  /** Host globs to add to the intercept list (the built-in providers' glob syntax). */
   hosts: string[]
   /** The dialect of the first provider matching host and path, else null (use the built-ins). */
   match(host: string, path: string): ProviderDialect | null
   /** Record unmatched intercepted exchanges with `unknownDialect(host)`. */
   captureUnknown: boolean
-}
-
-/** Records every exchange under `provider` (for dialects whose name is fixed). */
-function renamed(dialect: ProviderDialect, provider: string): ProviderDialect {
-  const rename = (parser: ExchangeParser): ExchangeParser => ({
-    pushRequest: (chunk) => parser.pushRequest(chunk),
-    endRequest: (truncated) => parser.endRequest(truncated),
-    onResponseHead: (status, headers) => parser.onResponseHead(status, headers),
-    pushResponse: (chunk) => parser.pushResponse(chunk),
-    end: () => ({ ...parser.end(), provider }),
-    seenText: () => parser.seenText?.() ?? null,
-  })
-  return { provider, createParser: (meta) => rename(dialect.createParser(meta)) }
-}
-
-export function builtinDialect(kind: BuiltinDialectName, provider: string): ProviderDialect {
-  switch (kind) {
-    case 'anthropic':
-      return renamed(anthropicDialect, provider)
-    case 'openai-chat':
-      return openaiChatDialect(provider)
-    case 'openai-responses':
-      return openaiResponsesDialect(provider)
-    case 'gemini':
-      return geminiDialect(provider)
-    case 'bedrock':
-      return bedrockDialect(provider)
-  }
 }
 
 /** Path glob → RegExp: `**` spans segments, `*` stays within one. */
@@ -73,7 +42,7 @@ interface Entry {
 function entryFor(p: CustomProviderConfig): Entry {
   const dialect =
     p.dialect !== undefined
-      ? builtinDialect(p.dialect, p.name)
+      ? wireFormatDialect(p.dialect, p.name)
       : fieldMapDialect(p.name, p.fields ?? {})
   return {
     hosts: createHostMatcher(p.hosts),

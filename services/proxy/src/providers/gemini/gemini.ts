@@ -4,33 +4,27 @@
 // snapshots: the last non-empty one is kept, never a sum. Claude and OpenAI-compatible routes on
 // Vertex are delegated (delegate.ts). Pure, incremental, never throws.
 
-import type { ExchangeParser, ParsedUsage, ProviderDialect } from '@tokentap/shared'
+import type { ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import { createJsonArraySplitter } from '../common/json-array.ts'
+import { firstStringField, lastObjectField } from '../common/json-fields.ts'
+import { isRecord, readCount, readString, tryParseJson } from '../common/json-values.ts'
 import {
-  type BodyCapture,
-  createBodyCapture,
-  firstStringField,
-  lastObjectField,
-  RESPONSE_LIMITS,
-} from '../anthropic/body.ts'
-import { createSseReader, type SseReader } from '../anthropic/sse.ts'
-import {
-  isRecord,
-  type JsonObject,
-  readCount,
-  readString,
-  tryParseJson,
-} from '../anthropic/usage.ts'
-import { createJsonArraySplitter, type JsonArraySplitter } from '../common/json-array.ts'
-import { readJsonBody, tooLargeError } from '../common/json-body.ts'
-import {
-  bodyKind,
+  type BodyKind,
   emptyRecord,
   type FullUsage,
   inputOnlyBuckets,
-  withFacts,
+  type ResponseFacts,
 } from '../common/record.ts'
+import {
+  type BodyReader,
+  countFacts,
+  jsonResponse,
+  NO_USAGE,
+  streamResponse,
+} from '../common/response-body.ts'
 import { createOutputText, outputTextOf } from '../common/seen-text.ts'
-import { guardedParser } from '../common/shell.ts'
+import { factsParser } from '../common/shell.ts'
+import { createSseReader } from '../common/sse-reader.ts'
 import { vertexAnthropicParser, vertexOpenAIParser } from './delegate.ts'
 import { classifyGeminiPath, type GeminiRoute } from './paths.ts'
 import { isUsageMetadata, normalizeGeminiUsage, readGeminiChunk } from './usage.ts'
@@ -45,24 +39,18 @@ export function geminiText(value: unknown, codeAssist: boolean): string {
   return outputTextOf(body.candidates)
 }
 
-interface Facts {
-  responseId: string | null
-  model: string | null
-  usage: JsonObject | null
-  complete: boolean
-  parseError: string | null
-}
-
 function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParser {
   let requestModel: string | null = null
-  let status = 0
-  let isStream = route.kind === 'stream'
-  let json: BodyCapture | null = null
-  let sse: SseReader | null = null
-  let array: JsonArraySplitter | null = null
-  const s: Facts = { responseId: null, model: null, usage: null, complete: false, parseError: null }
+  const s: ResponseFacts = {
+    responseId: null,
+    model: null,
+    usage: null,
+    complete: false,
+    parseError: null,
+  }
   const output = createOutputText()
 
+  /** One stream chunk (an SSE event's data or a JSON array element). */
   function onChunk(text: string, truncated: boolean): void {
     if (truncated) {
       output.add(text.length, () => '')
@@ -82,78 +70,62 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
     if (facts.finished) s.complete = true
   }
 
-  function jsonFacts(capture: BodyCapture): Facts {
-    const captured = capture.finish()
-    const body = readJsonBody(captured)
-    if (body.value === undefined) {
-      // Too large (inline images): the usage, model and id are serialised last.
-      const usage = lastObjectField(body.tail, 'usageMetadata')
-      return {
-        responseId: firstStringField(body.tail, 'responseId'),
-        model: firstStringField(body.tail, 'modelVersion'),
-        usage: isUsageMetadata(usage) ? usage : null,
-        complete: true,
-        parseError: body.parseError ?? (usage === null ? tooLargeError(captured) : null),
-      }
-    }
-    if (route.kind === 'count') {
-      const record = isRecord(body.value) ? body.value : null
-      const counted = record !== null && readCount(record.totalTokens) !== null
-      return {
-        responseId: null,
-        model: null,
-        usage: counted ? record : null,
-        complete: true,
-        parseError: null,
-      }
-    }
-    output.add(0, () => geminiText(body.value, route.codeAssist))
-    const facts = readGeminiChunk(body.value, route.codeAssist)
+  function jsonBody(status: number): BodyReader<ResponseFacts> {
     const ok = status >= 200 && status < 300
-    const missing = ok && facts !== null && facts.usage === null
-    return {
-      responseId: facts?.responseId ?? null,
-      model: facts?.model ?? null,
-      usage: facts?.usage ?? null,
-      complete: true,
-      parseError:
-        facts === null
-          ? 'response JSON is not an object'
-          : missing
-            ? 'response has no usage'
-            : null,
-    }
+    return jsonResponse({
+      parsed(body) {
+        if (route.kind === 'count') return countFacts(body, 'totalTokens')
+        output.add(0, () => geminiText(body, route.codeAssist))
+        const facts = readGeminiChunk(body, route.codeAssist)
+        const usage = facts?.usage ?? null
+        return {
+          responseId: facts?.responseId ?? null,
+          model: facts?.model ?? null,
+          usage,
+          complete: true,
+          parseError: ok && usage === null ? NO_USAGE : null,
+        }
+      },
+      // Too large (inline images): the usage, model and id are serialised last.
+      scanned: (_head, tail) => {
+        const usage = lastObjectField(tail, 'usageMetadata')
+        return {
+          responseId: firstStringField(tail, 'responseId'),
+          model: firstStringField(tail, 'modelVersion'),
+          usage: isUsageMetadata(usage) ? usage : null,
+        }
+      },
+    })
   }
 
-  const base = (): FullUsage => ({
+  const base = (kind: BodyKind | null): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
     model: route.kind === 'other' ? null : (route.model ?? requestModel),
-    stream: isStream,
+    stream: route.kind === 'stream' || kind === 'sse',
   })
 
-  function finish(): ParsedUsage {
-    let facts: Facts | null = null
-    if (json !== null) facts = jsonFacts(json)
-    else if (sse !== null) {
-      sse.end()
-      facts = s
-    } else if (array !== null) {
-      array.end()
-      facts = {
-        ...s,
-        complete: s.complete || array.closed,
-        parseError: s.parseError ?? array.error,
-      }
-    }
-    return withFacts(base(), facts, (usage) =>
-      route.kind === 'count'
-        ? inputOnlyBuckets(readCount(usage.totalTokens))
-        : normalizeGeminiUsage(usage),
-    )
+  function sseBody(): BodyReader<ResponseFacts> {
+    const reader = createSseReader({
+      onEvent: (event) => onChunk(event.data, event.truncated),
+      maxLineChars: CHUNK_CAP,
+      maxEventChars: CHUNK_CAP,
+    })
+    return streamResponse(reader, () => s)
   }
 
-  return guardedParser({
+  /** `:streamGenerateContent` without `alt=sse`: a JSON array streamed element by element. */
+  function arrayBody(): BodyReader<ResponseFacts> {
+    const array = createJsonArraySplitter({ onElement: onChunk, maxElementChars: CHUNK_CAP })
+    return streamResponse(array, () => ({
+      ...s,
+      complete: s.complete || array.closed,
+      parseError: s.parseError ?? array.error,
+    }))
+  }
+
+  return factsParser({
     base,
+    active: route.kind !== 'other',
     // Only Code Assist names the model in the request body.
     ...(route.codeAssist
       ? {
@@ -167,27 +139,14 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
           },
         }
       : {}),
-    onResponseHead(code, headers) {
-      status = code
-      const kind = bodyKind(headers)
-      isStream = route.kind === 'stream' || kind === 'sse'
-      if (route.kind === 'other') return
-      if (kind === 'sse') {
-        sse = createSseReader({
-          onEvent: (event) => onChunk(event.data, event.truncated),
-          maxLineChars: CHUNK_CAP,
-          maxEventChars: CHUNK_CAP,
-        })
-      } else if (kind === 'json' && route.kind === 'stream') {
-        array = createJsonArraySplitter({ onElement: onChunk, maxElementChars: CHUNK_CAP })
-      } else if (kind === 'json') json = createBodyCapture(RESPONSE_LIMITS)
+    readers: {
+      json: (status) => (route.kind === 'stream' ? arrayBody() : jsonBody(status)),
+      sse: sseBody,
     },
-    onResponseChunk(chunk) {
-      json?.push(chunk)
-      sse?.push(chunk)
-      array?.push(chunk)
-    },
-    finish,
+    buckets: (usage) =>
+      route.kind === 'count'
+        ? inputOnlyBuckets(readCount(usage.totalTokens))
+        : normalizeGeminiUsage(usage),
     ...(route.kind === 'generate' || route.kind === 'stream' ? { output } : {}),
   })
 }

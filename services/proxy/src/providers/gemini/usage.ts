@@ -5,7 +5,7 @@
 // (proto3 JSON), so a missing count next to known ones is 0. Pure.
 
 import type { TokenBuckets } from '@tokentap/shared'
-import { isRecord, type JsonObject, readCount, readString } from '../anthropic/usage.ts'
+import { isRecord, type JsonObject, readCount, readString } from '../common/json-values.ts'
 
 const COUNTS = [
   'promptTokenCount',

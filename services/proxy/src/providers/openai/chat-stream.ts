@@ -8,7 +8,7 @@
 // Chunks are parsed only when they can matter (the first ones, for id and model, and those with a
 // `usage` object), so token-by-token deltas cost a regex test. O(1) memory.
 
-import { isRecord, type JsonObject, readString, tryParseJson } from '../anthropic/usage.ts'
+import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
 
 export interface ChatStreamSummary {
   responseId: string | null

@@ -3,37 +3,24 @@
 // `completions` and `embeddings`, JSON or SSE. Pure, incremental and never throws; the stream
 // quirks live in chat-stream.ts, the bucket rules in usage.ts.
 
-import type { ExchangeMeta, ExchangeParser, ParsedUsage, ProviderDialect } from '@tokentap/shared'
+import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import { firstStringField } from '../common/json-fields.ts'
+import { isRecord, tryParseJson } from '../common/json-values.ts'
+import { type BodyKind, emptyRecord, type FullUsage, type ResponseFacts } from '../common/record.ts'
 import {
-  type BodyCapture,
-  createBodyCapture,
-  firstStringField,
-  lastObjectField,
-  RESPONSE_LIMITS,
-} from '../anthropic/body.ts'
-import { createSseReader, type SseReader } from '../anthropic/sse.ts'
-import { isRecord, type JsonObject, readString, tryParseJson } from '../anthropic/usage.ts'
-import { readJsonBody, tooLargeError } from '../common/json-body.ts'
-import {
-  type BodyKind,
-  bodyKind,
-  emptyRecord,
-  type FullUsage,
-  withFacts,
-} from '../common/record.ts'
-import { createOutputText, type OutputText, outputTextOf } from '../common/seen-text.ts'
-import { guardedParser } from '../common/shell.ts'
+  type BodyReader,
+  jsonResponse,
+  streamResponse,
+  topLevelFacts,
+  topLevelScan,
+} from '../common/response-body.ts'
+import { createOutputText, outputTextOf } from '../common/seen-text.ts'
+import { factsParser } from '../common/shell.ts'
+import { createSseReader } from '../common/sse-reader.ts'
 import { createChatStreamAccumulator } from './chat-stream.ts'
 import { classifyOpenAIPath } from './paths.ts'
-import { type OpenAIRequestSummary, readOpenAIRequest } from './request.ts'
+import { openaiRequest } from './request.ts'
 import { normalizeChatUsage } from './usage.ts'
-
-interface JsonFacts {
-  responseId: string | null
-  model: string | null
-  usage: JsonObject | null
-  parseError: string | null
-}
 
 /** The output text of one stream chunk (`choices[].delta`, legacy `choices[].text`). */
 export function chatChunkText(data: string): string {
@@ -42,107 +29,67 @@ export function chatChunkText(data: string): string {
   return parsed.ok && isRecord(parsed.value) ? outputTextOf(parsed.value.choices) : ''
 }
 
-function readChatJson(capture: BodyCapture, ok: boolean, out: OutputText): JsonFacts {
-  const captured = capture.finish()
-  const body = readJsonBody(captured)
-  if (body.value === undefined) {
-    // Too large (or invalid): `id` and `model` lead a completion, `usage` ends it; an embeddings
-    // list puts `model` after its data, so the tail is tried too.
-    const usage = lastObjectField(body.tail, 'usage')
-    const scanned = !captured.whole && usage === null ? tooLargeError(captured) : null
-    return {
-      responseId: firstStringField(body.head, 'id'),
-      model: firstStringField(body.head, 'model') ?? firstStringField(body.tail, 'model'),
-      usage,
-      parseError: body.parseError ?? scanned,
-    }
-  }
-  const record = isRecord(body.value) ? body.value : null
-  out.add(0, () => outputTextOf(record?.choices))
-  const usage = isRecord(record?.usage) ? record.usage : null
-  const missing = ok && record !== null && usage === null && !isRecord(record.error)
-  return {
-    responseId: readString(record?.id),
-    model: readString(record?.model),
-    usage,
-    parseError:
-      record === null ? 'response JSON is not an object' : missing ? 'response has no usage' : null,
-  }
-}
-
 function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser {
   const route = classifyOpenAIPath(meta.path)
   const active =
     route.kind === 'chat' || route.kind === 'completions' || route.kind === 'embeddings'
-  let request: OpenAIRequestSummary = { model: null, stream: null, includeUsage: null }
-  let status = 0
-  let kind: BodyKind | null = null
-  let json: BodyCapture | null = null
-  let sse: SseReader | null = null
+  const request = openaiRequest()
+  let streamed = false // an SSE body is being read
   const stream = createChatStreamAccumulator()
   const output = createOutputText()
-  let sawUsage = false
 
-  const base = (): FullUsage => ({
+  const base = (kind: BodyKind | null): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
-    model: active ? (request.model ?? route.deployment) : null,
-    stream: kind === null ? request.stream === true : kind === 'sse',
+    model: active ? (request.summary.model ?? route.deployment) : null,
+    stream: kind === null ? request.summary.stream === true : kind === 'sse',
   })
 
-  function finish(): ParsedUsage {
-    let facts: JsonFacts | null = null
-    let complete = false
-    if (json !== null) {
-      facts = readChatJson(json, status >= 200 && status < 300, output)
-      complete = true
-    } else if (sse !== null) {
-      sse.end()
-      const s = stream.summary()
-      facts = s
-      complete = s.done || s.usageFinal
-    }
-    sawUsage = (facts?.usage ?? null) !== null
-    // Azure: the response names the model; the deployment (base().model) is the fallback.
-    return withFacts(base(), facts && { ...facts, complete }, (usage) =>
-      normalizeChatUsage(usage, route.kind === 'embeddings'),
-    )
+  function jsonBody(status: number): BodyReader<ResponseFacts> {
+    const ok = status >= 200 && status < 300
+    return jsonResponse({
+      parsed(body) {
+        output.add(0, () => outputTextOf(body.choices))
+        return topLevelFacts(body, ok && !isRecord(body.error))
+      },
+      // An embeddings list puts `model` after its data, so the tail is tried too.
+      scanned: (head, tail) => {
+        const scan = topLevelScan(head, tail)
+        return { ...scan, model: scan.model ?? firstStringField(tail, 'model') }
+      },
+    })
   }
 
-  return guardedParser({
+  function sseBody(): BodyReader<ResponseFacts> {
+    streamed = true
+    const reader = createSseReader({
+      onEvent: (event) => {
+        const data = event.data
+        output.add(data.length, () => (event.truncated ? '' : chatChunkText(data)))
+        stream.onData(data, event.truncated)
+      },
+    })
+    return streamResponse(reader, () => {
+      const s = stream.summary()
+      return { ...s, complete: s.done || s.usageFinal }
+    })
+  }
+
+  return factsParser({
     base,
-    ...(active
-      ? {
-          onRequest: (captured, truncated) => {
-            request = readOpenAIRequest(captured, truncated)
-          },
-        }
-      : {}),
-    onResponseHead(code, headers) {
-      status = code
-      kind = bodyKind(headers)
-      if (!active) return
-      if (kind === 'json') json = createBodyCapture(RESPONSE_LIMITS)
-      if (kind === 'sse') {
-        sse = createSseReader({
-          onEvent: (event) => {
-            const data = event.data
-            output.add(data.length, () => (event.truncated ? '' : chatChunkText(data)))
-            stream.onData(data, event.truncated)
-          },
-        })
-      }
-    },
-    onResponseChunk(chunk) {
-      json?.push(chunk)
-      sse?.push(chunk)
-    },
-    finish,
+    active,
+    onRequest: request.read,
+    readers: { json: jsonBody, sse: sseBody },
+    // Azure: the response names the model; the deployment (base().model) is the fallback.
+    buckets: (usage) => normalizeChatUsage(usage, route.kind === 'embeddings'),
     ...(active ? { output } : {}),
-    missingUsageReason: () =>
+    missingUsageReason() {
       // A finished stream without usage (an aborted one simply ended before it).
-      sse !== null && !sawUsage && request.includeUsage !== true && stream.summary().done
+      if (!streamed || request.summary.includeUsage === true) return undefined
+      const s = stream.summary()
+      return s.done && s.usage === null
         ? 'stream without usage (the client did not ask for stream_options.include_usage)'
-        : undefined,
+        : undefined
+    },
   })
 }
 

@@ -3,8 +3,8 @@
 // edited in place — one member inserted or one value replaced — so every other byte the client
 // sent reaches the provider unchanged. Pure; the proxy decides when to use it.
 
-import { isRecord, tryParseJson } from '../anthropic/usage.ts'
 import { appendMember, findMember, objectMembers } from '../common/json-scan.ts'
+import { isRecord, tryParseJson } from '../common/json-values.ts'
 
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const encoder = new TextEncoder()

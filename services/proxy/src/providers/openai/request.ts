@@ -2,8 +2,9 @@
 // `stream_options.include_usage`. A whole, valid body is parsed; a truncated or oversized one is
 // scanned (the first `"model"`, the last `"stream"` / `"include_usage"` flags). Pure.
 
-import { booleanField, type CapturedBody, firstStringField } from '../anthropic/body.ts'
-import { isRecord, readString, tryParseJson } from '../anthropic/usage.ts'
+import type { CapturedBody } from '../common/body-capture.ts'
+import { booleanField, firstStringField } from '../common/json-fields.ts'
+import { isRecord, readString, tryParseJson } from '../common/json-values.ts'
 
 export interface OpenAIRequestSummary {
   model: string | null
@@ -36,5 +37,24 @@ export function readOpenAIRequest(
     stream: booleanField(tail, 'stream', true) ?? booleanField(head, 'stream', true),
     includeUsage:
       booleanField(tail, 'include_usage', true) ?? booleanField(head, 'include_usage', true),
+  }
+}
+
+/** The request summary of one exchange: empty until the shell hands over the request copy. */
+export interface OpenAIRequest {
+  readonly summary: OpenAIRequestSummary
+  /** The parser shell's `onRequest`. */
+  read(captured: CapturedBody, truncated: boolean): void
+}
+
+export function openaiRequest(): OpenAIRequest {
+  let summary: OpenAIRequestSummary = { model: null, stream: null, includeUsage: null }
+  return {
+    get summary() {
+      return summary
+    },
+    read(captured, truncated) {
+      summary = readOpenAIRequest(captured, truncated)
+    },
   }
 }

@@ -4,8 +4,8 @@
 // and model, `response.completed` / `.incomplete` / `.failed` give the final `usage`, `error`
 // reports a failure. Everything else (output_text deltas above all) is skipped unparsed. Pure.
 
-import { firstStringField, lastObjectField } from '../anthropic/body.ts'
-import { isRecord, type JsonObject, readString, tryParseJson } from '../anthropic/usage.ts'
+import { firstStringField, lastObjectField } from '../common/json-fields.ts'
+import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
 
 export const TERMINAL_EVENTS: ReadonlySet<string> = new Set([
   'response.completed',

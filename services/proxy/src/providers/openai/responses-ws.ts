@@ -14,8 +14,8 @@ import type {
   WsExchangeParser,
   WsMessage,
 } from '@tokentap/shared'
-import { firstStringField } from '../anthropic/body.ts'
-import { isRecord, type JsonObject, readString, tryParseJson } from '../anthropic/usage.ts'
+import { firstStringField } from '../common/json-fields.ts'
+import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
 import { emptyRecord, errorText, sourceOf } from '../common/record.ts'
 import { createOutputText, type OutputText, sampleRequest } from '../common/seen-text.ts'
 import {

@@ -6,8 +6,9 @@
 // Lines are held only until their end; a line longer than MAX_LINE passes through untouched.
 // Pure; O(1) memory beyond one line.
 
-import { isRecord, tryParseJson } from '../anthropic/usage.ts'
+import { concatBytes, EMPTY_BYTES } from '../common/bytes.ts'
 import { findMember, objectMembers, removeMember } from '../common/json-scan.ts'
+import { isRecord, tryParseJson } from '../common/json-values.ts'
 import { isUsageOnlyChunk } from './chat-stream.ts'
 
 export interface UsageChunkStripper {
@@ -20,23 +21,9 @@ export interface UsageChunkStripper {
 const CR = 13
 const LF = 10
 const MAX_LINE = 1 << 20
-const EMPTY = new Uint8Array(0)
 const DATA = [100, 97, 116, 97, 58] // "data:"
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 const encoder = new TextEncoder()
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  if (parts.length === 1) return parts[0] ?? EMPTY
-  let length = 0
-  for (const part of parts) length += part.length
-  const out = new Uint8Array(length)
-  let at = 0
-  for (const part of parts) {
-    out.set(part, at)
-    at += part.length
-  }
-  return out
-}
 
 const isData = (line: Uint8Array): boolean => DATA.every((byte, i) => line[i] === byte)
 
@@ -80,14 +67,14 @@ export function createUsageChunkStripper(): UsageChunkStripper {
     if (passthrough) {
       passthrough = false
       dropBlank = false
-      return concat([tail, terminator])
+      return concatBytes([tail, terminator])
     }
-    const line = held.length === 0 ? tail : concat([...held, tail])
+    const line = held.length === 0 ? tail : concatBytes([...held, tail])
     held = []
     heldLength = 0
     if (line.length > MAX_LINE) {
       dropBlank = false
-      return concat([line, terminator])
+      return concatBytes([line, terminator])
     }
     if (dropBlank) {
       dropBlank = false
@@ -98,7 +85,7 @@ export function createUsageChunkStripper(): UsageChunkStripper {
       dropBlank = true
       return null
     }
-    return concat([verdict.line, terminator])
+    return concatBytes([verdict.line, terminator])
   }
 
   return {
@@ -141,7 +128,7 @@ export function createUsageChunkStripper(): UsageChunkStripper {
         else if (afterCR) dropLF = true
         i = end
       }
-      return out.length === 0 ? EMPTY : concat(out).slice()
+      return out.length === 0 ? EMPTY_BYTES : concatBytes(out).slice()
     },
     end() {
       afterCR = false
@@ -149,9 +136,9 @@ export function createUsageChunkStripper(): UsageChunkStripper {
         held = []
         heldLength = 0
         passthrough = false
-        return EMPTY
+        return EMPTY_BYTES
       }
-      return finishLine(EMPTY, EMPTY)?.slice() ?? EMPTY
+      return finishLine(EMPTY_BYTES, EMPTY_BYTES)?.slice() ?? EMPTY_BYTES
     },
   }
 }

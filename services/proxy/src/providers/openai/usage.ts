@@ -9,7 +9,7 @@
 // Pure.
 
 import type { TokenBuckets } from '@tokentap/shared'
-import { isRecord, type JsonObject, readCount } from '../anthropic/usage.ts'
+import { isRecord, type JsonObject, readCount } from '../common/json-values.ts'
 
 const sub = (a: number, b: number): number => Math.max(0, a - b)
 

@@ -2,7 +2,7 @@
 // thin line scanner in front that caps what reaches the parser. Data lines of events the caller
 // does not need (`skipData`) are cut short, so huge `content_block_delta` payloads never cost
 // memory; other data is capped per line and per event, and a cut event is reported `truncated`.
-// Caps depend only on the bytes, never on how they were chunked. Not Anthropic-specific.
+// Caps depend only on the bytes, never on how they were chunked. Every SSE dialect reads with it.
 
 import { createParser } from 'eventsource-parser'
 

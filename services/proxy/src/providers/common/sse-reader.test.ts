@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from 'bun:test'
 import { chunkings, toBytes } from '../test-util/replay.ts'
-import { createSseReader, type SseEvent, type SseReaderOptions } from './sse.ts'
+import { createSseReader, type SseEvent, type SseReaderOptions } from './sse-reader.ts'
 
 type Options = Omit<SseReaderOptions, 'onEvent'>
 
