@@ -1,6 +1,6 @@
-// A WebSocket's results without sockets: one per response as it completes, and one usage-less
-// result for a socket that yielded none (with the tap's first error: a permessage-deflate bomb
-// through the real tap).
+// A WebSocket's results without sockets: one per response as it completes, one usage-less result
+// for a socket that yielded none, and the note of a message the tap skipped (a permessage-deflate
+// bomb through the real tap) on the next result out — or on a result of its own at the close.
 
 import { describe, expect, test } from 'bun:test'
 import type { ParsedUsage, SeenText, WsExchangeParser } from '@tokentap/shared'
@@ -158,6 +158,36 @@ describe('WebSocket results', () => {
     await s.client('create-1')
     await s.close()
     expect(s.results.map(summary)).toEqual([['open:create-1', null]])
+  })
+
+  test('a skipped message: its note rides on the next result, and only on that one', async () => {
+    const s = socket()
+    await s.client('create-1')
+    s.server('done:r1')
+    await s.bomb() // the request of the next response, unreadable
+    s.server('done:r2!')
+    s.server('done:r3')
+    await s.close()
+    expect(s.results.map(summary)).toEqual([
+      ['r1', null],
+      ['r2!', `event unreadable; ${SKIPPED}`],
+      ['r3', null],
+    ])
+  })
+
+  test('a skipped message no later result can carry gets the close result of its own', async () => {
+    const s = socket()
+    await s.client('create-1')
+    s.server('done:r1')
+    await s.bomb()
+    await s.bomb()
+    await s.bomb()
+    await s.close()
+    expect(s.results.map(summary)).toEqual([
+      ['r1', null],
+      [null, `${SKIPPED} (and 2 more)`],
+    ])
+    expect(s.results[1]!.usage).toMatchObject({ usageSource: 'none', billable: false })
   })
 
   test('a socket that carried nothing but a skipped message: one result, with the note', async () => {

@@ -1,8 +1,10 @@
 // A WebSocket's records (one per response, at least one per socket): each usage the dialect's
 // parser yields becomes a result, submitted as its response completes; the close flushes what
-// the parser still holds open, and a socket that yielded nothing ends in one usage-less result,
-// which carries the first error of the tap (a skipped message, a failed inflate, a broken
-// frame). Pure: no sockets.
+// the parser still holds open, and a socket that yielded nothing ends in one usage-less result.
+// A message the tap could not read (over the bound, e.g. a permessage-deflate bomb; a failed
+// inflate; a broken frame) leaves a note for the next result out of this socket: the response
+// it belonged to is then still open, so its result normally comes after. A note no later result
+// can carry gets the close's usage-less result of its own. Pure: no sockets.
 
 import type { ParsedUsage, WsExchangeParser, WsMessage } from '@tokentap/shared'
 import type { ExchangeResult } from '../records/result.ts'
@@ -30,10 +32,20 @@ export interface WsRecorder {
 
 export function createWsRecorder(d: WsRecorderDeps): WsRecorder {
   let submitted = 0
-  let firstError: string | null = null
+  let note: string | null = null
+  let moreNotes = 0
+
+  const takeNote = (): string | null => {
+    const n = note === null || moreNotes === 0 ? note : `${note} (and ${moreNotes} more)`
+    note = null
+    moreNotes = 0
+    return n
+  }
 
   const emit = (usage: ParsedUsage, error: string | null): void => {
+    // The parser knows its usages by identity: read their text before any copy is made.
     const seen = safeSeen(() => d.parser?.seenText?.(usage))
+    const n = takeNote()
     submitted++
     d.submit({
       facts: d.tally.facts({
@@ -43,7 +55,7 @@ export function createWsRecorder(d: WsRecorderDeps): WsRecorder {
         error,
         transport: 'websocket',
       }),
-      usage,
+      usage: n === null ? usage : { ...usage, parseError: joinNotes(usage.parseError, n) },
       seen,
       bodies: null,
     })
@@ -55,23 +67,27 @@ export function createWsRecorder(d: WsRecorderDeps): WsRecorder {
       if (parser) for (const u of safeUsages(() => parser.onMessage(message))) emit(u, null)
     },
     note(error) {
-      firstError ??= error
+      if (note === null) note = error
+      else moreNotes++
     },
     end(error) {
       const parser = d.parser
       if (parser) for (const u of safeUsages(() => parser.end())) emit(u, null)
-      if (submitted > 0) return
+      if (submitted > 0 && note === null) return
       const usage: ParsedUsage = {
         provider: d.provider,
         endpoint: d.path.split('?')[0] ?? d.path,
         usageSource: 'none',
         billable: false,
-        parseError: firstError,
+        parseError: null,
       }
       emit(usage, error ? error.message : null)
     },
   }
 }
+
+const joinNotes = (first: string | null | undefined, second: string): string =>
+  first ? `${first}; ${second}` : second
 
 /** A parser that throws yields nothing for that call; the socket's records go on. */
 function safeUsages(f: () => ParsedUsage[]): ParsedUsage[] {
