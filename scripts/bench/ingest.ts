@@ -103,7 +103,7 @@ async function runMethod(
       await Bun.sleep(1)
       continue
     }
-    for (let k = 0; k < batchSize; k++) sink.write(next(written + k))
+    for (let k = 0; k < batchSize; k++) sink.write({ record: next(written + k), bodies: null })
     written += batchSize
   }
   await sink.close()

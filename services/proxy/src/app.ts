@@ -12,13 +12,13 @@ import type { ProxyConfig } from './config.ts'
 import { createDestinationGuard } from './destinations/guard.ts'
 import { cachedLookup, type Lookup, ownAddresses, systemLookup } from './destinations/lookup.ts'
 import { createEstimator, type Estimator } from './estimate/estimator.ts'
-import { createRecordEstimates } from './estimate/records.ts'
 import { openUserDirectory } from './identity/team.ts'
 import { interceptPatterns } from './intercept/patterns.ts'
 import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
 import { dialectsAndHosts } from './providers/configured.ts'
+import { createRecordPipeline } from './records/pipeline.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { openDatabaseSink } from './sink/database.ts'
 import { createJsonlSink } from './sink/jsonl.ts'
@@ -35,7 +35,7 @@ export interface ProxyApp {
   alerts: Alerts | null
   metrics: ProxyMetrics
   sink: UsageSink
-  /** Graceful stop: in-flight exchanges finish (grace), records flushed. */
+  /** Graceful stop: in-flight exchanges finish (grace), their records reach the sinks, flushed. */
   stop(): Promise<void>
 }
 
@@ -93,7 +93,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     })
   }
   if (database) sinks.push(database.sink)
-  const sink = fanOut(sinks)
+  const sink = fanOut(sinks, (e) => deps.log.error(`sink: ${errorText(e)}`))
   const now = deps.now ?? Date.now
   const guard = createDestinationGuard({
     policy: config.destinations,
@@ -129,16 +129,20 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     maxBytes: config.captureMaxBytes,
     captureUnknown: () => database !== null && captureUnknown(),
   }
-  const estimates = config.estimate
-    ? createRecordEstimates(deps.estimator ?? createEstimator(), (e) =>
-        deps.log.error(`record after estimate: ${(e as Error).message ?? String(e)}`),
-      )
-    : null
-  if (estimates) {
+  const estimator = config.estimate ? (deps.estimator ?? createEstimator()) : null
+  const records = createRecordPipeline({
+    newId: deps.newId ?? (() => Bun.randomUUIDv7()),
+    pricer: createPricer({ overrides: config.priceOverrides }),
+    sink,
+    estimator,
+    onRecord: (r) => metrics.exchange(r.provider, r.outcome),
+    onError: (stage, e) => deps.log.error(`record ${stage}: ${errorText(e)}`),
+  })
+  if (estimator) {
     metrics.gauge(
       'tokentap_estimates_waiting',
       'Records waiting for a token estimate.',
-      () => estimates.waiting,
+      () => records.waiting,
     )
   }
   let server: ProxyServer | null = null
@@ -158,14 +162,11 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     ctx: {
       config,
       pool,
-      sink,
       metrics,
       log: deps.log,
       now,
-      newId: deps.newId ?? (() => Bun.randomUUIDv7()),
+      records,
       dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
-      pricer: createPricer({ overrides: config.priceOverrides }),
-      estimates,
     },
     tlsFor: (host) => leafCache.get(host),
   })
@@ -176,7 +177,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     // Nothing is proxied yet: release what was opened (the database pool) before failing.
     stopWatching()
     users.stop()
-    estimates?.close()
+    estimator?.close()
     pool.close()
     await sink.close()
     await alerts?.stop()
@@ -192,9 +193,11 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     metrics,
     sink,
     async stop() {
+      // Exchanges end and hand over their results; then every record reaches the sinks (the
+      // wait for estimates is bounded by the estimator's timeout).
       await server.close(config.shutdownGraceMs)
-      await estimates?.drain() // bounded by the estimator's timeout
-      estimates?.close()
+      await records.drain()
+      estimator?.close()
       stopWatching()
       users.stop()
       pool.close()
@@ -214,3 +217,5 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     },
   }
 }
+
+const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))

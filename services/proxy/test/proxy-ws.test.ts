@@ -192,6 +192,33 @@ describe('WebSocket relay', () => {
     ])
   })
 
+  test('a message the tap skips (a deflate bomb past the bound) leaves its note on the next record of the socket', async () => {
+    const before = proxy.sink.records.length
+    const ws = await openWs(
+      'api.openai.com',
+      'permessage-deflate; client_max_window_bits; server_no_context_takeover',
+    )
+    expect(ws.responseHead).toContain('server_no_context_takeover')
+    const deflater = createDeflater(true)
+    // 17 MiB of zeros, ~17 KB on the wire: the upstream takes it, the tap stops at 16 MiB.
+    const bomb = await deflater.compress(new Uint8Array(17 << 20))
+    ws.send(encodeFrame({ opcode: 2, rsv1: true, payload: bomb, mask: MASK }))
+    expect((await ws.next()).rsv1).toBe(true) // the echo: skipped by the tap too
+    const done = await deflater.compress('done-1')
+    ws.send(encodeFrame({ opcode: 1, rsv1: true, payload: done, mask: MASK }))
+    expect(text(await ws.next())).toBe('echo:done-1')
+    // (An earlier test's socket may still add its own record meanwhile.)
+    const ours = () => proxy.sink.records.slice(before).find((r) => r.usageSource === 'provider')
+    await until(() => ours() !== undefined)
+    ws.close()
+    deflater.close()
+    const rec = ours()
+    expect(rec).toMatchObject({ transport: 'websocket', responseId: 'resp_1' })
+    expect(rec?.parseError).toBe(
+      'client: inflated message exceeds 16777216 bytes; inflation stopped, window reset (and 1 more)',
+    )
+  })
+
   test('a socket that carried no usage still yields one record when it closes', async () => {
     const before = proxy.sink.records.length
     const ws = await openWs('api.openai.com', null)

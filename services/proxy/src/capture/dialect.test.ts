@@ -46,6 +46,14 @@ describe('withBodyCapture', () => {
     expect(JSON.stringify(bodies)).not.toContain('SECRET')
   })
 
+  test('no body either way: nothing captured (no exchange_bodies row)', () => {
+    const parser = withBodyCapture(anthropicDialect, 1024).createParser(meta)
+    parser.endRequest(false)
+    parser.onResponseHead(204, {})
+    parser.end()
+    expect(capturedOf(parser)).toBeNull()
+  })
+
   test('bounded per body', () => {
     const { parser } = run(withBodyCapture(anthropicDialect, 16))
     const bodies = capturedOf(parser)!

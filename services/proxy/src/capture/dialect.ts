@@ -1,39 +1,63 @@
-// Body capture as a dialect wrapper: the parser it creates forwards every call and tees the
-// request and (decoded) response copies into bounded buffers. `capturedOf(parser)` gives their
-// redacted text once the exchange is over — off the data path, when its record is built.
-// Dialects that are not wrapped cost nothing.
+// Body capture as a dialect wrapper: its parsers forward every call and tee the request and
+// (decoded) response copies into bounded buffers. `capturedOf(parser)` gives their redacted
+// text once the exchange is over — off the data path — and the exchange hands it on in its
+// result, beside (never inside) the record. Dialects that are not wrapped cost nothing.
 
-import type { ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import type {
+  ExchangeMeta,
+  ExchangeParser,
+  HeaderMap,
+  ParsedUsage,
+  ProviderDialect,
+  SeenText,
+} from '@tokentap/shared'
 import { redact } from '@tokentap/shared'
-import type { CapturedBodies } from './bodies.ts'
 import { type BodyTee, createBodyTee } from './tee.ts'
 
-const tees = new WeakMap<ExchangeParser, { request: BodyTee; response: BodyTee }>()
-
-function capturing(parser: ExchangeParser, maxBytes: number): ExchangeParser {
-  const request = createBodyTee(maxBytes)
-  const response = createBodyTee(maxBytes)
-  const wrapped: ExchangeParser = {
-    pushRequest(chunk) {
-      request.push(chunk)
-      parser.pushRequest(chunk)
-    },
-    endRequest: (truncated) => parser.endRequest(truncated),
-    onResponseHead: (status, headers) => parser.onResponseHead(status, headers),
-    pushResponse(chunk) {
-      response.push(chunk)
-      parser.pushResponse(chunk)
-    },
-    end: () => parser.end(),
-    ...(parser.seenText ? { seenText: () => parser.seenText?.() ?? null } : {}),
-  }
-  tees.set(wrapped, { request, response })
-  return wrapped
+/** An exchange's captured bodies: redacted, bounded text (null: no body that way). */
+export interface CapturedBodies {
+  request: string | null
+  response: string | null
 }
 
-/** The dialect, its parsers capturing bodies up to `maxBytes` each. */
-export function withBodyCapture(dialect: ProviderDialect, maxBytes: number): ProviderDialect {
-  return { ...dialect, createParser: (meta) => capturing(dialect.createParser(meta), maxBytes) }
+class CapturingParser implements ExchangeParser {
+  private readonly request: BodyTee
+  private readonly response: BodyTee
+
+  constructor(
+    private readonly inner: ExchangeParser,
+    maxBytes: number,
+  ) {
+    this.request = createBodyTee(maxBytes)
+    this.response = createBodyTee(maxBytes)
+  }
+
+  pushRequest(chunk: Uint8Array): void {
+    this.request.push(chunk)
+    this.inner.pushRequest(chunk)
+  }
+  endRequest(truncated: boolean): void {
+    this.inner.endRequest(truncated)
+  }
+  onResponseHead(status: number, headers: HeaderMap): void {
+    this.inner.onResponseHead(status, headers)
+  }
+  pushResponse(chunk: Uint8Array): void {
+    this.response.push(chunk)
+    this.inner.pushResponse(chunk)
+  }
+  end(): ParsedUsage {
+    return this.inner.end()
+  }
+  seenText(): SeenText | null {
+    return this.inner.seenText?.() ?? null
+  }
+
+  bodies(): CapturedBodies | null {
+    const request = text(this.request)
+    const response = text(this.response)
+    return request === null && response === null ? null : { request, response }
+  }
 }
 
 const text = (tee: BodyTee): string | null => {
@@ -41,12 +65,20 @@ const text = (tee: BodyTee): string | null => {
   return t === null ? null : redact(t)
 }
 
-/** The redacted bodies a capturing parser saw; null for parsers that do not capture. */
+/** The dialect, its parsers capturing bodies up to `maxBytes` each. */
+export function withBodyCapture(dialect: ProviderDialect, maxBytes: number): ProviderDialect {
+  return {
+    ...dialect,
+    createParser: (meta: ExchangeMeta) => new CapturingParser(dialect.createParser(meta), maxBytes),
+  }
+}
+
+/** The redacted bodies a capturing parser saw; null for parsers that do not capture, or when
+ *  neither direction carried a body. */
 export function capturedOf(parser: ExchangeParser): CapturedBodies | null {
-  const t = tees.get(parser)
-  if (t === undefined) return null
+  if (!(parser instanceof CapturingParser)) return null
   try {
-    return { request: text(t.request), response: text(t.response) }
+    return parser.bodies()
   } catch {
     return null
   }

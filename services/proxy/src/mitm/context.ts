@@ -2,27 +2,21 @@
 
 import type { ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
-import type { RecordEstimates } from '../estimate/records.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
-import type { Pricer } from '../pricing/index.ts'
-import type { UsageSink } from '../sink/sink.ts'
+import type { RecordIntake } from '../records/result.ts'
 import type { UpstreamKey, UpstreamPool } from '../upstream/pool.ts'
 
 export interface ExchangeContext {
   config: ProxyConfig
   pool: UpstreamPool
-  sink: UsageSink
   metrics: ProxyMetrics
   log: Logger
   /** Epoch milliseconds. */
   now(): number
-  newId(): string
-  /** Prices a record (after the client has its last byte). */
-  pricer: Pricer
-  /** Token estimates for records without provider usage (TOKENTAP_ESTIMATE); absent when off. */
-  estimates?: RecordEstimates | null
+  /** Where an exchange hands its result, once (records/pipeline.ts: estimate, price, sinks). */
+  records: RecordIntake
   /** The parser dialect for an intercepted exchange. */
   dialectFor(host: string, path: string): ProviderDialect
 }

@@ -1,11 +1,11 @@
 // One HTTP/1.1 exchange through the proxy: request bytes go upstream as they arrive, response
 // bytes go to the client as they arrive, and a decoded copy of each feeds the provider parser.
-// Bookkeeping (parser end, record, sink) happens only after the client has its last byte.
+// The exchange ends with a value (result.ts) for the record pipeline, built only after the
+// client has its last byte. The request side lives in request-side.ts.
 
-import type { BodyFilter, ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { headerMap, type ResponseHead } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
-import { serializeRequestHead } from '../http1/serialize.ts'
 import { writeOrPause } from '../net/conn.ts'
 import type {
   Attribution,
@@ -15,36 +15,30 @@ import type {
   ExchangeTarget,
 } from './context.ts'
 import type { RequestPlan } from './forward-head.ts'
-import { Outbound } from './outbound.ts'
-import { ExchangeLedger } from './record.ts'
-import { RequestBody } from './request-body.ts'
+import { RequestSide } from './request-side.ts'
 import { ResponseCopy } from './response-copy.ts'
 import { ResponseReader } from './response-reader.ts'
-import { HeldRequest, shouldHold } from './rewrite.ts'
-import { startUpgradeRelay, type UpgradeHooks } from './upgrade.ts'
+import { ExchangeTally, parserResult } from './result.ts'
+import { startUpgradeRelay } from './upgrade.ts'
 import { describeError, UpstreamLink } from './upstream-link.ts'
 
 type Phase = 'connecting' | 'head' | 'body' | 'upgraded' | 'done'
 
 export class Exchange {
   readonly done: Promise<ExchangeEnd>
-  /** Settles once this exchange's records are in the sink. */
-  readonly recorded: Promise<void>
+  /** Settles once this exchange handed its result(s) to the record pipeline. */
+  readonly submitted: Promise<void>
   private resolveDone!: (end: ExchangeEnd) => void
-  private resolveRecorded!: () => void
+  private resolveSubmitted!: () => void
   private phase: Phase = 'connecting'
   private readonly link: UpstreamLink
   private retried = false
-  private readonly outbound = new Outbound()
-  private readonly body: RequestBody
+  private readonly up: RequestSide
   private readonly reader: ResponseReader
   private readonly copy: ResponseCopy
-  /** The request body, while held for a rewrite. */
-  private held: HeldRequest | null = null
-  private responseFilter: BodyFilter | null = null
   private readonly parser: ExchangeParser | null
   private readonly meta: ExchangeMeta
-  private readonly ledger: ExchangeLedger
+  private readonly tally: ExchangeTally
   private sentToClient = false
   private finished = false
   /** The client connection ends after this exchange (its request said so, or HTTP/1.0). */
@@ -65,10 +59,10 @@ export class Exchange {
     this.done = new Promise((r) => {
       this.resolveDone = r
     })
-    this.recorded = new Promise((r) => {
-      this.resolveRecorded = r
+    this.submitted = new Promise((r) => {
+      this.resolveSubmitted = r
     })
-    this.ledger = new ExchangeLedger(ctx, {
+    this.tally = new ExchangeTally({
       startedAt: ctx.now(),
       host: target.key.host,
       method: head.method,
@@ -89,7 +83,6 @@ export class Exchange {
       requestHeaders: headerMap(head.headers),
     }
     this.parser = dialect ? dialect.createParser(this.meta) : null
-    this.body = new RequestBody(head, request.framing, this.parser, ctx.config.maxRequestCopyBytes)
     this.copy = new ResponseCopy(this.parser, ctx.config.maxResponseCopyBytes, (b) =>
       this.writeClient(b),
     )
@@ -104,47 +97,28 @@ export class Exchange {
         this.fail(502, `upstream ${host}:${port} unreachable: ${describeError(e)}`, 'failed')
       },
     })
-    if (dialect && shouldHold(dialect, this.meta, head, request.framing)) {
-      this.held = new HeldRequest(dialect, this.meta, head)
-    } else this.sendUp(serializeRequestHead(head))
+    this.up = new RequestSide(
+      request,
+      dialect,
+      this.meta,
+      this.parser,
+      ctx.config.maxRequestCopyBytes,
+      client.socket,
+      () => this.link.conn,
+    )
     this.link.open()
   }
 
   /** Request bytes from the client; returns the bytes past this request's body, if any. */
   onClientData(chunk: Buffer): Buffer | null {
     if (this.phase === 'done') return null
-    const step = this.body.push(chunk)
-    // A body the framer refused goes nowhere: not even its bytes before the error.
+    const step = this.up.push(chunk)
     if (step.error) {
       this.fail(400, `bad request body: ${step.error}`, 'failed')
       return null
     }
-    if (step.raw) {
-      this.ledger.requestBytes += step.raw.length
-      if (this.held) this.hold(step.raw, step.payload)
-      else this.sendUp(step.raw)
-    }
-    if (this.held && this.body.done) this.releaseHeld()
+    this.tally.requestBytes += step.bytes
     return step.rest
-  }
-
-  /** Keeps the body for a rewrite; past the bound it goes upstream as it is. */
-  private hold(raw: Buffer, payload: Uint8Array[]): void {
-    const overflow = this.held!.add(raw, payload)
-    if (!overflow) return
-    this.held = null
-    this.sendUp(overflow)
-  }
-
-  private releaseHeld(): void {
-    const r = this.held!.release()
-    this.held = null
-    this.responseFilter = r.filter
-    this.sendUp(r.bytes)
-  }
-
-  private get requestDone(): boolean {
-    return this.body.done
   }
 
   onClientClose(): void {
@@ -159,23 +133,8 @@ export class Exchange {
       return
     }
     this.phase = 'head'
-    // Head and body queued while connecting leave in one write (one TLS record, one packet).
-    const queued = this.outbound.flush()
-    if (queued) this.writeUp(queued)
-    if (!this.requestDone) this.client.socket.resume()
-  }
-
-  private sendUp(buf: Buffer): void {
-    this.outbound.keep(buf)
-    if (this.link.conn) this.writeUp(buf)
-    else if (this.outbound.queue(buf)) this.client.socket.pause()
-  }
-
-  private writeUp(buf: Buffer): void {
-    const up = this.link.conn
-    if (!up) return
-    // Once the request is complete the session decides when the client is read again.
-    writeOrPause(up, buf, this.client.socket, () => !this.requestDone)
+    this.up.connected()
+    if (!this.up.done) this.client.socket.resume()
   }
 
   private writeClient(buf: Buffer): void {
@@ -184,12 +143,12 @@ export class Exchange {
   }
 
   private onUpstreamData(chunk: Buffer): void {
-    this.ledger.firstByteAt ??= this.ctx.now()
+    this.tally.firstByteAt ??= this.ctx.now()
     if (this.phase !== 'head' && this.phase !== 'body') return
     for (const ev of this.reader.push(chunk)) {
       switch (ev.kind) {
         case 'forward': {
-          this.ledger.responseBytes += ev.bodyBytes
+          this.tally.responseBytes += ev.bodyBytes
           // A filtered body is written by `filtered`; only the head bytes go out as they are.
           const headBytes = this.copy.filtering ? ev.bytes.length - ev.bodyBytes : ev.bytes.length
           if (headBytes > 0) this.writeClient(ev.bytes.subarray(0, headBytes))
@@ -197,7 +156,7 @@ export class Exchange {
         }
         case 'head':
           this.phase = 'body'
-          this.copy.head(ev.head, this.responseFilter)
+          this.copy.head(ev.head, this.up.responseFilter)
           break
         case 'payload':
           this.copy.payload(ev.chunks)
@@ -219,7 +178,7 @@ export class Exchange {
   private finishResponse(extraBytes: boolean): void {
     this.copy.endFiltered()
     const res = this.reader.head!
-    const reuse = this.reader.reuse(extraBytes, this.requestDone, this.request.head.version)
+    const reuse = this.reader.reuse(extraBytes, this.up.done, this.request.head.version)
     this.link.release(reuse.upstream)
     this.complete(res.status >= 400 ? 'upstream_error' : 'ok', null, reuse.client)
   }
@@ -234,9 +193,9 @@ export class Exchange {
       this.phase === 'head' &&
       this.link.reused &&
       !this.retried &&
-      this.ledger.firstByteAt === null &&
-      this.outbound.canReplay &&
-      this.requestDone
+      this.tally.firstByteAt === null &&
+      this.up.canReplay &&
+      this.up.done
     ) {
       this.retryOnFreshConnection()
       return
@@ -254,7 +213,7 @@ export class Exchange {
   private retryOnFreshConnection(): void {
     this.retried = true
     this.phase = 'connecting'
-    this.outbound.requeueForRetry()
+    this.up.requeueForRetry()
     this.link.reopen()
   }
 
@@ -291,34 +250,36 @@ export class Exchange {
     const status = statusOverride ?? this.reader.head?.status ?? null
     this.resolveDone({ keepAlive })
     if (!this.parser || !this.dialect) {
-      this.resolveRecorded()
+      this.resolveSubmitted()
       return
     }
-    // Off the data path: the parser's copies finish decoding, then the one record is emitted.
-    const pending = [this.body.finished(), this.copy.decoded()]
+    // Off the data path: the parser's copies finish decoding, then the one result goes out.
+    const pending = [this.up.decoded(), this.copy.decoded()]
     const end = { endedAt, status, outcome, error, transport: 'http' } as const
-    void this.ledger
-      .emitAfter(pending, this.dialect.provider, this.parser, end)
-      .finally(this.resolveRecorded)
+    void parserResult(pending, this.dialect.provider, this.parser, this.tally, end)
+      .then((result) => this.ctx.records.submit(result))
+      .finally(this.resolveSubmitted)
   }
 
   private upgrade(response: ResponseHead, rest: Buffer): void {
     this.phase = 'upgraded'
-    const hooks: UpgradeHooks = {
-      ctx: this.ctx,
-      client: this.client,
-      upstream: this.link.detach()!,
-      responseHeaders: headerMap(response.headers),
-      dialect: this.dialect,
-      meta: this.meta,
-      ledger: this.ledger,
-      closed: (records) => {
-        this.finished = true
-        this.phase = 'done'
-        this.resolveDone({ keepAlive: false })
-        void records.finally(this.resolveRecorded)
+    startUpgradeRelay(
+      {
+        ctx: this.ctx,
+        client: this.client,
+        upstream: this.link.detach()!,
+        responseHeaders: headerMap(response.headers),
+        dialect: this.dialect,
+        meta: this.meta,
+        tally: this.tally,
+        closed: (submitted) => {
+          this.finished = true
+          this.phase = 'done'
+          this.resolveDone({ keepAlive: false })
+          void submitted.finally(this.resolveSubmitted)
+        },
       },
-    }
-    startUpgradeRelay(hooks, rest)
+      rest,
+    )
   }
 }

@@ -28,8 +28,8 @@ export interface SessionOptions {
   onConnect?: (head: RequestHead, socket: Conn, leftover: Buffer) => void
   /** Plain sessions: origin-form requests addressed to the proxy itself. */
   local?: (head: RequestHead) => LocalResponse
-  /** Every exchange's record promise, so shutdown can wait for them. */
-  track?: (recorded: Promise<unknown>) => void
+  /** Every exchange's hand-over to the record pipeline, so shutdown can wait for them. */
+  track?: (submitted: Promise<unknown>) => void
   /** Plain sessions: the caller of an absolute-form request, or a 407 to send. */
   admit?: (head: RequestHead) => Admission
   /**
@@ -263,7 +263,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       wantsClose(head.version, head.headers),
     )
     exchange = ex
-    o.track?.(ex.recorded)
+    o.track?.(ex.submitted)
     const rest = ex.onClientData(leftover)
     if (rest !== null && rest.length > 0) stash(rest)
     void ex.done.then(({ keepAlive }) => {

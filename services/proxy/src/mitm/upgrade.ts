@@ -1,21 +1,17 @@
 // After a 101: relay both directions byte for byte. For WebSockets on an intercepted host a
 // copy of the frames (inflated when permessage-deflate was negotiated) feeds the dialect's
-// WebSocket parser; each usage it yields becomes a record. Other upgrades are relayed blind.
-// Like blind tunnels, the relay closes after PROXY_TUNNEL_IDLE_TIMEOUT_MS without a byte.
+// WebSocket parser, and ws-records.ts turns what it yields into results (one per response).
+// Other upgrades are relayed blind. Like blind tunnels, the relay closes after
+// PROXY_TUNNEL_IDLE_TIMEOUT_MS without a byte.
 
-import type {
-  ExchangeMeta,
-  HeaderMap,
-  ParsedUsage,
-  ProviderDialect,
-  WsExchangeParser,
-} from '@tokentap/shared'
+import type { ExchangeMeta, HeaderMap, ProviderDialect } from '@tokentap/shared'
 import type { Conn } from '../net/conn.ts'
 import { relay } from '../tunnel/blind.ts'
 import { createWsTap } from '../ws/conversation.ts'
 import { parseDeflateExtension } from '../ws/extensions.ts'
 import type { ClientPort, ExchangeContext } from './context.ts'
-import { type ExchangeLedger, safeSeen } from './record.ts'
+import type { ExchangeTally } from './result.ts'
+import { createWsRecorder } from './ws-records.ts'
 
 export interface UpgradeHooks {
   ctx: ExchangeContext
@@ -24,48 +20,32 @@ export interface UpgradeHooks {
   responseHeaders: HeaderMap
   dialect: ProviderDialect | null
   meta: ExchangeMeta
-  ledger: ExchangeLedger
-  /** The relay is over; `records` settles when its last records are emitted. */
-  closed(records: Promise<void>): void
+  tally: ExchangeTally
+  /** The relay is over; `submitted` settles when its last results went to the pipeline. */
+  closed(submitted: Promise<void>): void
 }
 
 export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
   const client = h.client.socket
   const up = h.upstream
   const isWs = (h.responseHeaders.upgrade ?? '').toLowerCase() === 'websocket'
-  const wsParser: WsExchangeParser | null =
-    isWs && h.dialect?.createWsParser ? h.dialect.createWsParser(h.meta) : null
-  let emitted = 0
-  let parseError: string | null = null
-  const emit = (usage: ParsedUsage, error: string | null): void => {
-    emitted++
-    const outcome = error ? 'failed' : 'ok'
-    const end = {
-      endedAt: h.ctx.now(),
-      status: 101,
-      outcome,
-      error,
-      transport: 'websocket',
-    } as const
-    h.ledger.emit(
-      usage,
-      end,
-      safeSeen(() => wsParser?.seenText?.(usage)),
-    )
-  }
-  const emitAll = (usages: ParsedUsage[]): void => {
-    for (const u of usages) emit(u, null)
-  }
+  const wsParser = isWs ? (h.dialect?.createWsParser?.(h.meta) ?? null) : null
+  const recorder = h.dialect
+    ? createWsRecorder({
+        provider: h.dialect.provider,
+        path: h.meta.path,
+        parser: wsParser,
+        tally: h.tally,
+        now: h.ctx.now,
+        submit: (result) => h.ctx.records.submit(result),
+      })
+    : null
   const tap =
-    isWs && h.dialect
+    isWs && recorder
       ? createWsTap({
           deflate: parseDeflateExtension(h.responseHeaders['sec-websocket-extensions']),
-          onMessage: (m) => {
-            if (wsParser) emitAll(safe(() => wsParser.onMessage(m)))
-          },
-          onError: (e) => {
-            parseError ??= e
-          },
+          onMessage: (m) => recorder.message(m),
+          onError: (e) => recorder.note(e),
         })
       : null
 
@@ -80,11 +60,11 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
     relay(from, to)
   }
   const toServer = (c: Buffer): void => {
-    h.ledger.requestBytes += c.length
+    h.tally.requestBytes += c.length
     tap?.client(c)
   }
   const toClient = (c: Buffer): void => {
-    h.ledger.responseBytes += c.length
+    h.tally.responseBytes += c.length
     tap?.server(c)
   }
 
@@ -108,28 +88,16 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
     ended = true
     client.destroy()
     up.destroy()
-    if (!h.dialect) {
+    if (!recorder) {
       h.closed(Promise.resolve())
       return
     }
-    const records = (async () => {
-      await tap?.end()
-      const rest = wsParser ? safe(() => wsParser.end()) : []
-      emitAll(rest)
-      if (emitted === 0) {
-        emit(
-          {
-            provider: h.dialect!.provider,
-            endpoint: h.meta.path.split('?')[0] ?? h.meta.path,
-            usageSource: 'none',
-            billable: false,
-            parseError,
-          },
-          err ? err.message : null,
-        )
-      }
-    })()
-    h.closed(records)
+    h.closed(
+      (async () => {
+        await tap?.end()
+        recorder.end(err)
+      })(),
+    )
   }
   for (const s of [client, up]) {
     s.on('close', () => end(null))
@@ -140,12 +108,4 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
     h.ctx.metrics.idleTimeout('upgrade')
     end(null)
   })
-}
-
-function safe(f: () => ParsedUsage[]): ParsedUsage[] {
-  try {
-    return f()
-  } catch {
-    return []
-  }
 }

@@ -1,12 +1,18 @@
+// JSON-lines sink: one line per record in order, failures reported, private file modes, and
+// captured bodies never written.
+
 import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { emptyBuckets, type UsageRecord } from '@tokentap/shared'
 import { createJsonlSink } from './jsonl.ts'
+import type { RecordEnvelope } from './sink.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'tt-jsonl-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const bare = (record: UsageRecord): RecordEnvelope => ({ record, bodies: null })
 
 const record = (id: string): UsageRecord => ({
   ...emptyBuckets(),
@@ -46,7 +52,7 @@ describe('jsonl sink', () => {
     const path = join(dir, 'nested', 'usage.jsonl')
     const errors: Error[] = []
     const sink = createJsonlSink(path, (e) => errors.push(e))
-    for (let i = 0; i < 100; i++) sink.write(record(`r${i}`))
+    for (let i = 0; i < 100; i++) sink.write(bare(record(`r${i}`)))
     expect(sink.pending()).toBe(100)
     await sink.close()
     const lines = readFileSync(path, 'utf8').trim().split('\n')
@@ -56,10 +62,22 @@ describe('jsonl sink', () => {
     )
     expect(errors).toEqual([])
   })
+  test('bodies never reach the log: the record alone is written', async () => {
+    const path = join(dir, 'bodies.jsonl')
+    const sink = createJsonlSink(path, () => {})
+    const r = record('b1')
+    sink.write({ record: r, bodies: { request: 'PROMPT-TEXT', response: 'ANSWER-TEXT' } })
+    await sink.close()
+    const text = readFileSync(path, 'utf8')
+    expect(JSON.parse(text)).toEqual(r)
+    expect(text).not.toContain('PROMPT-TEXT')
+    expect(text).not.toContain('ANSWER-TEXT')
+  })
+
   test('reports write failures instead of throwing', async () => {
     const errors: Error[] = []
     const sink = createJsonlSink('/proc/definitely/not/writable.jsonl', (e) => errors.push(e))
-    sink.write(record('x'))
+    sink.write(bare(record('x')))
     await sink.close()
     expect(errors.length).toBeGreaterThan(0)
   })
@@ -72,7 +90,7 @@ describe('jsonl sink', () => {
       () => {},
       (w) => warnings.push(w),
     )
-    sink.write(record('p1'))
+    sink.write(bare(record('p1')))
     await sink.close()
     expect((statSync(path).mode & 0o777).toString(8)).toBe('600')
     expect((statSync(join(dir, 'private')).mode & 0o777).toString(8)).toBe('700')
@@ -88,7 +106,7 @@ describe('jsonl sink', () => {
       () => {},
       (w) => warnings.push(w),
     )
-    sink.write(record('s1'))
+    sink.write(bare(record('s1')))
     await sink.close()
     expect((statSync(path).mode & 0o777).toString(8)).toBe('644')
     expect(warnings).toEqual([

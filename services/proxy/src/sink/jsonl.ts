@@ -42,7 +42,8 @@ export function createJsonlSink(
   }
 
   return {
-    write(record) {
+    // The record alone: captured bodies never reach a log file.
+    write({ record }) {
       buffer.push(`${JSON.stringify(record)}\n`)
       if (!scheduled) {
         scheduled = true

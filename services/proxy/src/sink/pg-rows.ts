@@ -3,7 +3,7 @@
 
 import { redactPath, type UsageRecord } from '@tokentap/shared'
 import { EVENT_COLUMNS, type EventColumn, type EventField } from '@tokentap/shared/db'
-import { bodiesOf } from '../capture/bodies.ts'
+import type { RecordEnvelope } from './sink.ts'
 
 /** A record as the sink holds it. Spool files may come from an older proxy, so toCells reads
  *  every field defensively (a missing field is NULL / default, never a crash). */
@@ -92,13 +92,12 @@ export interface BodyRow {
   response: string | null
 }
 
-/** The captured bodies of these records (capture/bodies.ts), for the same flush. */
-export function bodyRows(records: StoredRecord[]): BodyRow[] {
+/** The captured bodies that travel with these records, for the same flush. */
+export function bodyRows(entries: readonly RecordEnvelope[]): BodyRow[] {
   const out: BodyRow[] = []
-  for (const r of records) {
-    const b = bodiesOf(r)
-    if (b === null || typeof r.id !== 'string') continue
-    out.push({ event_id: r.id, request: str(b.request), response: str(b.response) })
+  for (const { record, bodies } of entries) {
+    if (bodies === null || typeof record.id !== 'string') continue
+    out.push({ event_id: record.id, request: str(bodies.request), response: str(bodies.response) })
   }
   return out
 }

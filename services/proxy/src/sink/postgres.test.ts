@@ -1,14 +1,17 @@
 // Postgres sink against a real database: exact columns, exact rollups, NOTIFY, batch triggers,
-// idempotent replays, spill when the queue is full, and bad records set aside.
+// idempotent replays, spill when the queue is full, bad records set aside, and captured bodies:
+// in the record's flush, never in the spool.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { USAGE_CHANNEL } from '@tokentap/shared/db'
+import postgres from 'postgres'
 import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
 import { makeRecords } from '../../../../scripts/test-db/records.ts'
 import {
+  bare,
   captureLog,
   expectExactlyOnce,
   expectRollupsMatchEvents,
@@ -44,7 +47,7 @@ describe('postgres sink', () => {
       await reset()
       const records = makeRecords(1234, { seed: 42, mixed: 0.3 })
       const s = sink({ batchSize: 100, method })
-      for (const r of records) s.write(r)
+      for (const r of records) s.write(bare(r))
       await s.close()
       expect(s.pending()).toBe(0)
       const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : 1)
@@ -67,7 +70,7 @@ describe('postgres sink', () => {
     const [r] = makeRecords(1, { seed: 12 })
     const rec = { ...r!, error: nasty, path: '', rawUsage: { s: nasty, n: [1, null] } }
     const s = sink({ method })
-    s.write(rec)
+    s.write(bare(rec))
     await s.close()
     const [row] = await db.sql`select error, path, raw_usage from usage_events`
     const clean = nasty.replace('\0', '').replace('\ud800', '\ufffd')
@@ -81,7 +84,7 @@ describe('postgres sink', () => {
     try {
       const records = makeRecords(300, { seed: 5 })
       const s = sink({ batchSize: 100 })
-      for (const r of records) s.write(r)
+      for (const r of records) s.write(bare(r))
       await s.close()
       await waitFor('notifications', () => got.reduce((a, g) => a + g.count, 0) >= 300)
       const ids = records.map((r) => r.id).sort()
@@ -107,7 +110,7 @@ describe('postgres sink', () => {
       intervalMs: 3_600_000,
       onFlushed: (f) => flushed.push(f.count),
     })
-    for (const r of makeRecords(250, { seed: 6 })) s.write(r)
+    for (const r of makeRecords(250, { seed: 6 })) s.write(bare(r))
     await waitFor('two batches', () => flushed.length === 2)
     expect(flushed).toEqual([100, 100])
     expect(s.pending()).toBe(50) // a partial batch waits for the interval (or close)
@@ -119,7 +122,7 @@ describe('postgres sink', () => {
     await reset()
     const flushed: number[] = []
     const s = sink({ batchSize: 1000, intervalMs: 20, onFlushed: (f) => flushed.push(f.count) })
-    for (const r of makeRecords(10, { seed: 7 })) s.write(r)
+    for (const r of makeRecords(10, { seed: 7 })) s.write(bare(r))
     await waitFor('interval flush', () => flushed.length === 1)
     expect(flushed).toEqual([10])
     await s.close()
@@ -129,11 +132,11 @@ describe('postgres sink', () => {
     await reset()
     const records = makeRecords(300, { seed: 8 })
     const first = sink({ batchSize: 64 })
-    for (const r of records) first.write(r)
+    for (const r of records) first.write(bare(r))
     await first.close()
     const extra = makeRecords(50, { seed: 9 })
     const second = sink({ batchSize: 64 })
-    for (const r of [...records, ...extra]) second.write(r)
+    for (const r of [...records, ...extra]) second.write(bare(r))
     await second.close()
     expect(second.metrics()).toMatchObject({ recordsWritten: 350, recordsInserted: 50 })
     await expectExactlyOnce(
@@ -155,7 +158,7 @@ describe('postgres sink', () => {
       maxQueue: 40,
       concurrency: 1,
     })
-    for (const r of records) s.write(r) // synchronous burst: most of it overflows the queue
+    for (const r of records) s.write(bare(r)) // synchronous burst: most of it overflows the queue
     await s.close()
     expect(s.metrics().recordsSpooled).toBeGreaterThan(0)
     expect(s.metrics().recordsDropped).toBe(0)
@@ -174,7 +177,7 @@ describe('postgres sink', () => {
     const records = makeRecords(30, { seed: 11 })
     const bad = { ...records[3]!, id: 'not-a-uuid' }
     const s = createPostgresSink({ sql: db.sql, spoolDir: dir, log, batchSize: 100 })
-    for (const r of [...records, bad]) s.write(r)
+    for (const r of [...records, bad]) s.write(bare(r))
     await s.close()
     await expectExactlyOnce(
       db.sql,
@@ -185,5 +188,50 @@ describe('postgres sink', () => {
     expect(aside.length).toBe(1)
     expect(readFileSync(join(dir, aside[0]!), 'utf8')).toContain('not-a-uuid')
     expect(log.lines.some((l) => l.startsWith('warn') && l.includes('set aside'))).toBe(true)
+  })
+
+  test('bodies travel with their record into exchange_bodies; a spooled record is stored without them', async () => {
+    await reset()
+    const [a, b, c] = makeRecords(3, { seed: 13 })
+    const s = sink()
+    s.write({ record: a!, bodies: { request: 'PROMPT-A', response: 'ANSWER-A' } })
+    s.write(bare(b!))
+    s.write({ record: c!, bodies: { request: null, response: 'ANSWER-C' } })
+    await s.close()
+    const rows = await db.sql<{ id: string; request: string | null; response: string | null }[]>`
+      select event_id::text as id, request, response from exchange_bodies order by event_id`
+    expect([...rows]).toEqual(
+      [
+        { id: a!.id, request: 'PROMPT-A', response: 'ANSWER-A' },
+        { id: c!.id, request: null, response: 'ANSWER-C' },
+      ].sort((x, y) => (x.id < y.id ? -1 : 1)),
+    )
+
+    // Postgres unreachable: the record goes to the spool, its bodies do not.
+    await reset()
+    const dir = spoolDir()
+    const down = postgres('postgres://tokentap@127.0.0.1:1/none', { max: 1, connect_timeout: 1 })
+    const [d] = makeRecords(1, { seed: 14 })
+    const offline = createPostgresSink({
+      sql: down,
+      spoolDir: dir,
+      log: silentLogger,
+      retryMinMs: 5,
+      retryMaxMs: 10,
+    })
+    offline.write({ record: d!, bodies: { request: 'PROMPT-D', response: 'ANSWER-D' } })
+    await offline.close()
+    await down.end({ timeout: 0 })
+    const spooled = readdirSync(dir).filter((f) => f.startsWith('spool-'))
+    expect(spooled).toHaveLength(1)
+    const text = readFileSync(join(dir, spooled[0]!), 'utf8')
+    expect(JSON.parse(text)).toEqual(d!)
+    expect(text).not.toContain('PROMPT-D')
+    expect(text).not.toContain('ANSWER-D')
+    const replay = createPostgresSink({ sql: db.sql, spoolDir: dir, log: silentLogger })
+    await waitFor('the replay', () => replay.metrics().recordsReplayed === 1)
+    await replay.close()
+    await expectExactlyOnce(db.sql, [d!.id])
+    expect(await db.sql`select 1 from exchange_bodies`).toHaveLength(0)
   })
 })

@@ -4,14 +4,17 @@
 // background task replays it with capped exponential backoff. Nothing is dropped, write() never
 // blocks or throws, and replays cannot double-count (inserts are idempotent, rollups follow).
 
-import type { UsageRecord } from '@tokentap/shared'
 import { errText, sleep, timeout } from './async.ts'
 import { type BodyRow, bodyRows, type Cell, type StoredRecord, toCells } from './pg-rows.ts'
 import { isDataError, VALUES_MAX_ROWS, writeEvents } from './pg-write.ts'
 import type { PostgresSink, PostgresSinkOptions } from './postgres-types.ts'
+import type { RecordEnvelope } from './sink.ts'
 import { createSpool } from './spool.ts'
 
 export type * from './postgres-types.ts'
+
+/** A record read back from the spool: its bodies stayed behind (they never reach the spool). */
+const replayed = (record: StoredRecord): RecordEnvelope => ({ record, bodies: null })
 
 export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   const { sql, log } = opts
@@ -35,11 +38,11 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     recordsCorrupt: 0,
   }
 
-  const queue: StoredRecord[] = []
+  const queue: RecordEnvelope[] = []
   let inflight = 0 // records in batches being persisted or spilled
   const running = new Set<Promise<void>>()
   let force = false
-  let spill: StoredRecord[] = []
+  let spill: RecordEnvelope[] = []
   let spilling: Promise<void> | null = null
   let degraded = false
   let replaying: Promise<void> | null = null
@@ -78,17 +81,17 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   /** Commits records or throws (database unreachable/erroring). Records Postgres refuses as
    *  data errors are retried one by one ('json': exact error per row) and set aside, so one
    *  bad record cannot wedge a batch. */
-  async function commit(records: StoredRecord[]): Promise<void> {
+  async function commit(entries: RecordEnvelope[]): Promise<void> {
     const rows: Cell[][] = []
-    const kept: StoredRecord[] = []
+    const kept: RecordEnvelope[] = []
     const bad: string[] = []
-    for (const r of records) {
+    for (const e of entries) {
       try {
-        rows.push(toCells(r))
-        kept.push(r)
-      } catch (e) {
-        bad.push(JSON.stringify(r) ?? String(r))
-        log.warn(`postgres sink: unusable record: ${errText(e)}`)
+        rows.push(toCells(e.record))
+        kept.push(e)
+      } catch (err) {
+        bad.push(JSON.stringify(e.record) ?? String(e.record))
+        log.warn(`postgres sink: unusable record: ${errText(err)}`)
       }
     }
     if (!(await setAside(bad, 'record has no id'))) throw new Error('cannot set records aside')
@@ -102,7 +105,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
           await write([rows[i]!], 'json', bodyRows([kept[i]!]))
         } catch (e1) {
           if (!isDataError(e1)) throw e1
-          const line = JSON.stringify(kept[i])
+          const line = JSON.stringify(kept[i]!.record)
           if (!(await setAside([line], `postgres refused it: ${errText(e1)}`))) throw e1
         }
       }
@@ -111,8 +114,10 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   }
 
   /** To the spool, retrying a failing disk rather than dropping (the records stay in memory).
-   *  Only close() gives up, after 3 tries with Postgres and the disk both failing (dropped). */
-  async function toSpool(records: StoredRecord[]): Promise<void> {
+   *  Only close() gives up, after 3 tries with Postgres and the disk both failing (dropped).
+   *  The records alone: bodies never reach the spool (a spooled record is stored without them). */
+  async function toSpool(entries: RecordEnvelope[]): Promise<void> {
+    const records: StoredRecord[] = entries.map((e) => e.record)
     for (
       let delay = retryMinMs, attempt = 1;
       ;
@@ -135,7 +140,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     }
   }
 
-  async function persist(batch: StoredRecord[]): Promise<void> {
+  async function persist(batch: RecordEnvelope[]): Promise<void> {
     if (!degraded) {
       const t0 = now()
       try {
@@ -177,8 +182,8 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     }
   }
 
-  function toSpill(r: StoredRecord): void {
-    spill.push(r)
+  function toSpill(e: RecordEnvelope): void {
+    spill.push(e)
     spilling ??= (async () => {
       while (spill.length > 0) {
         const batch = spill
@@ -200,7 +205,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     for (const seg of spool.segments()) {
       const { records, corrupt } = await spool.read(seg)
       for (let i = 0; i < records.length; i += batchSize) {
-        await commit(records.slice(i, i + batchSize))
+        await commit(records.slice(i, i + batchSize).map(replayed))
       }
       if (!(await setAside(corrupt, `unreadable line(s) in ${seg}`))) {
         throw new Error(`cannot set aside the unreadable lines of ${seg}`)
@@ -247,15 +252,15 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   timer.unref?.()
 
   return {
-    write(record: UsageRecord) {
+    write(envelope) {
       try {
         if (closing) {
           if (!lateWarned) log.warn('postgres sink: write after close(): record spooled')
           lateWarned = true
-          return toSpill(record)
+          return toSpill(envelope)
         }
-        if (queue.length >= maxQueue) return toSpill(record)
-        queue.push(record)
+        if (queue.length >= maxQueue) return toSpill(envelope)
+        queue.push(envelope)
         if (queue.length >= batchSize) pump(false)
       } catch (e) {
         log.error(`postgres sink: write: ${errText(e)}`)

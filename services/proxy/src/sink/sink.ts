@@ -1,19 +1,37 @@
-// Where finished UsageRecords go. Sinks never block the data path: write() only enqueues.
+// Where finished records go. The record pipeline (records/pipeline.ts) hands each sink an
+// envelope: the record and, beside it, the exchange's captured bodies. Only the Postgres sink
+// stores bodies (exchange_bodies, in the record's flush); sinks that serialise records (the
+// JSON-lines log, the disk spool) write `envelope.record` alone, so bodies never reach a file.
+// Sinks never block the data path: write() only enqueues.
 
 import type { UsageRecord } from '@tokentap/shared'
+import type { CapturedBodies } from '../capture/dialect.ts'
+
+export interface RecordEnvelope {
+  readonly record: UsageRecord
+  /** Redacted, bounded bodies (body capture); null when none were captured. */
+  readonly bodies: CapturedBodies | null
+}
 
 export interface UsageSink {
-  write(record: UsageRecord): void
+  write(envelope: RecordEnvelope): void
   /** Records accepted but not yet durable. */
   pending(): number
   /** Flush and release resources. */
   close(): Promise<void>
 }
 
-export function fanOut(sinks: UsageSink[]): UsageSink {
+/** Every envelope to every sink; one that throws is reported and stands in no other's way. */
+export function fanOut(sinks: UsageSink[], onError: (e: unknown) => void = () => {}): UsageSink {
   return {
-    write: (r) => {
-      for (const s of sinks) s.write(r)
+    write: (envelope) => {
+      for (const s of sinks) {
+        try {
+          s.write(envelope)
+        } catch (e) {
+          onError(e)
+        }
+      }
     },
     pending: () => sinks.reduce((n, s) => n + s.pending(), 0),
     close: async () => {

@@ -91,6 +91,11 @@ export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAs
     }
   }
   const enqueue = (task: () => Promise<void> | void): void => queue.enqueue(task)
+  /** Now, or after the messages still inflating ahead of it: a skip is reported where it came. */
+  const inOrder = (task: () => void): void => {
+    if (queue.pending === 0) task()
+    else enqueue(task)
+  }
 
   const complete = (): void => {
     const op = opcode
@@ -98,18 +103,21 @@ export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAs
     opcode = 0
     parts = []
     if (oversized) {
-      report(`message over ${max} bytes skipped`)
-      // Its bytes never reach the inflater, so the window the peer keeps is lost here.
-      if (compressed) inflater?.reset()
+      const wasCompressed = compressed
+      inOrder(() => {
+        report(`message over ${max} bytes skipped`)
+        // Its bytes never reach the inflater, so the window the peer keeps is lost here (once
+        // the messages ahead of it are inflated).
+        if (wasCompressed) inflater?.reset()
+      })
       return
     }
     if (!compressed) {
-      if (queue.pending === 0) deliver(op, data)
-      else enqueue(() => deliver(op, data))
+      inOrder(() => deliver(op, data))
       return
     }
     if (inflater === null) {
-      report('compressed (rsv1) message without negotiated permessage-deflate')
+      inOrder(() => report('compressed (rsv1) message without negotiated permessage-deflate'))
       return
     }
     enqueue(async () => {

@@ -65,6 +65,8 @@ export async function startMockUpstream(): Promise<MockUpstream> {
     },
     websocket: {
       perMessageDeflate: true,
+      // Above the proxy's tap bound (16 MiB), so a test can send what the tap has to skip.
+      maxPayloadLength: 64 * 1024 * 1024,
       message(ws: ServerWebSocket<WsData>, message) {
         ws.send(typeof message === 'string' ? `echo:${message}` : message, true)
       },

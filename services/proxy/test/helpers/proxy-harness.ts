@@ -24,8 +24,8 @@ export function memorySink(): MemorySink {
   const waiters: (() => void)[] = []
   return {
     records,
-    write(r) {
-      records.push(r)
+    write({ record }) {
+      records.push(record)
       for (const w of waiters.splice(0)) w()
     },
     pending: () => 0,

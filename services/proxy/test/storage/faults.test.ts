@@ -15,7 +15,13 @@ import {
 } from '../../../../scripts/test-db/index.ts'
 import { makeRecords } from '../../../../scripts/test-db/records.ts'
 import { createPostgresSink, type PostgresSinkOptions } from '../../src/sink/postgres.ts'
-import { captureLog, expectExactlyOnce, expectRollupsMatchEvents, waitFor } from './helpers.ts'
+import {
+  bare,
+  captureLog,
+  expectExactlyOnce,
+  expectRollupsMatchEvents,
+  waitFor,
+} from './helpers.ts'
 
 let db: TestDatabase
 beforeAll(async () => {
@@ -57,7 +63,7 @@ describe.skipIf(!canControlServer())('postgres sink under faults', () => {
     let stopped: Promise<void> | null = null
     let restarted: Promise<void> | null = null
     for (let batch = 0; batch < 20; batch++) {
-      for (const r of all.slice(batch * 50, batch * 50 + 50)) sink.write(r)
+      for (const r of all.slice(batch * 50, batch * 50 + 50)) sink.write(bare(r))
       if (batch === 5) stopped = stopServer()
       if (batch === 12)
         restarted = (async () => {
@@ -90,7 +96,7 @@ describe.skipIf(!canControlServer())('postgres sink under faults', () => {
     await stopServer()
     try {
       const sink = createPostgresSink(opts(dir))
-      for (const r of records) sink.write(r)
+      for (const r of records) sink.write(bare(r))
       await sink.close()
       expect(sink.metrics()).toMatchObject({ recordsSpooled: 120, recordsWritten: 0 })
       const spooled = segments(dir)

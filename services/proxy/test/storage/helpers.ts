@@ -1,5 +1,6 @@
-// Shared helpers for the storage tests: a capturing logger, bounded polling, and checks that
-// usage_events / usage_rollup_hourly hold exactly what was written, records read back.
+// Shared helpers for the storage tests: a capturing logger, bounded polling, envelopes without
+// bodies, and checks that usage_events / usage_rollup_hourly hold exactly what was written,
+// records read back.
 
 import { expect } from 'bun:test'
 import type { UsageRecord } from '@tokentap/shared'
@@ -8,6 +9,10 @@ import { asc } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import type postgres from 'postgres'
 import type { Logger } from '../../src/log.ts'
+import type { RecordEnvelope } from '../../src/sink/sink.ts'
+
+/** A record as a sink takes it, with no captured bodies. */
+export const bare = (record: UsageRecord): RecordEnvelope => ({ record, bodies: null })
 
 export interface CapturedLog extends Logger {
   lines: string[]
