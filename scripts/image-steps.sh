@@ -83,7 +83,7 @@ case $step in
     done
     find "$out/packages" "$out/services" \
       \( -name node_modules -prune \) -o \
-      \( -type d \( -name fixtures -o -name test-util \) -prune -exec rm -rf {} + \) -o \
+      \( -type d \( -name testing \) -prune -exec rm -rf {} + \) -o \
       \( -type f -name '*.test.ts' -exec rm -f {} + \)
     # What no runtime loads: type declarations, source maps, type-only packages, and the parts of
     # js-tiktoken the proxy does not use (the full build of every encoding, and the ranks other

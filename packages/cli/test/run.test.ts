@@ -11,7 +11,7 @@ import {
   startMockUpstream,
 } from '../../../services/proxy/test/helpers/mock-upstream.ts'
 import { type Harness, startProxy } from '../../../services/proxy/test/helpers/proxy-harness.ts'
-import { testContext } from '../src/cli/test-context.ts'
+import { testContext } from '../src/cli/testing/context.ts'
 import { main } from '../src/main.ts'
 import { BEGIN } from '../src/rc/block.ts'
 import { type CliFixture, cliFixture, MAIN, sh } from './fixture.ts'

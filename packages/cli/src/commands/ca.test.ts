@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } f
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadOrCreateCa } from '../../../../services/proxy/src/ca/ca-store.ts'
-import { testContext } from '../cli/test-context.ts'
+import { testContext } from '../cli/testing/context.ts'
 import { main } from '../main.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'tt-ca-cmd-'))

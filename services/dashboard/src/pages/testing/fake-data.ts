@@ -11,7 +11,7 @@ import type {
   Filters,
   TimeseriesPoint,
   Totals,
-} from '../data/types.ts'
+} from '../../data/types.ts'
 
 export const zeroTotals = (): Totals => ({
   requests: 0,

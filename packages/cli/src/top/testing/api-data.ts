@@ -4,7 +4,7 @@ import type {
   BreakdownRow,
   EventRow,
   Totals,
-} from '../../../../services/dashboard/src/data/types.ts'
+} from '../../../../../services/dashboard/src/data/types.ts'
 
 export const ZERO: Totals = {
   requests: 0,

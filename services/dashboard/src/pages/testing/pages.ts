@@ -2,8 +2,8 @@
 // every HTML answer obeys the strict CSP (no inline script, style or event handler).
 
 import { expect } from 'bun:test'
-import type { DataAccess } from '../data/types.ts'
-import { pageRoutes } from './index.ts'
+import type { DataAccess } from '../../data/types.ts'
+import { pageRoutes } from '../index.ts'
 
 export const NOW = new Date('2026-01-15T12:00:00Z')
 

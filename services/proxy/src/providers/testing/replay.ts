@@ -127,14 +127,6 @@ export function replayRuns(
   return runs
 }
 
-export function replayAllSplits(
-  dialect: ProviderDialect,
-  meta: ExchangeMeta,
-  exchange: ReplayExchange,
-): ParsedUsage[] {
-  return replayRuns(dialect, meta, exchange).map((run) => run.usage)
-}
-
 /** The first run whose record differs from `expected` (as `toEqual` compares), else null. */
 export function firstMismatch(runs: ReplayRun[], expected: ParsedUsage): ReplayRun | null {
   return runs.find((run) => !Bun.deepEquals(run.usage, expected)) ?? null

@@ -1,7 +1,7 @@
 // A Ctx for tests: captured output, scripted confirmation, a runner that records commands.
 
 import type { Env } from '@tokentap/shared'
-import type { Ctx } from './context.ts'
+import type { Ctx } from '../context.ts'
 
 export interface TestCtx extends Ctx {
   stdout: string[]
