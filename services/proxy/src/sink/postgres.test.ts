@@ -6,8 +6,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { USAGE_CHANNEL } from '@tokentap/shared/db'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
-import { makeRecords } from '../../../../scripts/test-db/records.ts'
+import { makeRecords, type TestDatabase, testDatabase } from '@tokentap/testing'
 import {
   captureLog,
   expectExactlyOnce,
