@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
+import type { EventRow } from '@tokentap/shared/api'
 import { createDashboardApp, LOCAL_CONFIG } from '../app.ts'
 import { parseFilters } from '../data/filters.ts'
-import type { EventRow } from '../data/types.ts'
 import { eventRow, fakeData } from '../pages/testing/fake-data.ts'
 import { NOW } from '../pages/testing/pages.ts'
 import type { LiveHub, Subscriber } from './hub.ts'

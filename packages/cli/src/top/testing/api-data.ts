@@ -1,10 +1,6 @@
 // Fixed dashboard API data for the top renderer and the fake dashboard in tests.
 
-import type {
-  BreakdownRow,
-  EventRow,
-  Totals,
-} from '../../../../../services/dashboard/src/data/types.ts'
+import type { BreakdownRow, EventRow, Totals } from '@tokentap/shared/api'
 
 export const ZERO: Totals = {
   requests: 0,

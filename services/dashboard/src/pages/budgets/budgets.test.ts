@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import type { BudgetStatus } from '../../data/types.ts'
+import type { BudgetStatus } from '@tokentap/shared/api'
 import { fakeData } from '../testing/fake-data.ts'
 import { expectCspClean, get, NOW } from '../testing/pages.ts'
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import type { EventDetail } from '../../data/types.ts'
+import type { EventDetail } from '@tokentap/shared/api'
 import { eventRow, fakeData } from '../testing/fake-data.ts'
 import { expectCspClean, get } from '../testing/pages.ts'
 

@@ -4,14 +4,14 @@
 import type {
   BreakdownRow,
   BudgetStatus,
-  DataAccess,
   Dimension,
   EventDetail,
   EventRow,
   Filters,
   TimeseriesPoint,
   Totals,
-} from '../../data/types.ts'
+} from '@tokentap/shared/api'
+import type { DataAccess } from '../../data/types.ts'
 
 export const zeroTotals = (): Totals => ({
   requests: 0,

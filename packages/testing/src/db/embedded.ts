@@ -18,14 +18,15 @@ import {
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { serverBinaries } from '../../packages/cli/src/pgserver/binaries.ts'
 import {
   initCluster,
+  type OsUser,
   type Postmaster,
+  SYSTEM_DIR,
+  serverBinaries,
+  serverUser,
   startPostmaster,
-} from '../../packages/cli/src/pgserver/cluster.ts'
-import { SYSTEM_DIR } from '../../packages/cli/src/pgserver/layout.ts'
-import { type OsUser, serverUser } from '../../packages/cli/src/pgserver/os-user.ts'
+} from '@tokentap/cli/pgserver'
 
 export interface EmbeddedServer {
   port: number

@@ -1,7 +1,7 @@
 // Synthetic UsageRecords for storage tests and the ingest benchmark: a deterministic spread of
 // providers, models, users, projects, programs, outcomes and token buckets over a few hours.
 
-import type { UsageRecord } from '../../packages/shared/src/usage.ts'
+import type { UsageRecord } from '@tokentap/shared'
 
 export interface RecordOptions {
   /** Seed for the pseudo-random spread (default 1). */
@@ -44,15 +44,13 @@ function rng(seed: number): () => number {
   }
 }
 
-export type PricedRecord = UsageRecord
-
-export function makeRecords(n: number, opts: RecordOptions = {}): PricedRecord[] {
+export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] {
   const rand = rng(opts.seed ?? 1)
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T
   const maybe = (max: number): number | null => (rand() < 0.15 ? null : Math.floor(rand() * max))
   const start = opts.startMs ?? Date.parse('2026-01-15T10:00:00Z')
   const span = opts.spanMs ?? 3 * 3600_000
-  const out: PricedRecord[] = []
+  const out: UsageRecord[] = []
   const mixed = opts.mixed ?? 0.1
   for (let i = 0; i < n; i++) {
     const prof = pick(PROFILES)

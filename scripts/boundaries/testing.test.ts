@@ -27,14 +27,26 @@ export function isTestCode(file: string): boolean {
   return /\.test\.tsx?$/.test(file) || parts.includes('test') || parts.includes('testing')
 }
 
-const IMPORT = /(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g
+/** Code the packages run or ship (scripts/ is tooling: benches and deploy checks may use test
+ *  support). */
+export function isShipped(file: string): boolean {
+  return (file.startsWith('packages/') || file.startsWith('services/')) && !isTestCode(file)
+}
 
-/** Relative imports of `file` that land in a testing/ folder. */
+const IMPORT = /(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g
+/** Test support published as packages: @tokentap/testing and the services' ./testing subpaths. */
+const TESTING_PACKAGE = /^@tokentap\/(testing(\/|$)|[a-z-]+\/testing(\/|$))/
+
+/** Imports of `file` that land in test support: a relative path into a testing/ folder, or a
+ *  test-support package by name. */
 export function testingImports(file: string, text: string): string[] {
   const hits: string[] = []
   for (const m of text.matchAll(IMPORT)) {
-    const target = normalize(join(dirname(file), m[1]!))
-    if (target.split(sep).includes('testing')) hits.push(m[1]!)
+    const spec = m[1]!
+    if (spec.startsWith('.')) {
+      const target = normalize(join(dirname(file), spec))
+      if (target.split(sep).includes('testing')) hits.push(spec)
+    } else if (TESTING_PACKAGE.test(spec)) hits.push(spec)
   }
   return hits
 }
@@ -51,9 +63,9 @@ describe('test support convention', () => {
     expect(files.some((f) => f.includes('/testing/'))).toBe(true)
   })
 
-  test('no runtime file imports from a testing/ folder', () => {
+  test('no shipped file imports test support (a testing/ folder or a testing package)', () => {
     const offenders = files
-      .filter((f) => !isTestCode(f))
+      .filter((f) => isShipped(f))
       .flatMap((f) =>
         testingImports(f, readFileSync(join(ROOT, f), 'utf8')).map((i) => `${f} → ${i}`),
       )
@@ -70,9 +82,20 @@ describe('test support convention', () => {
       testingImports('services/proxy/src/a/b.ts', "import { x } from '../testing/y.ts'"),
     ).toEqual(['../testing/y.ts'])
     expect(testingImports('services/proxy/src/a/b.ts', "import { x } from './y.ts'")).toEqual([])
+    expect(
+      testingImports('packages/cli/src/a.ts', "import { t } from '@tokentap/testing'"),
+    ).toEqual(['@tokentap/testing'])
+    expect(
+      testingImports('packages/cli/src/a.ts', "import { t } from '@tokentap/proxy/testing'"),
+    ).toEqual(['@tokentap/proxy/testing'])
+    expect(
+      testingImports('packages/cli/src/a.ts', "import { t } from '@tokentap/proxy/ca'"),
+    ).toEqual([])
     expect(OLD_NAMES.test('services/proxy/src/ws/test-support.ts')).toBe(true)
     expect(OLD_NAMES.test('services/proxy/src/providers/openai/fixtures/chat.ts')).toBe(true)
     expect(isTestCode('services/proxy/src/ws/testing/frames.ts')).toBe(true)
+    expect(isShipped('services/proxy/src/app.ts')).toBe(true)
+    expect(isShipped('scripts/bench/ingest.ts')).toBe(false)
     expect(relative(ROOT, join(ROOT, 'x'))).toBe('x')
   })
 })

@@ -1,19 +1,17 @@
-// Compose's one-shot `migrate` step (`image-steps.sh proxy migrate`, in the proxy image):
-// applies the migrations under the advisory lock, then gives the read-only group role
-// tokentap_dashboard (migration 0001, NOLOGIN) a login member whose password comes from the
-// environment. Re-running it is harmless and rotates that password.
+// Compose's one-shot `migrate` step (`image-steps.sh proxy migrate`, in the proxy image: the
+// proxy owns every write): applies the migrations under the advisory lock, then gives the
+// read-only group role DASHBOARD_ROLE (migration 0001, NOLOGIN) a login member whose password
+// comes from the environment. Re-running it is harmless and rotates that password.
 
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto'
-import { ConfigError, type Env, readString } from '../../packages/shared/src/config/env.ts'
+import { ConfigError, type Env, readString } from '@tokentap/shared'
 import {
   connect,
+  DASHBOARD_ROLE,
   MIGRATION_LOCK_KEY,
   migrateDatabase,
   type Sql,
-} from '../../packages/shared/src/db/index.ts'
-
-/** The group role migration 0001 creates and grants SELECT to. */
-export const DASHBOARD_GROUP_ROLE = 'tokentap_dashboard'
+} from '@tokentap/shared/db'
 
 export interface ProvisionConfig {
   databaseUrl: string
@@ -28,10 +26,10 @@ export function loadProvisionConfig(env: Env): ProvisionConfig {
     throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL')
   }
   const user = readString(env, 'DASHBOARD_DB_USER') ?? 'tokentap_dashboard_user'
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user) || user === DASHBOARD_GROUP_ROLE) {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(user) || user === DASHBOARD_ROLE) {
     throw new ConfigError(
       'DASHBOARD_DB_USER',
-      `expected a lower-case role name (a-z, 0-9, _) other than ${DASHBOARD_GROUP_ROLE}`,
+      `expected a lower-case role name (a-z, 0-9, _) other than ${DASHBOARD_ROLE}`,
     )
   }
   const password = readString(env, 'DASHBOARD_DB_PASSWORD')
@@ -63,10 +61,10 @@ export async function ensureDashboardLogin(
     // Same key as the migrations: concurrent provisioners take turns.
     await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY}::bigint)`
     const [group] = await tx<{ ok: boolean }[]>`
-      select exists(select 1 from pg_catalog.pg_roles where rolname = ${DASHBOARD_GROUP_ROLE}) as ok`
+      select exists(select 1 from pg_catalog.pg_roles where rolname = ${DASHBOARD_ROLE}) as ok`
     if (!group?.ok) {
       throw new Error(
-        `role ${DASHBOARD_GROUP_ROLE} is missing: migration 0001 creates it when the migrating ` +
+        `role ${DASHBOARD_ROLE} is missing: migration 0001 creates it when the migrating ` +
           'user has CREATEROLE; create it as a superuser, then run this step again',
       )
     }
@@ -78,7 +76,7 @@ export async function ensureDashboardLogin(
     const [stmt] = await tx<{ role: string; grant: string }[]>`
       select format(${`${verb} ROLE %I WITH ${attrs} PASSWORD %L`}, ${user}::text,
           ${scramVerifier(password)}::text) as role,
-        format('GRANT %I TO %I', ${DASHBOARD_GROUP_ROLE}::text, ${user}::text) as grant`
+        format('GRANT %I TO %I', ${DASHBOARD_ROLE}::text, ${user}::text) as grant`
     if (!stmt) throw new Error('format() returned nothing')
     await tx.unsafe(stmt.role)
     await tx.unsafe(stmt.grant)
@@ -97,7 +95,7 @@ export async function provision(
     if (config.dashboard) {
       const { user, password } = config.dashboard
       const how = await ensureDashboardLogin(sql, user, password)
-      log(`dashboard login role ${user}: ${how} (member of ${DASHBOARD_GROUP_ROLE}, read-only)`)
+      log(`dashboard login role ${user}: ${how} (member of ${DASHBOARD_ROLE}, read-only)`)
     } else {
       log('DASHBOARD_DB_PASSWORD unset: no dashboard login role created')
     }

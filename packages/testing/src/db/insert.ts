@@ -2,17 +2,17 @@
 // list from the drizzle schema, folded into usage_rollup_hourly by the shared rollup definition
 // (as the proxy's writer does), or left out of it.
 
+import type { UsageRecord } from '@tokentap/shared'
 import {
   EVENT_COLUMN_LIST,
   EVENT_COLUMNS,
   eventsFromJson,
   rollupUpsert,
   type Sql,
-} from '../../packages/shared/src/db/index.ts'
-import type { UsageRecord } from '../../packages/shared/src/usage.ts'
+} from '@tokentap/shared/db'
 
 /** The JSON document eventsFromJson reads: one object per record, keyed by column name. */
-export function eventsJson(records: UsageRecord[]): string {
+function eventsJson(records: UsageRecord[]): string {
   return JSON.stringify(
     records.map((r) =>
       Object.fromEntries(

@@ -3,7 +3,7 @@
 // or the server at TEST_DATABASE_URL. preload.ts stops the embedded server after `bun test`.
 
 import { randomBytes } from 'node:crypto'
-import { migrateDatabase, postgres, type Sql } from '../../packages/shared/src/db/index.ts'
+import { migrateDatabase, postgres, type Sql } from '@tokentap/shared/db'
 import { type EmbeddedServer, startEmbeddedServer } from './embedded.ts'
 
 export interface TestDatabase {
@@ -96,7 +96,7 @@ export async function startServer(): Promise<void> {
 }
 
 /** Stop the embedded server and delete its files; the next testDatabase() starts a new one. */
-export async function shutdownTestServer(): Promise<void> {
+async function shutdownTestServer(): Promise<void> {
   if (!server) return
   const s = await server.catch(() => null)
   server = null

@@ -1,6 +1,7 @@
 // A small batch that exercises every rollup definition — billable and not, priced and unpriced,
 // estimated, credits, errors, unknown attributions, two hours — and its rollup counted by hand.
 
+import { emptyBuckets, type UsageRecord } from '@tokentap/shared'
 import {
   columnsOf,
   type MeasureField,
@@ -9,8 +10,7 @@ import {
   type Sql,
   type UsageRollupHourlyRow,
   usageRollupHourly,
-} from '../../packages/shared/src/db/index.ts'
-import { emptyBuckets, type UsageRecord } from '../../packages/shared/src/usage.ts'
+} from '@tokentap/shared/db'
 import { makeRecords } from './records.ts'
 
 const HOUR = '2026-01-15T10:00:00.000Z'

@@ -3,9 +3,9 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
-import { ConfigError } from '../../packages/shared/src/config/env.ts'
-import { postgres, type Sql } from '../../packages/shared/src/db/index.ts'
-import { type TestDatabase, testDatabase } from '../test-db/index.ts'
+import { ConfigError } from '@tokentap/shared'
+import { postgres, type Sql } from '@tokentap/shared/db'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { ensureDashboardLogin, loadProvisionConfig, provision, scramVerifier } from './provision.ts'
 
 describe('loadProvisionConfig', () => {
