@@ -6,7 +6,13 @@
 import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { firstStringField } from '../common/json-fields.ts'
 import { isRecord, tryParseJson } from '../common/json-values.ts'
-import { type BodyKind, emptyRecord, type FullUsage, type ResponseFacts } from '../common/record.ts'
+import {
+  type BodyKind,
+  emptyRecord,
+  type FullUsage,
+  type ResponseFacts,
+  requestedStream,
+} from '../common/record.ts'
 import {
   type BodyReader,
   jsonResponse,
@@ -41,7 +47,7 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
   const base = (kind: BodyKind | null): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
     model: active ? (request.summary.model ?? route.deployment) : null,
-    stream: kind === null ? request.summary.stream === true : kind === 'sse',
+    stream: requestedStream(request.summary.stream, kind),
   })
 
   function jsonBody(status: number): BodyReader<ResponseFacts> {
