@@ -1,4 +1,4 @@
-// UsageRecord: the one record every proxied exchange yields (see DESIGN.md, data path rule 4).
+// UsageRecord: the one record every proxied exchange yields (docs/ARCHITECTURE.md §4, rule 4).
 
 export type Transport = 'http' | 'websocket'
 export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
@@ -6,7 +6,7 @@ export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
  *  off; estimated: our own tokenizer estimate; none: nothing known. */
 export type UsageSource = 'provider' | 'partial' | 'estimated' | 'none'
 
-/** Token buckets, normalised as in DESIGN.md's accounting table. */
+/** Token buckets, normalised as in docs/ARCHITECTURE.md §5. */
 export interface TokenBuckets {
   /** Uncached input tokens. */
   inputTokens: number | null

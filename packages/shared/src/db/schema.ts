@@ -1,4 +1,4 @@
-// drizzle schema: the single source of truth for the Postgres store (DESIGN.md, Storage).
+// drizzle schema: the single source of truth for the Postgres store (docs/ARCHITECTURE.md §6).
 // `bunx drizzle-kit generate` turns changes here into SQL migrations in packages/shared/drizzle.
 //
 // Rollup key columns (provider, model, user, project, program) are NOT NULL with '' standing

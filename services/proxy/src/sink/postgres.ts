@@ -1,4 +1,4 @@
-// Postgres sink (DESIGN.md data path rule 5): write() only enqueues; a bounded queue flushes on
+// Postgres sink (docs/ARCHITECTURE.md §4, rule 5): write() only enqueues; a bounded queue flushes on
 // size or interval, one transaction per batch (events + rollups + NOTIFY, see pg-write.ts).
 // When Postgres is down, erroring or too slow, batches go to the disk spool (spool.ts) and a
 // background task replays it with capped exponential backoff. Nothing is dropped, write() never
