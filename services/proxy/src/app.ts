@@ -12,6 +12,8 @@ import type { ProxyConfig } from './config.ts'
 import { createDestinationGuard } from './destinations/guard.ts'
 import { cachedLookup, type Lookup, ownAddresses, systemLookup } from './destinations/lookup.ts'
 import { createEstimator, type Estimator } from './estimate/estimator.ts'
+import { accountKeyFromCa } from './identity/account-key.ts'
+import { createAccountResolver } from './identity/accounts.ts'
 import { openUserDirectory } from './identity/team.ts'
 import { interceptPatterns } from './intercept/patterns.ts'
 import type { Logger } from './log.ts'
@@ -167,6 +169,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       now,
       records,
       dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
+      accountOf: createAccountResolver(config.accountKey ?? accountKeyFromCa(ca.keyPem)),
     },
     tlsFor: (host) => leafCache.get(host),
   })
