@@ -8,7 +8,7 @@ import { createWsLimitTap } from '../limits/ws.ts'
 import type { ExchangeResult } from '../records/result.ts'
 import { createWsTap } from '../ws/conversation.ts'
 import { parseDeflateExtension } from '../ws/extensions.ts'
-import { createDeflater, encodeFrame, MASK } from '../ws/test-support.ts'
+import { createDeflater, encodeFrame, MASK } from '../ws/testing/frames.ts'
 import { ExchangeTally } from './result.ts'
 import { createWsRecorder } from './ws-records.ts'
 
