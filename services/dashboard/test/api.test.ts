@@ -146,7 +146,7 @@ describe('JSON API', () => {
     // A webhook URL is a secret: never shown.
     expect(JSON.stringify(body)).not.toContain('hooks.slack.com')
     expect(body.budgets[0].spend.spentUsd).toBeCloseTo(
-      (await refSummary(db.sql, f({ range: 'today' }))).costUsd,
+      (await refSummary(db.sql, f({ range: 'today' }))).billedCostUsd,
       8,
     )
   })

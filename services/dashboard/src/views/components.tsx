@@ -3,11 +3,12 @@
 
 import {
   type BreakdownRow,
-  costOfTotals,
+  billedOfTotals,
   type Dimension,
   type Filters,
   formatInt,
   type Totals,
+  valueOfTotals,
 } from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
 import { NONE } from '../data/filters.ts'
@@ -26,7 +27,13 @@ export const DIMENSION_TITLES: Record<Dimension, string> = {
 export function TotalsCards(props: { t: Totals }) {
   const t = props.t
   const cards: { label: string; value: Child; note?: string | undefined }[] = [
-    { label: 'Spend', value: <Cost cost={costOfTotals(t)} /> },
+    // Billed spend apart from what subscription traffic would have cost (issue 16).
+    { label: 'Billed spend', value: <Cost cost={billedOfTotals(t)} />, note: 'API keys, accounts' },
+    {
+      label: 'Subscription value',
+      value: <Cost cost={valueOfTotals(t)} />,
+      note: `${formatInt(t.subscriptionRequests)} requests covered · API-equivalent`,
+    },
     {
       label: 'Requests',
       value: formatInt(t.requests),
@@ -82,7 +89,10 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                   Cache r/w
                 </th>
                 <th scope="col" class="num">
-                  Cost
+                  Billed
+                </th>
+                <th scope="col" class="num">
+                  <abbr title="API-equivalent value of subscription traffic">Sub. value</abbr>
                 </th>
               </tr>
             </thead>
@@ -110,7 +120,14 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                     <Tokens n={r.cacheWrite5mTokens + r.cacheWrite1hTokens} />
                   </td>
                   <td class="num">
-                    <Cost cost={costOfTotals(r)} />
+                    <Cost cost={billedOfTotals(r)} />
+                  </td>
+                  <td class="num">
+                    {r.subscriptionRequests > 0 || r.subscriptionValueUsd > 0 ? (
+                      <Cost cost={valueOfTotals(r)} />
+                    ) : (
+                      <span class="muted">—</span>
+                    )}
                   </td>
                 </tr>
               ))}

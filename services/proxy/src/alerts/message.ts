@@ -92,7 +92,10 @@ export function budgetAlertMessage(a: BudgetAlertInput): SlackMessage {
         fields: [
           { type: 'mrkdwn', text: `*Budget*\n${esc(budget.name)}` },
           { type: 'mrkdwn', text: `*Scope*\n${esc(describeScope(budget.scope))}` },
-          { type: 'mrkdwn', text: `*Spent*\n${figures}` },
+          {
+            type: 'mrkdwn',
+            text: `*${budget.counts === 'all' ? 'Spent (with subscription value)' : 'Billed spend'}*\n${figures}`,
+          },
           {
             type: 'mrkdwn',
             text: `*Threshold*\n${percent(a.threshold)} of ${usd(budget.limitUsd)} per ${budget.period}`,
@@ -124,6 +127,8 @@ export interface DigestInput {
   dayTop: BudgetBreakdown
   budgets: { budget: Budget; window: BudgetWindow; spend: BudgetSpend }[]
   dashboardUrl: string | undefined
+  /** The day's subscription traffic at its API-equivalent value (not in daySpend, billed). */
+  daySubscriptionValueUsd?: number
 }
 
 export function digestMessage(d: DigestInput): SlackMessage {
@@ -133,15 +138,17 @@ export function digestMessage(d: DigestInput): SlackMessage {
     const ratio = spend.spentUsd / budget.limitUsd
     return `• *${esc(budget.name)}* (${esc(describeScope(budget.scope))}, per ${budget.period}): ${usd(spend.spentUsd)} of ${usd(budget.limitUsd)} (${percent(ratio)})`
   })
+  const value = d.daySubscriptionValueUsd ?? 0
+  const valueText = value > 0 ? ` · subscription value ${usd(value)} (not billed)` : ''
   return {
-    text: `${title}: ${usd(d.daySpend.spentUsd)} over ${d.daySpend.requests} requests`,
+    text: `${title}: ${usd(d.daySpend.spentUsd)} billed over ${d.daySpend.requests} requests${valueText}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: plain(title), emoji: true } },
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*Spent*\n${usd(d.daySpend.spentUsd)} over ${d.daySpend.requests} requests`,
+          text: `*Billed spend*\n${usd(d.daySpend.spentUsd)} over ${d.daySpend.requests} requests${valueText}`,
         },
       },
       {

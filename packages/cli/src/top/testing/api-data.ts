@@ -16,6 +16,9 @@ export const ZERO: Totals = {
   unpricedRequests: 0,
   estimatedRequests: 0,
   credits: 0,
+  subscriptionRequests: 0,
+  subscriptionValueUsd: 0,
+  billedCostUsd: 0,
 }
 export const SUMMARY: Totals = {
   ...ZERO,
@@ -26,9 +29,12 @@ export const SUMMARY: Totals = {
   outputTokens: 4_500,
   cacheReadTokens: 30_000,
   costUsd: 1.2345,
+  subscriptionRequests: 4,
+  subscriptionValueUsd: 0.5,
+  billedCostUsd: 0.7345,
 }
 export const BY_MODEL: BreakdownRow[] = [
-  { ...SUMMARY, key: 'claude-sonnet-4-5', requests: 10, costUsd: 1.2 },
+  { ...SUMMARY, key: 'claude-sonnet-4-5', requests: 10, costUsd: 1.2, billedCostUsd: 0.7 },
   { ...ZERO, key: 'gpt-5', requests: 2, billableRequests: 2, unpricedRequests: 2 },
 ]
 export const BY_PROGRAM: BreakdownRow[] = [
