@@ -83,7 +83,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   }
   let alerts: Alerts | null = null
   const database = config.databaseUrl
-    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics, () => alerts?.onFlushed())
+    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics, (info) =>
+        alerts?.onFlushed(info),
+      )
     : null
   if (database && config.databaseUrl && alertsEnabled(config.alerts)) {
     alerts = startAlerts({

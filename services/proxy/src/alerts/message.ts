@@ -27,7 +27,7 @@ export function esc(text: string): string {
   return redact(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 }
 
-const plain = (text: string, max = 150): string =>
+export const plain = (text: string, max = 150): string =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text
 
 function topList(title: string, tops: BudgetTop[]): string {
@@ -36,7 +36,12 @@ function topList(title: string, tops: BudgetTop[]): string {
   return `*${title}*\n${lines.join('\n')}`
 }
 
-function link(dashboardUrl: string | undefined, label: string): SlackBlock[] {
+/** A button to a dashboard page, when DASHBOARD_URL is set. */
+export function link(
+  dashboardUrl: string | undefined,
+  label: string,
+  path = '/budgets',
+): SlackBlock[] {
   if (!dashboardUrl) return []
   return [
     {
@@ -45,7 +50,7 @@ function link(dashboardUrl: string | undefined, label: string): SlackBlock[] {
         {
           type: 'button',
           text: { type: 'plain_text', text: label },
-          url: `${dashboardUrl}/budgets`,
+          url: `${dashboardUrl}${path}`,
         },
       ],
     },

@@ -47,6 +47,7 @@ function alerts(config: Partial<AlertsConfig>, now: () => Date, sink = () => sin
       dashboardUrl: undefined,
       dailyDigest: null,
       degradedAfterMin: 0,
+      limitThresholds: [0.8, 0.95],
       ...config,
     },
     databaseUrl: db.url,
