@@ -7,6 +7,7 @@ import {
   type Dimension,
   type Filters,
   formatInt,
+  formatUsd,
   type Totals,
   valueOfTotals,
 } from '@tokentap/shared/api'
@@ -31,7 +32,12 @@ export function TotalsCards(props: { t: Totals }) {
     { label: 'Billed spend', value: <Cost cost={billedOfTotals(t)} />, note: 'API keys, accounts' },
     {
       label: 'Subscription value',
-      value: <Cost cost={valueOfTotals(t)} />,
+      value:
+        t.subscriptionRequests > 0 || t.subscriptionValueUsd > 0 ? (
+          <Cost cost={valueOfTotals(t)} />
+        ) : (
+          formatUsd(0)
+        ),
       note: `${formatInt(t.subscriptionRequests)} requests covered · API-equivalent`,
     },
     {
@@ -90,9 +96,9 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                 </th>
                 <th scope="col" class="num">
                   Billed
-                </th>
-                <th scope="col" class="num">
-                  <abbr title="API-equivalent value of subscription traffic">Sub. value</abbr>
+                  <span class="sub">
+                    <abbr title="API-equivalent value of subscription traffic">+ sub. value</abbr>
+                  </span>
                 </th>
               </tr>
             </thead>
@@ -121,13 +127,11 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                   </td>
                   <td class="num">
                     <Cost cost={billedOfTotals(r)} />
-                  </td>
-                  <td class="num">
                     {r.subscriptionRequests > 0 || r.subscriptionValueUsd > 0 ? (
-                      <Cost cost={valueOfTotals(r)} />
-                    ) : (
-                      <span class="muted">—</span>
-                    )}
+                      <span class="sub">
+                        <Cost cost={valueOfTotals(r)} />
+                      </span>
+                    ) : null}
                   </td>
                 </tr>
               ))}
