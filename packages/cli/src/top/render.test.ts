@@ -19,7 +19,11 @@ describe('top renderer', () => {
         summary: SUMMARY,
         byModel: BY_MODEL,
         byProgram: BY_PROGRAM,
-        events: [event('b'), event('a', { model: 'gpt-5', program: 'codex', costUsd: null })],
+        events: [
+          event('b'),
+          event('a', { model: 'gpt-5', program: 'codex', costUsd: null }),
+          event('c', { billingKind: 'subscription', costUsd: 0.5 }),
+        ],
         limits: LIMITS,
         error: null,
         live: true,
@@ -53,6 +57,7 @@ describe('top renderer', () => {
       /^09:15:02 claude-cli\s+claude-sonnet-4-5\s+200 in 1,200 out 56\s+\$0\.0123\s+1\.2s$/m,
     )
     expect(text).toMatch(/^09:15:02 codex\s+gpt-5\s+200 .*unpriced/m)
+    expect(text).toMatch(/^09:15:02 claude-cli .* sub \$0\.5000\s+1\.2s$/m)
     expect(lines.length).toBeLessThanOrEqual(30)
     for (const l of lines) expect(l.length).toBeLessThanOrEqual(120)
   })

@@ -78,8 +78,10 @@ function eventLine(e: EventRow, timeZone: string, width: number): string {
       ? ''
       : `in ${formatCompact(e.inputTokens ?? 0)} out ${formatCompact(e.outputTokens ?? 0)}`
   const secs = `${(e.durationMs / 1000).toFixed(1)}s`
+  // A subscription-covered request's cost is its API-equivalent value, marked `sub`.
+  const amount = c.covered ? `sub ${c.amount}` : c.amount
   return fit(
-    `${time(e.startedAt, timeZone)} ${fit(e.program ?? '-', 14).padEnd(14)} ${fit(e.model ?? e.endpoint ?? e.path, 26).padEnd(26)} ${status.padStart(5)} ${tokens.padEnd(18)} ${c.amount.padStart(9)} ${secs.padStart(6)}`,
+    `${time(e.startedAt, timeZone)} ${fit(e.program ?? '-', 14).padEnd(14)} ${fit(e.model ?? e.endpoint ?? e.path, 26).padEnd(26)} ${status.padStart(5)} ${tokens.padEnd(18)} ${amount.padStart(13)} ${secs.padStart(6)}`,
     width,
   )
 }
