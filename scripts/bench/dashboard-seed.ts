@@ -86,6 +86,10 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     project: `${projects}[1 + u % 8]`,
     program: `${programs}[1 + u % 5]`,
     session: 'null',
+    // Users 0–19 work on a subscription for Anthropic models, the rest use API keys.
+    billingKind: `case when u < 20 and ${providers}[m] = 'anthropic' then 'subscription'
+        else 'api_key' end`,
+    account: `'acct' || lpad(to_hex(u), 16, '0')`,
     requestBytes: `1000 + ${r(5)} % 200000`,
     responseBytes: `200 + ${r(6)} % 50000`,
     error: `case when outcome <> 'ok' then 'upstream said no' end`,

@@ -1,7 +1,8 @@
 // Several replicas of the proxy image (built without Docker, as in image-steps.test.ts) behind
 // one CA and one Postgres, as a team deployment scales them: both migrate at start under the
 // advisory lock, clients trusting only the shared CA reach either, every exchange is recorded
-// once and every budget alert is sent once.
+// once and every budget alert is sent once; an API key has one account fingerprint on both
+// (the fingerprint key is derived from the shared CA key).
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -88,6 +89,8 @@ describe('two proxy replicas of the image', () => {
             `alice:${fx.token}`,
             '--cacert',
             fx.secret('ca.pem'),
+            '-H',
+            'x-api-key: sk-ant-api03-replica-test',
             '-d',
             '{"model":"claude-sonnet-4-5"}',
             'https://api.anthropic.com/v1/messages',
@@ -115,6 +118,15 @@ describe('two proxy replicas of the image', () => {
       select sum(requests)::int as requests, sum(input_tokens)::int as input
       from usage_rollup_hourly`
     expect(rollup).toEqual({ requests, input: requests * usage.input_tokens })
+    // Same key through either replica: one account, billed to the key.
+    const accounts = await db.sql<{ account: string; billing_kind: string }[]>`
+      select distinct account, billing_kind from usage_events`
+    expect(accounts).toHaveLength(1)
+    expect(accounts[0]).toMatchObject({ billing_kind: 'api_key' })
+    expect(accounts[0]?.account).toMatch(/^[0-9a-f]{20}$/)
+    const [limits] = await db.sql<{ n: number; account: string }[]>`
+      select count(*)::int as n, min(account) as account from account_limits`
+    expect(limits).toEqual({ n: 1, account: accounts[0]!.account })
     const journal = JSON.parse(
       readFileSync(join(ROOT, 'packages/shared/drizzle/meta/_journal.json'), 'utf8'),
     ) as { entries: unknown[] }

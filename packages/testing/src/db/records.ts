@@ -81,6 +81,10 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
       project: random ? pick(PROJECTS) : prof[3],
       program: random ? pick(PROGRAMS) : prof[4],
       session: i % 4 === 0 ? null : `run-${i % 5}`,
+      // Every third record on a subscription, a few without a credential (no rand() drawn, so
+      // the other fields stay as they were for a seed).
+      billingKind: i % 3 === 0 ? 'subscription' : i % 11 === 0 ? 'unknown' : 'api_key',
+      account: i % 11 === 0 ? null : `acct${(i % 3 === 0 ? 'sub' : 'key').padEnd(8, '0')}${i % 4}`,
       requestBytes: Math.floor(rand() * 200_000),
       responseBytes: Math.floor(rand() * 50_000),
       error: outcome === 'ok' ? null : `upstream said "no" (${i})`,

@@ -1,6 +1,7 @@
 // The query layer's contract: what data/ offers the pages, the JSON API and the live feed. The
 // figures and rows it returns are the API contract of @tokentap/shared/api.
 
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
   Bucket,
@@ -27,4 +28,6 @@ export interface DataAccess {
   filterOptions(f: Filters): Promise<Record<Dimension, string[]>>
   /** Every configured budget's status now; [] when TOKENTAP_BUDGETS is unset. */
   budgets(now: Date): Promise<BudgetStatus[]>
+  /** Rate-limit and subscription windows per account (account_limits), worst first. */
+  limits(now: Date): Promise<AccountLimits[]>
 }

@@ -6,6 +6,7 @@ import type { DataAccess } from '../data/types.ts'
 import { budgetsPage } from './budgets/handler.tsx'
 import { eventDetailPage } from './event-detail/handler.tsx'
 import { eventsPage, newerFragment } from './events/handler.tsx'
+import { limitsPage } from './limits/handler.tsx'
 import { overviewFragment, overviewPage } from './overview/handler.tsx'
 import type { PageDeps } from './shared.tsx'
 
@@ -16,6 +17,7 @@ export function pageRoutes(deps: { data: DataAccess; now: () => Date }): Hono {
   app.get('/events', (c) => eventsPage(c, d))
   app.get('/events/:id', (c) => eventDetailPage(c, d))
   app.get('/budgets', (c) => budgetsPage(c, d))
+  app.get('/limits', (c) => limitsPage(c, d))
   app.get('/fragments/overview', (c) => overviewFragment(c, d))
   app.get('/fragments/events/newer', (c) => newerFragment(c, d))
   return app

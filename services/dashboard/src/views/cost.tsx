@@ -1,17 +1,21 @@
 /** @jsxImportSource hono/jsx */
 // Money and token figures as markup: "~$" marks estimated usage, "unpriced" marks billable
-// requests without a price (never shown as $0).
+// requests without a price (never shown as $0), "covered" an amount a subscription paid (its
+// API-equivalent value, not money billed).
 
 import { type CostText, formatCompact, formatInt } from '@tokentap/shared/api'
 
 export function Cost(props: { cost: CostText }) {
-  const { amount, estimated, unpriced } = props.cost
+  const { amount, estimated, unpriced, covered } = props.cost
   if (amount === 'unpriced') {
     return <span class="unpriced">unpriced</span>
   }
   if (amount === 'free') return <span class="free">free</span>
   return (
-    <span class="cost-wrap">
+    <span
+      class={covered ? 'cost-wrap covered' : 'cost-wrap'}
+      title={covered ? 'covered by a subscription: API-equivalent value, not billed' : undefined}
+    >
       {estimated ? (
         <abbr class="cost estimated" title="includes estimated usage (not the provider's count)">
           {amount}
@@ -19,6 +23,7 @@ export function Cost(props: { cost: CostText }) {
       ) : (
         <span class="cost">{amount}</span>
       )}
+      {covered ? <span class="tag">sub</span> : null}
       {unpriced > 0 ? (
         <span class="unpriced" title="billable requests with no known price">
           {` + ${formatInt(unpriced)} unpriced`}

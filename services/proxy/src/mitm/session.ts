@@ -241,6 +241,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       project: tags.project ?? identity.project,
       session: tags.session,
       program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
+      ...ctx.accountOf(target.key.host, target.path, head.headers),
     }
     state = 'exchange'
     const port = {

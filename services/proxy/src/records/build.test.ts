@@ -19,6 +19,8 @@ const facts: ExchangeFacts = {
   project: 'billing',
   session: 's1',
   program: 'GeminiCLI',
+  billingKind: 'api_key',
+  account: 'f00dfeedf00dfeedf00d',
   requestBytes: 12,
   responseBytes: 0,
   error: 'upstream said: invalid x-goog-api-key AIzaSyA-abcdefghijklmnop',

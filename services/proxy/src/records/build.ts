@@ -42,6 +42,8 @@ export function buildRecord(id: string, facts: ExchangeFacts, usage: ParsedUsage
     project: facts.project,
     session: facts.session,
     program: facts.program,
+    billingKind: facts.billingKind,
+    account: facts.account,
     requestBytes: facts.requestBytes,
     responseBytes: facts.responseBytes,
     error: facts.error === null ? null : redact(facts.error),

@@ -1,6 +1,7 @@
 // A DataAccess over fixed in-memory values for page tests (pure view/handler correctness).
 // Records every call so tests can check which filters reached the query layer.
 
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
   BudgetStatus,
@@ -27,6 +28,9 @@ export const zeroTotals = (): Totals => ({
   unpricedRequests: 0,
   estimatedRequests: 0,
   credits: 0,
+  subscriptionRequests: 0,
+  subscriptionValueUsd: 0,
+  billedCostUsd: 0,
 })
 
 export function eventRow(o: Partial<EventRow> = {}): EventRow {
@@ -77,6 +81,7 @@ export interface FakeValues {
   detail?: EventDetail | null
   options?: Partial<Record<Dimension, string[]>>
   budgets?: BudgetStatus[]
+  limits?: AccountLimits[]
 }
 
 export function fakeData(v: FakeValues = {}): FakeData {
@@ -121,6 +126,10 @@ export function fakeData(v: FakeValues = {}): FakeData {
     async budgets(now) {
       calls.push({ method: 'budgets', arg: now })
       return v.budgets ?? []
+    },
+    async limits(now) {
+      calls.push({ method: 'limits', arg: now })
+      return v.limits ?? []
     },
   }
 }
