@@ -40,7 +40,7 @@ export function memorySink(): MemorySink {
       const all = await this.waitFor(before + 1)
       return all[before]!
     },
-    async waitFor(count, timeoutMs = 5000) {
+    async waitFor(count, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs
       while (records.length < count) {
         const left = deadline - Date.now()
