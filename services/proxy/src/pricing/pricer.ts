@@ -2,11 +2,18 @@
 // Precedence: not billable → 0 "free"; credits → the configured credit price; a matching
 // override (negotiated rate) → "override"; the provider's own reported cost → "provider";
 // genai-prices at the request's time → "genai-prices"; else NULL "unpriced" — never 0.
+//
+// A pure function of what a record stores: provider, model, time, token buckets and billed units
+// (tier, residency, speed, {kind: count}, other models' usage) — so a reprice from stored rows
+// gives what the live path gave with the same tables. Units a table has no price for are listed
+// in `unpricedUnits`: the cost is then the priced part (a lower bound, the source still names
+// the table), or NULL when what is missing scales every token (an unpriced tier or speed).
 
-import type { TokenBuckets } from '@tokentap/shared'
-import { type Buckets, GENAI_PRICES_VERSION, genaiCost } from './genai.ts'
+import type { BilledUnits, BilledUsage, SubUsage, TokenBuckets } from '@tokentap/shared'
+import { type Buckets, GENAI_PRICES_VERSION, genaiPrice } from './genai.ts'
 import { GENAI_PROVIDER, modelAliases, priceLookups } from './models.ts'
-import { count, perMTokCost, roundUsd } from './money.ts'
+import { count, roundUsd } from './money.ts'
+import { type OverridePrice, overridePrice } from './override-cost.ts'
 import {
   type CreditPriceOverride,
   globMatch,
@@ -14,6 +21,8 @@ import {
   type PriceOverrides,
 } from './overrides.ts'
 import { providerReportedCost } from './provider-cost.ts'
+import { type Modifier, priceModifier } from './tiers.ts'
+import { cleanUnits, genaiUnpriced } from './units.ts'
 
 export type PriceSource =
   | 'free'
@@ -24,8 +33,8 @@ export type PriceSource =
   | 'no-usage'
 
 /** What pricing reads from a record (a UsageRecord fits). Token buckets as in DESIGN.md:
- *  inputTokens is uncached input, outputTokens includes reasoning. */
-export interface PriceInput extends TokenBuckets {
+ *  inputTokens is uncached input, outputTokens includes reasoning; billing as in billing.ts. */
+export interface PriceInput extends TokenBuckets, Partial<BilledUsage> {
   provider: string
   model: string | null
   host?: string | undefined
@@ -42,6 +51,9 @@ export interface PriceResult {
   priceSource: PriceSource
   /** The price table: `genai-prices@x.y.z`, `overrides:<hash>`, or null (free, provider). */
   priceVersion: string | null
+  /** What had no price (unit kinds, `service_tier:<tier>`, `speed:<speed>`, `<kind>:<model>`
+   *  for another model's usage); null when everything was priced. */
+  unpricedUnits: string[] | null
 }
 
 export interface Pricer {
@@ -54,10 +66,27 @@ export interface PricerOptions {
   now?: () => Date
 }
 
-const FREE: PriceResult = { costUsd: 0, priceSource: 'free', priceVersion: null }
+const FREE: PriceResult = {
+  costUsd: 0,
+  priceSource: 'free',
+  priceVersion: null,
+  unpricedUnits: null,
+}
+
+const result = (
+  costUsd: number | null,
+  priceSource: PriceSource,
+  priceVersion: string | null,
+  unpriced: string[] = [],
+): PriceResult => ({
+  costUsd,
+  priceSource,
+  priceVersion,
+  unpricedUnits: unpriced.length > 0 ? unpriced : null,
+})
 
 /** Buckets with nulls as 0, or null when the record carries no token counts at all. */
-function bucketsOf(r: PriceInput): Buckets | null {
+function bucketsOf(r: TokenBuckets): Buckets | null {
   const all = [
     r.inputTokens,
     r.outputTokens,
@@ -76,16 +105,52 @@ function bucketsOf(r: PriceInput): Buckets | null {
   }
 }
 
+const subBuckets = (s: SubUsage): Buckets => ({
+  inputTokens: count(s.inputTokens),
+  outputTokens: count(s.outputTokens),
+  cacheReadTokens: count(s.cacheReadTokens),
+  cacheWrite5mTokens: count(s.cacheWrite5mTokens),
+  cacheWrite1hTokens: count(s.cacheWrite1hTokens),
+  reasoningTokens: 0,
+})
+
+/** Stored sub-usage read defensively (a jsonb column). */
+function subUsageOf(v: unknown): SubUsage[] {
+  if (!Array.isArray(v)) return []
+  return v.filter(
+    (s): s is SubUsage =>
+      typeof s === 'object' && s !== null && typeof (s as SubUsage).kind === 'string',
+  )
+}
+
 function providerMatches(glob: string, provider: string): boolean {
   const alias = GENAI_PROVIDER[provider]
   return globMatch(glob, provider) || (alias !== undefined && globMatch(glob, alias))
 }
 
-function findModelOverride(o: PriceOverrides, r: PriceInput): ModelPriceOverride | null {
+/** A modifier glob matches the record's value ('' when not reported); absent matches all. */
+const modifierMatches = (glob: string | undefined, value: string | null | undefined): boolean =>
+  glob === undefined || globMatch(glob, value ?? '')
+
+interface Target {
+  provider: string
+  model: string | null
+  serviceTier?: string | null | undefined
+  inferenceGeo?: string | null | undefined
+  speed?: string | null | undefined
+}
+
+function findModelOverride(o: PriceOverrides, r: Target): ModelPriceOverride | null {
   if (r.model === null || o.models.length === 0) return null
   const names = modelAliases(r.provider, r.model)
   for (const m of o.models) {
-    if (providerMatches(m.provider, r.provider) && names.some((n) => globMatch(m.model, n))) {
+    if (
+      providerMatches(m.provider, r.provider) &&
+      names.some((n) => globMatch(m.model, n)) &&
+      modifierMatches(m.serviceTier, r.serviceTier) &&
+      modifierMatches(m.inferenceGeo, r.inferenceGeo) &&
+      modifierMatches(m.speed, r.speed)
+    ) {
       return m
     }
   }
@@ -96,52 +161,80 @@ function findCreditPrice(o: PriceOverrides | null, provider: string): CreditPric
   return o?.credits.find((c) => providerMatches(c.provider, provider)) ?? null
 }
 
-/** USD for buckets at an override's per-million-token rates. */
-export function overrideCost(m: ModelPriceOverride, b: Buckets): number {
-  const read = m.cacheReadPerMTok ?? m.inputPerMTok
-  const write5m = m.cacheWrite5mPerMTok ?? m.inputPerMTok
-  const write1h = m.cacheWrite1hPerMTok ?? write5m
-  return perMTokCost([
-    [b.inputTokens, m.inputPerMTok],
-    [b.outputTokens, m.outputPerMTok],
-    [b.cacheReadTokens, read],
-    [b.cacheWrite5mTokens, write5m],
-    [b.cacheWrite1hTokens, write1h],
-  ])
-}
-
 export function createPricer(opts: PricerOptions = {}): Pricer {
   const overrides = opts.overrides ?? null
   const now = opts.now ?? (() => new Date())
+
+  /** genai-prices for one model's buckets and units, scaled by the record's modifier. */
+  function genai(
+    r: PriceInput,
+    model: string | null,
+    b: Buckets,
+    units: BilledUnits,
+    mod: { multiplier: number },
+    at: Date,
+  ): OverridePrice | null {
+    const p = genaiPrice(priceLookups(r.provider, model, r.host), b, units, at)
+    if (p === null) return null
+    return {
+      usd: p.tokensUsd * mod.multiplier + p.otherUsd,
+      unpriced: genaiUnpriced(units, p.priceKeys, model),
+    }
+  }
+
+  /** Another model's usage inside the exchange (advisor iterations): its own override or table
+   *  price; hops refused before a fallback are not priced (their billing is not documented). */
+  function priceSub(r: PriceInput, s: SubUsage, mod: Modifier, at: Date): number | null {
+    if (s.kind !== 'advisor_message' || 'unpriced' in mod) return null
+    const target = { ...r, model: s.model }
+    const m = overrides === null ? null : findModelOverride(overrides, target)
+    if (m !== null) return overridePrice(m, subBuckets(s), {}, s.model).usd
+    return genai(r, s.model, subBuckets(s), {}, mod, at)?.usd ?? null
+  }
+
+  /** The record's other-model usage added to a main price: priced ones added, others listed. */
+  function withSubs(
+    r: PriceInput,
+    main: OverridePrice,
+    mod: Modifier,
+    at: Date,
+  ): { usd: number; unpriced: string[] } {
+    let usd = main.usd
+    const unpriced = [...main.unpriced]
+    for (const s of subUsageOf(r.subUsage)) {
+      const sub = priceSub(r, s, mod, at)
+      if (sub === null) unpriced.push(`${s.kind}:${s.model ?? 'unknown'}`)
+      else usd += sub
+    }
+    return { usd, unpriced }
+  }
 
   function price(r: PriceInput): PriceResult {
     if (!r.billable) return FREE
     if (r.credits !== null && Number.isFinite(r.credits)) {
       const c = findCreditPrice(overrides, r.provider)
-      if (c === null || overrides === null) {
-        return { costUsd: null, priceSource: 'unpriced', priceVersion: null }
-      }
-      const usd = roundUsd(count(r.credits) * c.usdPerCredit)
-      return { costUsd: usd, priceSource: 'override', priceVersion: overrides.version }
+      if (c === null || overrides === null) return result(null, 'unpriced', null)
+      return result(roundUsd(count(r.credits) * c.usdPerCredit), 'override', overrides.version)
     }
     const b = bucketsOf(r)
+    const started = new Date(r.startedAt)
+    const at = Number.isNaN(started.getTime()) ? now() : started
+    const units = cleanUnits(r.units)
     const m = overrides !== null && b !== null ? findModelOverride(overrides, r) : null
     if (m !== null && b !== null && overrides !== null) {
-      return {
-        costUsd: overrideCost(m, b),
-        priceSource: 'override',
-        priceVersion: overrides.version,
-      }
+      // An override is the whole negotiated price: no tier, residency or speed rule on top.
+      const total = withSubs(r, overridePrice(m, b, units, r.model), { multiplier: 1 }, at)
+      return result(roundUsd(total.usd), 'override', overrides.version, total.unpriced)
     }
     const reported = providerReportedCost(r.provider, r.rawUsage)
-    if (reported !== null) return { costUsd: reported, priceSource: 'provider', priceVersion: null }
-    if (b === null) return { costUsd: null, priceSource: 'no-usage', priceVersion: null }
-    const at = new Date(r.startedAt)
-    const when = Number.isNaN(at.getTime()) ? now() : at
-    const usd = genaiCost(priceLookups(r.provider, r.model, r.host), b, when)
-    return usd === null
-      ? { costUsd: null, priceSource: 'unpriced', priceVersion: GENAI_PRICES_VERSION }
-      : { costUsd: usd, priceSource: 'genai-prices', priceVersion: GENAI_PRICES_VERSION }
+    if (reported !== null) return result(reported, 'provider', null)
+    if (b === null) return result(null, 'no-usage', null)
+    const mod = priceModifier(r)
+    if ('unpriced' in mod) return result(null, 'unpriced', GENAI_PRICES_VERSION, [mod.unpriced])
+    const main = genai(r, r.model, b, units, mod, at)
+    if (main === null) return result(null, 'unpriced', GENAI_PRICES_VERSION)
+    const total = withSubs(r, main, mod, at)
+    return result(roundUsd(total.usd), 'genai-prices', GENAI_PRICES_VERSION, total.unpriced)
   }
 
   return { price }

@@ -1,6 +1,7 @@
 // Anthropic usage: the cumulative overlay and the bucket normalisation.
 
 import { describe, expect, test } from 'bun:test'
+import { emptyBilling } from '@tokentap/shared'
 import { normalizeAnthropicUsage, overlayUsage } from './usage.ts'
 
 describe('overlayUsage', () => {
@@ -46,7 +47,7 @@ describe('normalizeAnthropicUsage', () => {
     })
   })
 
-  test('input excludes cache, output includes thinking, reasoning is not reported', () => {
+  test('input excludes cache, output includes thinking, reasoning unknown when not reported', () => {
     expect(
       normalizeAnthropicUsage({ input_tokens: 3, cache_read_input_tokens: 9, output_tokens: 7 }),
     ).toEqual({
@@ -56,6 +57,7 @@ describe('normalizeAnthropicUsage', () => {
       cacheWrite5mTokens: 0,
       cacheWrite1hTokens: 0,
       reasoningTokens: null,
+      ...emptyBilling(),
     })
   })
 
