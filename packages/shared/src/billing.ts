@@ -47,11 +47,13 @@ export const COUNT_UNITS = [
 export type TokenUnit = (typeof TOKEN_UNITS)[number]
 export type CountUnit = (typeof COUNT_UNITS)[number]
 
-/** Tokens of another model billed inside this exchange (Anthropic `usage.iterations`), in the
- *  record's bucket meanings (input uncached). Not counted in the record's own buckets. */
+/** One sampling iteration inside the exchange (Anthropic `usage.iterations`), in the record's
+ *  bucket meanings (input uncached). */
 export interface SubUsage {
-  /** `advisor_message`: an advisor sub-inference, billed at the advisor model's rates;
-   *  `refused_message`: a hop refused before a server-side fallback served the response. */
+  /** Counted in the record's buckets (SUB_USAGE_IN_BUCKETS): `message`, `compaction`,
+   *  `fallback_message` (the hop a server-side fallback served). Not counted: `advisor_message`
+   *  (an advisor sub-inference, billed at the advisor model's rates), `refused_message` (a hop
+   *  refused before a fallback served), and any kind not known here. */
   kind: string
   model: string | null
   inputTokens: number
@@ -60,6 +62,13 @@ export interface SubUsage {
   cacheWrite5mTokens: number
   cacheWrite1hTokens: number
 }
+
+/** Iteration kinds already counted in the record's buckets (priced one by one, never added). */
+export const SUB_USAGE_IN_BUCKETS: ReadonlySet<string> = new Set([
+  'message',
+  'compaction',
+  'fallback_message',
+])
 
 /** Billing facts of one exchange, as normalised from the provider's report. */
 export interface BilledUsage {
@@ -72,7 +81,7 @@ export interface BilledUsage {
   speed: string | null
   /** Units beyond the buckets; null when the provider reported none. */
   units: BilledUnits | null
-  /** Other models' usage inside the exchange; null when none. */
+  /** The sampling iterations inside the exchange, when reported; null when none. */
   subUsage: SubUsage[] | null
 }
 

@@ -9,7 +9,13 @@
 // in `unpricedUnits`: the cost is then the priced part (a lower bound, the source still names
 // the table), or NULL when what is missing scales every token (an unpriced tier or speed).
 
-import type { BilledUnits, BilledUsage, SubUsage, TokenBuckets } from '@tokentap/shared'
+import {
+  type BilledUnits,
+  type BilledUsage,
+  SUB_USAGE_IN_BUCKETS,
+  type SubUsage,
+  type TokenBuckets,
+} from '@tokentap/shared'
 import { type Buckets, GENAI_PRICES_VERSION, genaiPrice } from './genai.ts'
 import { GENAI_PROVIDER, modelAliases, priceLookups } from './models.ts'
 import { count, roundUsd } from './money.ts'
@@ -161,52 +167,71 @@ function findCreditPrice(o: PriceOverrides | null, provider: string): CreditPric
   return o?.credits.find((c) => providerMatches(c.provider, provider)) ?? null
 }
 
+/** The buckets less the iterations counted in them (normally nothing is left). */
+function restOf(b: Buckets, its: SubUsage[]): Buckets {
+  const sum = (pick: (x: Buckets) => number) =>
+    Math.max(0, pick(b) - its.reduce((n, it) => n + pick(subBuckets(it)), 0))
+  const outputTokens = sum((x) => x.outputTokens)
+  return {
+    inputTokens: sum((x) => x.inputTokens),
+    outputTokens,
+    cacheReadTokens: sum((x) => x.cacheReadTokens),
+    cacheWrite5mTokens: sum((x) => x.cacheWrite5mTokens),
+    cacheWrite1hTokens: sum((x) => x.cacheWrite1hTokens),
+    reasoningTokens: Math.min(b.reasoningTokens, outputTokens),
+  }
+}
+
+/** Prices one model's buckets and units; null when the model has no price. */
+type PriceOne = (model: string | null, b: Buckets, units: BilledUnits) => OverridePrice | null
+
+/**
+ * A record's price from its buckets, units and iterations. Without iterations: the buckets and
+ * units at the record's model. With them: each iteration counted in the buckets priced on its
+ * own (long-context tiers are per iteration) at its model, what the buckets hold beyond them
+ * priced with the units; advisor iterations at the advisor's model; refused hops and unknown
+ * kinds listed as unpriced. Null when the record's own model has no price.
+ */
+function priceWithIterations(
+  r: PriceInput,
+  b: Buckets,
+  units: BilledUnits,
+  one: PriceOne,
+): { usd: number; unpriced: string[] } | null {
+  const its = subUsageOf(r.subUsage)
+  const inBuckets = its.filter((it) => SUB_USAGE_IN_BUCKETS.has(it.kind))
+  const main = one(r.model, inBuckets.length > 0 ? restOf(b, inBuckets) : b, units)
+  if (main === null) return null
+  let usd = main.usd
+  const unpriced = [...main.unpriced]
+  for (const it of its) {
+    const counted = SUB_USAGE_IN_BUCKETS.has(it.kind)
+    const model = it.model ?? (counted ? r.model : null)
+    const p = counted || it.kind === 'advisor_message' ? one(model, subBuckets(it), {}) : null
+    if (p === null) unpriced.push(`${it.kind}:${model ?? 'unknown'}`)
+    else usd += p.usd
+  }
+  return { usd, unpriced }
+}
+
 export function createPricer(opts: PricerOptions = {}): Pricer {
   const overrides = opts.overrides ?? null
   const now = opts.now ?? (() => new Date())
 
-  /** genai-prices for one model's buckets and units, scaled by the record's modifier. */
-  function genai(
-    r: PriceInput,
-    model: string | null,
-    b: Buckets,
-    units: BilledUnits,
-    mod: { multiplier: number },
-    at: Date,
-  ): OverridePrice | null {
-    const p = genaiPrice(priceLookups(r.provider, model, r.host), b, units, at)
-    if (p === null) return null
-    return {
-      usd: p.tokensUsd * mod.multiplier + p.otherUsd,
-      unpriced: genaiUnpriced(units, p.priceKeys, model),
+  /** Overrides first (an override is the whole negotiated price: no tier, residency or speed
+   *  rule on top), else genai-prices scaled by the record's modifier. */
+  function priceOne(r: PriceInput, mod: Modifier, at: Date): PriceOne {
+    return (model, b, units) => {
+      const m = overrides === null ? null : findModelOverride(overrides, { ...r, model })
+      if (m !== null) return overridePrice(m, b, units, model)
+      if ('unpriced' in mod) return null
+      const p = genaiPrice(priceLookups(r.provider, model, r.host), b, units, at)
+      if (p === null) return null
+      return {
+        usd: p.tokensUsd * mod.multiplier + p.otherUsd,
+        unpriced: genaiUnpriced(units, p.priceKeys, model),
+      }
     }
-  }
-
-  /** Another model's usage inside the exchange (advisor iterations): its own override or table
-   *  price; hops refused before a fallback are not priced (their billing is not documented). */
-  function priceSub(r: PriceInput, s: SubUsage, mod: Modifier, at: Date): number | null {
-    if (s.kind !== 'advisor_message' || 'unpriced' in mod) return null
-    const target = { ...r, model: s.model }
-    const m = overrides === null ? null : findModelOverride(overrides, target)
-    if (m !== null) return overridePrice(m, subBuckets(s), {}, s.model).usd
-    return genai(r, s.model, subBuckets(s), {}, mod, at)?.usd ?? null
-  }
-
-  /** The record's other-model usage added to a main price: priced ones added, others listed. */
-  function withSubs(
-    r: PriceInput,
-    main: OverridePrice,
-    mod: Modifier,
-    at: Date,
-  ): { usd: number; unpriced: string[] } {
-    let usd = main.usd
-    const unpriced = [...main.unpriced]
-    for (const s of subUsageOf(r.subUsage)) {
-      const sub = priceSub(r, s, mod, at)
-      if (sub === null) unpriced.push(`${s.kind}:${s.model ?? 'unknown'}`)
-      else usd += sub
-    }
-    return { usd, unpriced }
   }
 
   function price(r: PriceInput): PriceResult {
@@ -220,20 +245,19 @@ export function createPricer(opts: PricerOptions = {}): Pricer {
     const started = new Date(r.startedAt)
     const at = Number.isNaN(started.getTime()) ? now() : started
     const units = cleanUnits(r.units)
-    const m = overrides !== null && b !== null ? findModelOverride(overrides, r) : null
-    if (m !== null && b !== null && overrides !== null) {
-      // An override is the whole negotiated price: no tier, residency or speed rule on top.
-      const total = withSubs(r, overridePrice(m, b, units, r.model), { multiplier: 1 }, at)
-      return result(roundUsd(total.usd), 'override', overrides.version, total.unpriced)
+    const mod = priceModifier(r)
+    if (overrides !== null && b !== null && findModelOverride(overrides, r) !== null) {
+      const total = priceWithIterations(r, b, units, priceOne(r, mod, at))
+      if (total !== null) {
+        return result(roundUsd(total.usd), 'override', overrides.version, total.unpriced)
+      }
     }
     const reported = providerReportedCost(r.provider, r.rawUsage)
     if (reported !== null) return result(reported, 'provider', null)
     if (b === null) return result(null, 'no-usage', null)
-    const mod = priceModifier(r)
     if ('unpriced' in mod) return result(null, 'unpriced', GENAI_PRICES_VERSION, [mod.unpriced])
-    const main = genai(r, r.model, b, units, mod, at)
-    if (main === null) return result(null, 'unpriced', GENAI_PRICES_VERSION)
-    const total = withSubs(r, main, mod, at)
+    const total = priceWithIterations(r, b, units, priceOne(r, mod, at))
+    if (total === null) return result(null, 'unpriced', GENAI_PRICES_VERSION)
     return result(roundUsd(total.usd), 'genai-prices', GENAI_PRICES_VERSION, total.unpriced)
   }
 

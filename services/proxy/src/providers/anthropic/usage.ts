@@ -71,38 +71,28 @@ function serverToolUnits(usage: JsonObject): BilledUnits {
   return units
 }
 
-interface Iterations {
-  /** Compaction iterations: same model, left out of the top-level counts. */
-  compaction: SubUsage[]
-  /** Other models' iterations (advisor) and hops refused before a fallback served. */
-  others: SubUsage[]
-}
-
 /**
- * `usage.iterations` (one entry per sampling iteration). Anthropic's compaction documentation:
- * "The top-level input_tokens and output_tokens do not include compaction iteration usage—they
- * reflect the sum of all non-compaction iterations. To calculate total tokens consumed and billed
- * for a request, sum across all entries in the usage.iterations array." So the record adds the
- * `compaction` entries to the top-level counts and never re-adds `message` entries. Advisor
- * sub-inferences (`advisor_message`) ran on another model and are billed at its rates: kept
- * apart. With a server-side fallback, the top level is the serving hop (`fallback_message`) and
- * the `message` entries are the hops refused before it: kept apart too.
+ * `usage.iterations` (one entry per sampling iteration), kept as sub-usage with its kind and
+ * model. Anthropic's compaction documentation: "The top-level input_tokens and output_tokens do
+ * not include compaction iteration usage—they reflect the sum of all non-compaction iterations.
+ * To calculate total tokens consumed and billed for a request, sum across all entries in the
+ * usage.iterations array." So the record's buckets are the top level plus the `compaction`
+ * entries, and `message` entries are never added again. Advisor sub-inferences
+ * (`advisor_message`) ran on the advisor model and are billed at its rates, outside the
+ * buckets. With a server-side fallback the top level is the serving hop (`fallback_message`)
+ * and the `message` entries are the hops refused before it (`refused_message`). The pricer
+ * prices the iterations counted in the buckets one by one, as long-context tiers apply per
+ * iteration ("which iterations exceeded long context thresholds").
  */
-function readIterations(usage: JsonObject): Iterations {
-  const out: Iterations = { compaction: [], others: [] }
-  if (!Array.isArray(usage.iterations)) return out
+function readIterations(usage: JsonObject): SubUsage[] {
+  if (!Array.isArray(usage.iterations)) return []
   const entries = usage.iterations.filter(isRecord)
   const fallback = entries.some((it) => it.type === 'fallback_message')
-  for (const it of entries) {
-    const model = readString(it.model)
-    if (it.type === 'compaction') out.compaction.push(iterationTokens(it, model, 'compaction'))
-    else if (it.type === 'advisor_message') {
-      out.others.push(iterationTokens(it, model, 'advisor_message'))
-    } else if (it.type === 'message' && fallback) {
-      out.others.push(iterationTokens(it, model, 'refused_message'))
-    }
-  }
-  return out
+  return entries.map((it) => {
+    const type = readLabel(it.type) ?? 'unknown'
+    const kind = type === 'message' && fallback ? 'refused_message' : type
+    return iterationTokens(it, readString(it.model), kind)
+  })
 }
 
 const plus = (a: number | null, b: number): number | null => (a === null ? null : a + b)
@@ -113,7 +103,8 @@ const plus = (a: number | null, b: number): number | null => (a === null ? null 
  * - cacheReadTokens = `cache_read_input_tokens`; cache writes split 5m / 1h (cacheWrites);
  * - outputTokens = `output_tokens` (thinking included); reasoningTokens =
  *   `output_tokens_details.thinking_tokens` (a part of output), null when not reported;
- * - compaction iterations added to those counts, advisor iterations kept apart (readIterations);
+ * - compaction iterations added to those counts; every iteration kept as sub-usage
+ *   (readIterations);
  * - `server_tool_use` as units; `service_tier`, `inference_geo` and `speed` as reported.
  * Cache fields missing from a usage object mean no caching happened (0); missing input or
  * output counts stay unknown (null).
@@ -121,8 +112,9 @@ const plus = (a: number | null, b: number): number | null => (a === null ? null 
 export function normalizeAnthropicUsage(usage: JsonObject, facts?: UsageFacts): NormalizedUsage {
   const { w5m, w1h } = cacheWrites(usage)
   const its = readIterations(usage)
+  const compaction = its.filter((it) => it.kind === 'compaction')
   const add = (pick: (it: SubUsage) => number): number =>
-    its.compaction.reduce((sum, it) => sum + pick(it), 0)
+    compaction.reduce((sum, it) => sum + pick(it), 0)
   const output = plus(
     readCount(usage.output_tokens),
     add((it) => it.outputTokens),
@@ -146,7 +138,7 @@ export function normalizeAnthropicUsage(usage: JsonObject, facts?: UsageFacts): 
         inferenceGeo: readLabel(usage.inference_geo),
         speed: readLabel(usage.speed),
         units: serverToolUnits(usage),
-        subUsage: its.others,
+        subUsage: its,
       },
       facts,
     ),

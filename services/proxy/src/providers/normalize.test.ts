@@ -1,0 +1,66 @@
+// A reprice recomputes from what a row stores: for every dialect fixture, the stored raw_usage
+// with the stored tier and units normalises to the buckets and billing the live parser recorded.
+
+import { describe, expect, test } from 'bun:test'
+import { emptyBilling, emptyBuckets, type ParsedUsage } from '@tokentap/shared'
+import { jsonFixtures } from './anthropic/fixtures/json.ts'
+import { streamFixtures } from './anthropic/fixtures/streams.ts'
+import { bedrockJsonFixtures } from './bedrock/fixtures/bedrock-json.ts'
+import { bedrockStreamFixtures } from './bedrock/fixtures/bedrock-streams.ts'
+import { geminiFixtures } from './gemini/fixtures/fixtures.ts'
+import { vertexClaudeFixtures } from './gemini/fixtures/vertex-claude.ts'
+import { normalizeStoredUsage } from './normalize.ts'
+import { chatJsonFixtures } from './openai/fixtures/chat-json.ts'
+import { chatStreamFixtures } from './openai/fixtures/chat-streams.ts'
+import { compatStreamFixtures } from './openai/fixtures/compat-streams.ts'
+import { responsesFixtures } from './openai/fixtures/responses.ts'
+import { expectedRecords } from './openai/fixtures/responses-ws.ts'
+import type { WireFormat } from './table.ts'
+
+const byFormat: Array<[WireFormat, Array<{ name: string; expected: ParsedUsage }>]> = [
+  ['anthropic', [...jsonFixtures, ...streamFixtures]],
+  [
+    'openai',
+    [...chatJsonFixtures, ...chatStreamFixtures, ...compatStreamFixtures, ...responsesFixtures],
+  ],
+  ['openai', expectedRecords.map((expected, i) => ({ name: `websocket record ${i}`, expected }))],
+  ['gemini', [...geminiFixtures, ...vertexClaudeFixtures]],
+  ['bedrock', [...bedrockJsonFixtures, ...bedrockStreamFixtures]],
+]
+
+/** The buckets and billing of a usage (what a normaliser returns). */
+function normalized(u: ParsedUsage): Record<string, unknown> {
+  const keys = Object.keys({ ...emptyBuckets(), ...emptyBilling() })
+  return Object.fromEntries(keys.map((k) => [k, u[k as keyof ParsedUsage] ?? null]))
+}
+
+/** Records whose buckets do not come from their raw usage alone: count endpoints (input only),
+ *  embeddings (no output is 0), and records without usage. */
+const rereadable = (u: ParsedUsage): boolean =>
+  typeof u.rawUsage === 'object' &&
+  u.rawUsage !== null &&
+  u.billable &&
+  !/count|embeddings/i.test(u.endpoint ?? '')
+
+describe.each(byFormat)('%s fixtures', (format, fixtures) => {
+  const cases = fixtures.filter((f) => rereadable(f.expected))
+  test.each(cases.map((f) => [f.name, f.expected] as const))('%s', (_name, expected) => {
+    const again = normalizeStoredUsage(format, expected.rawUsage, {
+      serviceTier: expected.serviceTier ?? null,
+      units: expected.units ?? null,
+    })
+    expect(again === null ? null : normalized(again as ParsedUsage)).toEqual(normalized(expected))
+  })
+})
+
+test('formats without token usage to re-read, and non-objects, give null', () => {
+  expect(normalizeStoredUsage('amazon-q', { credits: 1 })).toBeNull()
+  expect(normalizeStoredUsage('anthropic', null)).toBeNull()
+  expect(normalizeStoredUsage('openai', { something: 1 })).toBeNull()
+  expect(
+    normalizeStoredUsage('bedrock', { prompt_token_count: 7, generation_token_count: 2 }),
+  ).toMatchObject({
+    inputTokens: 7,
+    outputTokens: 2,
+  })
+})
