@@ -2,7 +2,7 @@
 // with the stored tier and units normalises to the buckets and billing the live parser recorded.
 
 import { describe, expect, test } from 'bun:test'
-import { emptyBilling, emptyBuckets, type ParsedUsage } from '@tokentap/shared'
+import type { ParsedUsage } from '@tokentap/shared'
 import { jsonFixtures } from './anthropic/fixtures/json.ts'
 import { streamFixtures } from './anthropic/fixtures/streams.ts'
 import { bedrockJsonFixtures } from './bedrock/fixtures/bedrock-json.ts'
@@ -16,6 +16,7 @@ import { compatStreamFixtures } from './openai/fixtures/compat-streams.ts'
 import { responsesFixtures } from './openai/fixtures/responses.ts'
 import { expectedRecords } from './openai/fixtures/responses-ws.ts'
 import type { WireFormat } from './table.ts'
+import { billedPart } from './test-util/billing.ts'
 
 const byFormat: Array<[WireFormat, Array<{ name: string; expected: ParsedUsage }>]> = [
   ['anthropic', [...jsonFixtures, ...streamFixtures]],
@@ -27,12 +28,6 @@ const byFormat: Array<[WireFormat, Array<{ name: string; expected: ParsedUsage }
   ['gemini', [...geminiFixtures, ...vertexClaudeFixtures]],
   ['bedrock', [...bedrockJsonFixtures, ...bedrockStreamFixtures]],
 ]
-
-/** The buckets and billing of a usage (what a normaliser returns). */
-function normalized(u: ParsedUsage): Record<string, unknown> {
-  const keys = Object.keys({ ...emptyBuckets(), ...emptyBilling() })
-  return Object.fromEntries(keys.map((k) => [k, u[k as keyof ParsedUsage] ?? null]))
-}
 
 /** Records whose buckets do not come from their raw usage alone: count endpoints (input only),
  *  embeddings (no output is 0), and records without usage. */
@@ -49,7 +44,7 @@ describe.each(byFormat)('%s fixtures', (format, fixtures) => {
       serviceTier: expected.serviceTier ?? null,
       units: expected.units ?? null,
     })
-    expect(again === null ? null : normalized(again as ParsedUsage)).toEqual(normalized(expected))
+    expect(billedPart(again)).toEqual(billedPart(expected))
   })
 })
 

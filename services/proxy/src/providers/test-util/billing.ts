@@ -2,7 +2,13 @@
 // shape, the one record every chunking of it must give, and its price worked out by hand from
 // the provider's published prices (never with the pricer).
 
-import type { ExchangeMeta, ParsedUsage, ProviderDialect } from '@tokentap/shared'
+import {
+  type ExchangeMeta,
+  emptyBilling,
+  emptyBuckets,
+  type ParsedUsage,
+  type ProviderDialect,
+} from '@tokentap/shared'
 import type { BuiltinDialectName } from '../custom/config.ts'
 import type { WireFormat } from '../table.ts'
 import type { ReplayExchange } from './replay.ts'
@@ -27,3 +33,11 @@ export const mtok = (...lines: Array<[number, number]>): number =>
   lines.reduce((sum, [n, p]) => sum + n * p, 0) / 1e6
 
 export const usd = (x: number): number => Math.round(x * 1e8) / 1e8
+
+const NORMALIZED_KEYS = Object.keys({ ...emptyBuckets(), ...emptyBilling() })
+
+/** The buckets and billing of a usage (what a usage normaliser returns), missing ones null. */
+export function billedPart(u: Partial<ParsedUsage> | null): Record<string, unknown> | null {
+  if (u === null) return null
+  return Object.fromEntries(NORMALIZED_KEYS.map((k) => [k, u[k as keyof ParsedUsage] ?? null]))
+}
