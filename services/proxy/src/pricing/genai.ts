@@ -10,7 +10,7 @@ import { calcPrice, type Provider, type Usage } from '@pydantic/genai-prices'
 import type { BilledUnits } from '@tokentap/shared'
 import type { PriceLookup } from './models.ts'
 import { count } from './money.ts'
-import { genaiUnitUsage } from './units.ts'
+import { addUnitUsage } from './units.ts'
 
 /** Pinned in services/proxy/package.json; a test checks it against the installed package. The
  *  package exposes no data date, so its version is the price table's version. */
@@ -25,7 +25,11 @@ export interface Buckets {
   reasoningTokens: number
 }
 
-const MODALITIES = ['audio', 'image', 'video'] as const
+const MODALITIES = (['audio', 'image', 'video'] as const).map((m) => ({
+  input: `input_${m}_tokens`,
+  cached: `cache_${m}_read_tokens`,
+  output: `output_${m}_tokens`,
+}))
 
 /** Modality parts clamped to their parents, so inconsistent reports never make genai-prices throw
  *  ("more-specific usage … exceeds"): each part ≤ its parent, the parts together ≤ the parent, a
@@ -35,19 +39,17 @@ function modalityParts(usage: Usage, total: number, read: number, output: number
   let readLeft = read
   let outputLeft = output
   for (const m of MODALITIES) {
-    const cachedKey = `cache_${m}_read_tokens`
-    const inputKey = `input_${m}_tokens`
-    const cached = Math.min(count(usage[cachedKey]), readLeft)
-    const input = Math.min(Math.max(count(usage[inputKey]), cached), inputLeft)
+    const cached = Math.min(count(usage[m.cached]), readLeft)
+    const input = Math.min(Math.max(count(usage[m.input]), cached), inputLeft)
     const cachedPart = Math.min(cached, input)
-    if (usage[inputKey] !== undefined || input > 0) usage[inputKey] = input
-    if (usage[cachedKey] !== undefined) usage[cachedKey] = cachedPart
+    if (usage[m.input] !== undefined || input > 0) usage[m.input] = input
+    if (usage[m.cached] !== undefined) usage[m.cached] = cachedPart
     inputLeft -= input
     readLeft -= cachedPart
-    const outputKey = `output_${m}_tokens`
-    if (usage[outputKey] !== undefined) {
-      usage[outputKey] = Math.min(count(usage[outputKey]), outputLeft)
-      outputLeft -= count(usage[outputKey])
+    if (usage[m.output] !== undefined) {
+      const part = Math.min(count(usage[m.output]), outputLeft)
+      usage[m.output] = part
+      outputLeft -= part
     }
   }
 }
@@ -57,7 +59,6 @@ export function toGenaiUsage(b: Buckets, units: BilledUnits = {}): Usage {
   const writes = b.cacheWrite5mTokens + b.cacheWrite1hTokens
   const total = b.inputTokens + b.cacheReadTokens + writes
   const usage: Usage = {
-    ...genaiUnitUsage(units),
     input_tokens: total,
     cache_read_tokens: b.cacheReadTokens,
     // cache_write_tokens is the parent of the 5m/1h split: models priced only with
@@ -69,7 +70,7 @@ export function toGenaiUsage(b: Buckets, units: BilledUnits = {}): Usage {
     // Part of output_tokens; only priced apart for the few models with output_reasoning_mtok.
     output_reasoning_tokens: Math.min(count(b.reasoningTokens), b.outputTokens),
   }
-  modalityParts(usage, total, b.cacheReadTokens, b.outputTokens)
+  if (addUnitUsage(usage, units)) modalityParts(usage, total, b.cacheReadTokens, b.outputTokens)
   return usage
 }
 

@@ -38,14 +38,21 @@ export function cleanUnits(units: unknown): BilledUnits {
   return out
 }
 
-/** The genai-prices usage entries of a record's units (kinds it has no key for are left out). */
-export function genaiUnitUsage(units: BilledUnits): Usage {
-  const usage: Usage = {}
-  for (const [kind, n] of Object.entries(units)) {
-    const key = TOKEN_KINDS.has(kind) ? kind : COUNT_KEYS[kind]
-    if (key !== undefined) usage[key] = n
+/** Adds a record's units to a genai-prices usage (kinds it has no key for are left out); true
+ *  when a token part was added (the parts then need clamping to their buckets). */
+export function addUnitUsage(usage: Usage, units: BilledUnits): boolean {
+  let parts = false
+  for (const kind in units) {
+    const n = units[kind]
+    if (TOKEN_KINDS.has(kind)) {
+      usage[kind] = n
+      parts = true
+    } else {
+      const key = COUNT_KEYS[kind]
+      if (key !== undefined) usage[key] = n
+    }
   }
-  return usage
+  return parts
 }
 
 export function isFreeUnit(kind: string, model: string | null): boolean {
