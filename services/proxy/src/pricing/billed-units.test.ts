@@ -1,14 +1,10 @@
-// Billed units priced (issue 14): every expected cost below is computed by hand from the
-// provider's published price per unit, written as literals with the page they come from — never
-// with the pricer. Where no price is published per record (a tier sold as committed capacity, a
-// grounding fee with a monthly free allowance), the record is flagged instead of priced.
+// Billed units priced for OpenAI, Gemini / Vertex and Bedrock, and through TOKENTAP_PRICES
+// (issue 14): every expected cost below is computed by hand from the provider's published price
+// per unit, written as literals with the page they come from — never with the pricer. Where no
+// price is published per record (a tier sold as committed capacity, a grounding fee with a
+// monthly free allowance), the record is flagged instead of priced. Claude: the -claude file.
 //
 // Published prices used (USD):
-// - Anthropic, platform.claude.com/docs/en/about-claude/pricing: Claude Sonnet 4.5 and 4.6 $3 in,
-//   $15 out per MTok; Opus 4.6 / 4.8 $5 in, $25 out; Opus 4.1 $15 / $75; web search $10 per
-//   1,000 searches; web fetch "no additional charges beyond standard token costs"; Batch API 50%
-//   off. Data residency (build-with-claude/data-residency): `inference_geo: "us"` is 1.1x on
-//   Opus 4.6 and newer, older models unchanged.
 // - OpenAI, developers.openai.com/api/docs/pricing: gpt-5 $1.25 in, $0.125 cached, $10 out per
 //   MTok; web search $10 per 1k calls; file search $2.50 per 1k calls; gpt-audio $2.50 text in,
 //   $10 text out, $32 audio in, $64 audio out; gpt-realtime $4 text in, $0.40 cached text, $32
@@ -19,11 +15,10 @@
 //   $3.00 in; regional (us., eu., in-region) $3.30 in (+10%).
 
 import { describe, expect, test } from 'bun:test'
-import { GENAI_PRICES_VERSION } from './genai.ts'
+import { mtok, usd } from '../providers/test-util/billing.ts'
 import { parsePriceOverrides } from './overrides.ts'
 import { createPricer, type PriceInput } from './pricer.ts'
 
-const V = GENAI_PRICES_VERSION
 const pricer = createPricer()
 
 function rec(over: Partial<PriceInput> & Pick<PriceInput, 'provider' | 'model'>): PriceInput {
@@ -40,167 +35,6 @@ function rec(over: Partial<PriceInput> & Pick<PriceInput, 'provider' | 'model'>)
     ...over,
   }
 }
-
-/** USD from per-million prices: Σ tokens × $/MTok / 1e6. */
-const mtok = (...lines: Array<[number, number]>): number =>
-  lines.reduce((sum, [n, p]) => sum + n * p, 0) / 1e6
-const usd = (x: number): number => Math.round(x * 1e8) / 1e8
-
-const sonnet45 = { provider: 'anthropic', model: 'claude-sonnet-4-5-20250929' }
-
-describe('Anthropic', () => {
-  test('web searches at $10 per 1,000; web fetches free; thinking is part of output', () => {
-    const r = pricer.price(
-      rec({
-        ...sonnet45,
-        inputTokens: 1000,
-        outputTokens: 500,
-        reasoningTokens: 300,
-        units: { web_searches: 3, web_fetches: 2 },
-      }),
-    )
-    const expected = mtok([1000, 3], [500, 15]) + 3 * (10 / 1000)
-    expect(r).toEqual({
-      costUsd: usd(expected),
-      priceSource: 'genai-prices',
-      priceVersion: V,
-      unpricedUnits: null,
-    })
-  })
-
-  test('a server tool without a price: the tokens priced, the tool named, never $0', () => {
-    const r = pricer.price(
-      rec({ ...sonnet45, inputTokens: 1000, units: { code_execution_requests: 1 } }),
-    )
-    expect(r.costUsd).toBe(usd(mtok([1000, 3])))
-    expect(r.unpricedUnits).toEqual(['code_execution_requests'])
-    expect(r.priceSource).toBe('genai-prices')
-  })
-
-  test('US-only inference is 1.1× the token price on Opus 4.6, not on Opus 4.1', () => {
-    const opus46 = pricer.price(
-      rec({
-        provider: 'anthropic',
-        model: 'claude-opus-4-6',
-        inputTokens: 1000,
-        outputTokens: 200,
-        inferenceGeo: 'us',
-        units: { web_searches: 2 },
-      }),
-    )
-    // The multiplier scales tokens, not the search fee.
-    expect(opus46.costUsd).toBe(usd(mtok([1000, 5], [200, 25]) * 1.1 + 2 * 0.01))
-    const global = pricer.price(
-      rec({
-        provider: 'anthropic',
-        model: 'claude-opus-4-6',
-        inputTokens: 1000,
-        outputTokens: 200,
-      }),
-    )
-    expect(global.costUsd).toBe(usd(mtok([1000, 5], [200, 25])))
-    const opus41 = pricer.price(
-      rec({
-        provider: 'anthropic',
-        model: 'claude-opus-4-1-20250805',
-        inputTokens: 1000,
-        outputTokens: 200,
-        inferenceGeo: 'us',
-      }),
-    )
-    expect(opus41.costUsd).toBe(usd(mtok([1000, 15], [200, 75])))
-  })
-
-  test('batch is half price; priority (committed capacity) and fast mode are flagged', () => {
-    const batch = pricer.price(
-      rec({ ...sonnet45, inputTokens: 1000, outputTokens: 500, serviceTier: 'batch' }),
-    )
-    expect(batch.costUsd).toBe(usd(mtok([1000, 3], [500, 15]) * 0.5))
-    const priority = pricer.price(rec({ ...sonnet45, inputTokens: 1000, serviceTier: 'priority' }))
-    expect(priority).toEqual({
-      costUsd: null,
-      priceSource: 'unpriced',
-      priceVersion: V,
-      unpricedUnits: ['service_tier:priority'],
-    })
-    const standard = pricer.price(rec({ ...sonnet45, inputTokens: 1000, serviceTier: 'standard' }))
-    expect(standard.costUsd).toBe(usd(mtok([1000, 3])))
-    const fast = pricer.price(
-      rec({ provider: 'anthropic', model: 'claude-opus-4-6', inputTokens: 10, speed: 'fast' }),
-    )
-    expect(fast.costUsd).toBeNull()
-    expect(fast.unpricedUnits).toEqual(['speed:fast'])
-  })
-
-  test('compaction iterations: summed into the buckets, priced one by one (tiers per iteration)', () => {
-    // Sonnet 4.5 charges $6 / $22.50 past 200k input tokens (same page, long context). Neither
-    // iteration passes 200k; their sum (210k) would. The buckets hold the sum (the top level,
-    // 30k / 1k, plus the compaction iteration, 180k / 3.5k).
-    const iteration = (kind: string, input: number, output: number) => ({
-      kind,
-      model: null,
-      inputTokens: input,
-      outputTokens: output,
-      cacheReadTokens: 0,
-      cacheWrite5mTokens: 0,
-      cacheWrite1hTokens: 0,
-    })
-    const r = pricer.price(
-      rec({
-        ...sonnet45,
-        startedAt: '2025-11-01T12:00:00.000Z',
-        inputTokens: 210_000,
-        outputTokens: 4_500,
-        units: { web_searches: 1 },
-        subUsage: [iteration('compaction', 180_000, 3_500), iteration('message', 30_000, 1_000)],
-      }),
-    )
-    expect(r.costUsd).toBe(usd(mtok([180_000, 3], [3_500, 15], [30_000, 3], [1_000, 15]) + 0.01))
-    expect(r.unpricedUnits).toBeNull()
-  })
-
-  test('advisor iterations at the advisor model rates; refused hops flagged', () => {
-    const advisor = {
-      kind: 'advisor_message',
-      model: 'claude-opus-4-8',
-      inputTokens: 3000,
-      outputTokens: 500,
-      cacheReadTokens: 0,
-      cacheWrite5mTokens: 0,
-      cacheWrite1hTokens: 0,
-    }
-    const r = pricer.price(
-      rec({
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        inputTokens: 1000,
-        outputTokens: 200,
-        subUsage: [advisor],
-      }),
-    )
-    expect(r.costUsd).toBe(usd(mtok([1000, 3], [200, 15]) + mtok([3000, 5], [500, 25])))
-    expect(r.unpricedUnits).toBeNull()
-    const refused = pricer.price(
-      rec({
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        inputTokens: 1000,
-        subUsage: [{ ...advisor, kind: 'refused_message', model: 'claude-fable-5' }],
-      }),
-    )
-    expect(refused.costUsd).toBe(usd(mtok([1000, 3])))
-    expect(refused.unpricedUnits).toEqual(['refused_message:claude-fable-5'])
-    const unknown = pricer.price(
-      rec({
-        provider: 'anthropic',
-        model: 'claude-sonnet-4-6',
-        inputTokens: 1000,
-        subUsage: [{ ...advisor, model: 'claude-mystery-9' }],
-      }),
-    )
-    expect(unknown.unpricedUnits).toEqual(['advisor_message:claude-mystery-9'])
-  })
-})
 
 describe('OpenAI', () => {
   const gpt5 = { provider: 'openai', model: 'gpt-5' }

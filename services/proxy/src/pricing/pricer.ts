@@ -167,17 +167,25 @@ function findCreditPrice(o: PriceOverrides | null, provider: string): CreditPric
   return o?.credits.find((c) => providerMatches(c.provider, provider)) ?? null
 }
 
-/** The buckets less the iterations counted in them (normally nothing is left). */
+/** The buckets less the iterations counted in them (normally nothing is left). Cache writes are
+ *  taken as one total (an iteration may report its writes without the 5m / 1h split), so no
+ *  written token is priced twice; what is left keeps the record's 1h part first. */
 function restOf(b: Buckets, its: SubUsage[]): Buckets {
-  const sum = (pick: (x: Buckets) => number) =>
-    Math.max(0, pick(b) - its.reduce((n, it) => n + pick(subBuckets(it)), 0))
-  const outputTokens = sum((x) => x.outputTokens)
+  const parts = its.map(subBuckets)
+  const less = (pick: (x: Buckets) => number) =>
+    Math.max(0, pick(b) - parts.reduce((n, x) => n + pick(x), 0))
+  const outputTokens = less((x) => x.outputTokens)
+  const writes = less((x) => x.cacheWrite5mTokens + x.cacheWrite1hTokens)
+  const write1h = Math.min(
+    writes,
+    less((x) => x.cacheWrite1hTokens),
+  )
   return {
-    inputTokens: sum((x) => x.inputTokens),
+    inputTokens: less((x) => x.inputTokens),
     outputTokens,
-    cacheReadTokens: sum((x) => x.cacheReadTokens),
-    cacheWrite5mTokens: sum((x) => x.cacheWrite5mTokens),
-    cacheWrite1hTokens: sum((x) => x.cacheWrite1hTokens),
+    cacheReadTokens: less((x) => x.cacheReadTokens),
+    cacheWrite5mTokens: writes - write1h,
+    cacheWrite1hTokens: write1h,
     reasoningTokens: Math.min(b.reasoningTokens, outputTokens),
   }
 }
