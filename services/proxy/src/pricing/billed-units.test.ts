@@ -199,10 +199,11 @@ describe('Gemini and Vertex', () => {
 
 describe('Bedrock', () => {
   test('global and regional profiles price apart; an opaque ARN stays unpriced', () => {
+    // A geography prefix the table does not list (`ca.`) is a regional profile all the same.
     const bedrock = (model: string) =>
       pricer.price(rec({ provider: 'bedrock', model, inputTokens: 1000 })).costUsd
     expect(bedrock('global.anthropic.claude-sonnet-4-5-20250929-v1:0')).toBe(usd(mtok([1000, 3])))
-    for (const prefix of ['us.', 'eu.', 'apac.', 'jp.', '']) {
+    for (const prefix of ['us.', 'eu.', 'apac.', 'jp.', 'us-gov.', 'ca.', '']) {
       expect(bedrock(`${prefix}anthropic.claude-sonnet-4-5-20250929-v1:0`)).toBe(
         usd(mtok([1000, 3.3])),
       )
