@@ -55,7 +55,7 @@ export interface ResponseEventFacts {
   /** The `usage` object of a terminal event, when it has one. */
   usage: JsonObject | null
   /** A terminal event's billing facts beside its usage (tier, tool-call items). */
-  facts: UsageFacts | null
+  billing: UsageFacts | null
   /** The event could not be read (too large or invalid JSON). */
   unreadable: boolean
 }
@@ -77,7 +77,7 @@ export function readResponseEvent(
       responseId: firstStringField(data, 'id'),
       model: firstStringField(data, 'model'),
       usage: TERMINAL_EVENTS.has(type) ? lastObjectField(data, 'usage') : null,
-      facts: null,
+      billing: null,
       unreadable: true,
     }
   }
@@ -85,7 +85,7 @@ export function readResponseEvent(
   if (!parsed.ok || !isRecord(parsed.value)) {
     return type === undefined
       ? null
-      : { type, responseId: null, model: null, usage: null, facts: null, unreadable: true }
+      : { type, responseId: null, model: null, usage: null, billing: null, unreadable: true }
   }
   const event = parsed.value
   const actual = type ?? readString(event.type)
@@ -96,7 +96,8 @@ export function readResponseEvent(
     responseId: readString(response?.id) ?? readString(event.response_id),
     model: readString(response?.model),
     usage: response !== null && isRecord(response.usage) ? response.usage : null,
-    facts: response !== null && TERMINAL_EVENTS.has(actual) ? responseBillingFacts(response) : null,
+    billing:
+      response !== null && TERMINAL_EVENTS.has(actual) ? responseBillingFacts(response) : null,
     unreadable: false,
   }
 }

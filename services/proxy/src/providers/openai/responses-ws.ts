@@ -184,7 +184,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
     const entry = entryFor(id, out)
     if (facts.model !== null) entry.model = facts.model
     if (facts.usage !== null) entry.usage = facts.usage
-    if (facts.facts !== null) entry.facts = facts.facts
+    if (facts.billing !== null) entry.facts = facts.billing
     if (facts.unreadable) entry.parseError ??= `${facts.type}: event unreadable`
     if (TERMINAL_EVENTS.has(facts.type)) {
       out.push(close(entry, !facts.unreadable || facts.usage !== null))

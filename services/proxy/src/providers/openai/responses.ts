@@ -81,7 +81,7 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
       s.responseId ??= facts.responseId
       if (facts.model !== null) s.model = facts.model
       if (facts.usage !== null) s.usage = facts.usage
-      if (facts.facts !== null) s.facts = facts.facts
+      if (facts.billing !== null) s.facts = facts.billing
       if (TERMINAL_EVENTS.has(facts.type)) s.complete = !facts.unreadable || facts.usage !== null
       if (facts.unreadable) s.parseError ??= `${facts.type}: event unreadable`
     }
