@@ -7,18 +7,22 @@ import { describe, expect, test } from 'bun:test'
 import { createPricer } from '../pricing/pricer.ts'
 import { buildRecord } from '../records/build.ts'
 import type { ExchangeFacts } from '../records/result.ts'
-import { anthropicBillingFixtures } from './anthropic/fixtures/billing.ts'
+import { anthropicJsonBillingFixtures } from './anthropic/fixtures/billing-json.ts'
+import { anthropicStreamBillingFixtures } from './anthropic/fixtures/billing-streams.ts'
 import { bedrockBillingFixtures } from './bedrock/fixtures/billing.ts'
 import { bedrockModel } from './bedrock/paths.ts'
 import { geminiBillingFixtures } from './gemini/fixtures/billing.ts'
 import { normalizeStoredUsage } from './normalize.ts'
-import { openaiBillingFixtures } from './openai/fixtures/billing.ts'
+import { chatBillingFixtures } from './openai/fixtures/billing-chat.ts'
+import { responsesBillingFixtures } from './openai/fixtures/billing-responses.ts'
 import { type BillingFixture, billedPart } from './test-util/billing.ts'
 import { firstMismatch, replayRuns } from './test-util/replay.ts'
 
 const FIXTURES: BillingFixture[] = [
-  ...anthropicBillingFixtures,
-  ...openaiBillingFixtures,
+  ...anthropicJsonBillingFixtures,
+  ...anthropicStreamBillingFixtures,
+  ...chatBillingFixtures,
+  ...responsesBillingFixtures,
   ...geminiBillingFixtures,
   ...bedrockBillingFixtures,
 ]
