@@ -107,6 +107,15 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     priceSource: `case when ${inPrice}[m] is not null then 'genai-prices' else 'unpriced' end`,
     priceVersion: `case when ${inPrice}[m] is not null then '2026-01-01' end`,
     rawUsage: 'null',
+    serviceTier: 'null',
+    inferenceGeo: 'null',
+    speed: 'null',
+    units: 'null',
+    subUsage: 'null',
+    audioInputTokens: 'null',
+    audioOutputTokens: 'null',
+    webSearches: 'null',
+    unpricedUnits: 'null',
     recordedAt: `ts + interval '1 second'`,
   }
   return `

@@ -1,5 +1,7 @@
 // UsageRecord: the one record every proxied exchange yields (docs/ARCHITECTURE.md §4, rule 4).
 
+import type { BilledUnitColumns, BilledUsage } from './billing.ts'
+
 export type Transport = 'http' | 'websocket'
 export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
 /** provider: counted by the provider; partial: the provider's counts before the exchange broke
@@ -68,6 +70,19 @@ export interface UsageRecord extends TokenBuckets {
   /** Where the price came from (e.g. "genai-prices", "override", "provider"), "unpriced" when none. */
   priceSource: string | null
   priceVersion: string | null
+  // --- Billed units beyond the buckets (billing.ts, issue 14). Optional like `session`: records
+  // from older proxies (spool files) and readers written before them still fit.
+  serviceTier?: BilledUsage['serviceTier']
+  inferenceGeo?: BilledUsage['inferenceGeo']
+  speed?: BilledUsage['speed']
+  units?: BilledUsage['units']
+  subUsage?: BilledUsage['subUsage']
+  audioInputTokens?: BilledUnitColumns['audioInputTokens']
+  audioOutputTokens?: BilledUnitColumns['audioOutputTokens']
+  webSearches?: BilledUnitColumns['webSearches']
+  /** Units (or modifiers such as `service_tier:priority`) the price table had no price for:
+   *  costUsd is then the priced part only (or null when nothing could be priced). */
+  unpricedUnits?: string[] | null
 }
 
 export const emptyBuckets = (): TokenBuckets => ({

@@ -20,11 +20,11 @@ afterAll(async () => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true })
 })
 
-/** Migrations in the repository's journal from `tag` on (0003 and those after it). */
+/** How many migrations the journal lists from `tag` on (0003 and every later one). */
 function migrationsFrom(tag: string): number {
-  const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8'))
-  const entries = (journal as { entries: { tag: string }[] }).entries
-  return entries.length - entries.findIndex((e) => e.tag === tag)
+  const file = join(MIGRATIONS_FOLDER, 'meta/_journal.json')
+  const journal = JSON.parse(readFileSync(file, 'utf8')) as { entries: { tag: string }[] }
+  return journal.entries.length - journal.entries.findIndex((e) => e.tag === tag)
 }
 
 /** A copy of the migrations folder whose journal stops before `tag`. */

@@ -19,6 +19,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core'
 import type { LimitWindows } from '../accounts/types.ts'
+import type { BilledUnits, SubUsage } from '../billing.ts'
 import type { BillingKind, Outcome, Transport, UsageSource } from '../usage.ts'
 
 const tokens = (name: string) => bigint(name, { mode: 'number' })
@@ -74,6 +75,23 @@ export const usageEvents = pgTable(
     priceVersion: text('price_version'),
     /** The provider's own usage object, kept for recomputing costs. */
     rawUsage: jsonb('raw_usage'),
+    // --- Billed units beyond the token buckets (packages/shared/src/billing.ts, issue 14).
+    /** The tier the provider billed, as it spells it (standard, priority, batch, flex …). */
+    serviceTier: text('service_tier'),
+    /** Anthropic usage.inference_geo (US-only inference is priced apart). */
+    inferenceGeo: text('inference_geo'),
+    /** Anthropic usage.speed (fast mode is priced apart). */
+    speed: text('speed'),
+    /** Every billed unit beyond the buckets, {kind: count}; NULL when none was reported. */
+    units: jsonb('units').$type<BilledUnits>(),
+    /** Usage of other models inside the exchange (Anthropic advisor iterations). */
+    subUsage: jsonb('sub_usage').$type<SubUsage[]>(),
+    /** = units.input_audio_tokens / output_audio_tokens / web_searches, as columns to sum. */
+    audioInputTokens: tokens('audio_input_tokens'),
+    audioOutputTokens: tokens('audio_output_tokens'),
+    webSearches: tokens('web_searches'),
+    /** Units the price table has no price for; cost_usd is then the priced part only. */
+    unpricedUnits: jsonb('unpriced_units').$type<string[]>(),
     /** When the row reached Postgres (not part of UsageRecord). */
     recordedAt: tstz('recorded_at').notNull().defaultNow(),
   },
@@ -123,6 +141,12 @@ export const usageRollupHourly = pgTable(
     subscriptionRequests: counter('subscription_requests'),
     /** API-equivalent value of subscription traffic: its priced rows' cost_usd (part of cost_usd). */
     subscriptionValueUsd: numeric('subscription_value_usd').notNull().default('0'),
+    // --- Billed units (issue 14): sums over billable rows; partially priced = priced rows that
+    // also carry units without a price (their cost_usd is a lower bound).
+    audioInputTokens: counter('audio_input_tokens'),
+    audioOutputTokens: counter('audio_output_tokens'),
+    webSearches: counter('web_searches'),
+    partiallyPricedRequests: counter('partially_priced_requests'),
   },
   (t) => [
     // Leads with hour, so it also serves time-range scans.

@@ -1,7 +1,7 @@
 // Synthetic UsageRecords for storage tests and the ingest benchmark: a deterministic spread of
 // providers, models, users, projects, programs, outcomes and token buckets over a few hours.
 
-import type { UsageRecord } from '@tokentap/shared'
+import { type BilledUnits, type UsageRecord, unitColumns } from '@tokentap/shared'
 
 export interface RecordOptions {
   /** Seed for the pseudo-random spread (default 1). */
@@ -59,6 +59,9 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
     const input = maybe(20_000)
     const output = maybe(4_000)
     const outcome = pick(OUTCOMES)
+    // Billed units on every tenth record (from i, so the random spread above is unchanged).
+    const units: BilledUnits | null =
+      i % 10 === 0 ? { web_searches: 1 + (i % 3), input_audio_tokens: 10 * (i % 7) } : null
     out.push({
       id: Bun.randomUUIDv7(),
       startedAt: new Date(start + Math.floor((i / Math.max(1, n)) * span)).toISOString(),
@@ -101,6 +104,13 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
       credits: rand() < 0.05 ? Math.round(rand() * 1000) / 100 : null,
       priceSource: rand() < 0.6 ? 'genai-prices' : 'unpriced',
       priceVersion: rand() < 0.6 ? '2026-01-01' : null,
+      serviceTier: units === null ? null : 'standard',
+      inferenceGeo: null,
+      speed: null,
+      units,
+      subUsage: null,
+      ...unitColumns(units),
+      unpricedUnits: null,
     })
   }
   return out

@@ -1,8 +1,11 @@
 // A small batch that exercises every rollup definition — billable and not, priced and unpriced,
-// estimated, credits, errors, unknown attributions, two hours — and its rollup counted by hand.
+// estimated, credits, errors, unknown attributions, two hours, billed units (audio, web searches,
+// a partially priced row) — and its rollup counted by hand.
 
-import { emptyBuckets, type UsageRecord } from '@tokentap/shared'
+import { emptyBilling, emptyBuckets, type UsageRecord, unitColumns } from '@tokentap/shared'
 import {
+  BILLED_UNIT_MEASURES,
+  type BilledUnitMeasureField,
   columnsOf,
   type MeasureField,
   ROLLUP_KEY,
@@ -33,7 +36,7 @@ const OK = {
   billingKind: 'api_key',
 } as const
 
-/** Eight records, in two flushes' worth (first four, last four). */
+/** Eleven records, in two flushes' worth (first four, the rest). */
 export function variedRecords(): UsageRecord[] {
   const [base] = makeRecords(1, { seed: 5 })
   const at = (hour: string, minute: number) =>
@@ -43,6 +46,9 @@ export function variedRecords(): UsageRecord[] {
     ...KEY,
     ...OK,
     ...emptyBuckets(),
+    ...emptyBilling(),
+    ...unitColumns(null),
+    unpricedUnits: null,
     id: Bun.randomUUIDv7(),
     startedAt: at(hour, minute),
     ...o,
@@ -73,6 +79,28 @@ export function variedRecords(): UsageRecord[] {
     rec(7, { credits: 2.5, costUsd: 0.125, inputTokens: 1, billingKind: 'subscription' }),
     // the next hour
     rec(8, { costUsd: 0.01, outputTokens: 9 }, NEXT_HOUR),
+    // billed units, partially priced (web fetches had no price): summed, counted as partial
+    rec(9, {
+      costUsd: 0.375,
+      inputTokens: 50,
+      outputTokens: 5,
+      units: { input_audio_tokens: 30, output_audio_tokens: 2, web_searches: 3, web_fetches: 1 },
+      audioInputTokens: 30,
+      audioOutputTokens: 2,
+      webSearches: 3,
+      unpricedUnits: ['web_fetches'],
+    }),
+    // billed units on a row that is not billable: not summed
+    rec(10, { billable: false, costUsd: 0, webSearches: 4, audioInputTokens: 5 }),
+    // unpriced (a tier without a price) with a web search: unpriced, not partial
+    rec(11, {
+      costUsd: null,
+      inputTokens: 10,
+      webSearches: 1,
+      units: { web_searches: 1 },
+      serviceTier: 'priority',
+      unpricedUnits: ['service_tier:priority'],
+    }),
   ]
 }
 
@@ -82,10 +110,9 @@ export type RollupFigures = Omit<UsageRollupHourlyRow, 'hour' | Money> & {
 } & Record<Money, number>
 
 /** Every measure 0 (the figures below name what is not). */
-const zero = Object.fromEntries(ROLLUP_MEASURES.map((m) => [m.key, 0])) as Record<
-  MeasureField,
-  number
->
+const zero = Object.fromEntries(
+  [...ROLLUP_MEASURES, ...BILLED_UNIT_MEASURES].map((m) => [m.key, 0]),
+) as Record<MeasureField | BilledUnitMeasureField, number>
 
 /** The rollup of variedRecords(), by hand, ordered by hour then key. */
 export const VARIED_ROLLUP: RollupFigures[] = [
@@ -106,21 +133,25 @@ export const VARIED_ROLLUP: RollupFigures[] = [
     ...zero,
     hour: HOUR,
     ...KEY,
-    requests: 6,
+    requests: 6 + 3,
     errors: 1,
-    billableRequests: 5,
-    inputTokens: 100 + 200 + 40 + 1,
-    outputTokens: 10 + 20 + 4,
+    billableRequests: 5 + 2,
+    inputTokens: 100 + 200 + 40 + 1 + 50 + 10,
+    outputTokens: 10 + 20 + 4 + 5,
     cacheReadTokens: 1000,
     cacheWrite5mTokens: 50,
     cacheWrite1hTokens: 5,
     reasoningTokens: 3,
-    costUsd: 0.5 + 0.25 + 0.125,
-    unpricedRequests: 2,
+    costUsd: 0.5 + 0.25 + 0.125 + 0.375,
+    unpricedRequests: 2 + 1,
     estimatedRequests: 1,
     credits: 2.5,
     subscriptionRequests: 1,
     subscriptionValueUsd: 0.125,
+    audioInputTokens: 30,
+    audioOutputTokens: 2,
+    webSearches: 3 + 1,
+    partiallyPricedRequests: 1,
   },
   {
     ...zero,

@@ -51,6 +51,25 @@ const FULL: UsageRecord = {
   costUsd: 0.01234567,
   priceSource: 'genai-prices',
   priceVersion: 'genai-prices@0.1.8',
+  serviceTier: 'priority',
+  inferenceGeo: 'us',
+  speed: 'fast',
+  units: { input_audio_tokens: 40, output_audio_tokens: 2, web_searches: 3, web_fetches: 1 },
+  subUsage: [
+    {
+      kind: 'advisor_message',
+      model: 'claude-opus-4-8',
+      inputTokens: 900,
+      outputTokens: 120,
+      cacheReadTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+    },
+  ],
+  audioInputTokens: 40,
+  audioOutputTokens: 2,
+  webSearches: 3,
+  unpricedUnits: ['web_fetches'],
 }
 
 const byName = (cells: Cell[]): Record<string, Cell> =>

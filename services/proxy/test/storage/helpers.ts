@@ -62,14 +62,19 @@ const FROM_EVENTS = `
     count(*) filter (where billable and billing_kind = 'subscription')::bigint
       as subscription_requests,
     coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0)::numeric
-      as subscription_value_usd
+      as subscription_value_usd,
+    coalesce(sum(audio_input_tokens) filter (where billable), 0)::bigint as audio_input_tokens,
+    coalesce(sum(audio_output_tokens) filter (where billable), 0)::bigint as audio_output_tokens,
+    coalesce(sum(web_searches) filter (where billable), 0)::bigint as web_searches,
+    count(*) filter (where cost_usd is not null and unpriced_units is not null)::bigint
+      as partially_priced_requests
   from usage_events group by 1, 2, 3, 4, 5, 6`
 
 const ROLLUP = `
   select hour, provider, model, "user", project, program, requests, errors, billable_requests,
     input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
     reasoning_tokens, cost_usd, unpriced_requests, estimated_requests, credits,
-    subscription_requests, subscription_value_usd
+    subscription_requests, subscription_value_usd, audio_input_tokens, audio_output_tokens, web_searches, partially_priced_requests
   from usage_rollup_hourly`
 
 /** usage_rollup_hourly equals the aggregate of usage_events, row for row (both ways). */
