@@ -3,7 +3,7 @@
 // then over records with billed units (web searches, audio tokens, a flex tier, iterations).
 // `bun scripts/bench/pricing.ts [records]`. Speed lives here, never in tests.
 
-import { createPricer, type PriceInput } from '../../services/proxy/src/pricing/index.ts'
+import { createPricer, type PriceInput } from '@tokentap/proxy/pricing'
 
 const base: PriceInput = {
   provider: 'anthropic',
