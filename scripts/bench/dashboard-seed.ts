@@ -86,6 +86,8 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     project: `${projects}[1 + u % 8]`,
     program: `${programs}[1 + u % 5]`,
     session: 'null',
+    agent: 'null',
+    agentType: 'null',
     requestBytes: `1000 + ${r(5)} % 200000`,
     responseBytes: `200 + ${r(6)} % 50000`,
     error: `case when outcome <> 'ok' then 'upstream said no' end`,

@@ -83,6 +83,10 @@ export function makeRecords(n: number, opts: RecordOptions = {}): PricedRecord[]
       project: random ? pick(PROJECTS) : prof[3],
       program: random ? pick(PROGRAMS) : prof[4],
       session: i % 4 === 0 ? null : `run-${i % 5}`,
+      // A third of a session's records from one of two sub-agents (no rand(): the spread of
+      // every other field stays as it was).
+      agent: i % 4 !== 0 && i % 3 === 0 ? `agent-${i % 2}` : null,
+      agentType: i % 4 !== 0 && i % 3 === 0 ? (i % 2 === 0 ? 'general-purpose' : 'Explore') : null,
       requestBytes: Math.floor(rand() * 200_000),
       responseBytes: Math.floor(rand() * 50_000),
       error: outcome === 'ok' ? null : `upstream said "no" (${i})`,

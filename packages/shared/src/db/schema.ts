@@ -5,6 +5,7 @@
 // for "unknown": a plain unique key then works on any Postgres version (no NULLS NOT DISTINCT)
 // and GROUP BY / equality queries need no NULL handling. Readers render '' as "(none)".
 
+import { sql } from 'drizzle-orm'
 import {
   bigint,
   boolean,
@@ -48,8 +49,13 @@ export const usageEvents = pgTable(
     user: text('user'),
     project: text('project'),
     program: text('program'),
-    /** X-Tokentap-Session tag (one agent run / conversation); NULL when not sent. */
+    // Sessions and sub-agents (identity/client-ids.ts in the proxy).
+    /** X-Tokentap-Session, else the client's own session id; NULL when neither was sent. */
     session: text('session'),
+    /** Sub-agent id; NULL on a session's main thread. */
+    agent: text('agent'),
+    /** Sub-agent kind (general-purpose, collab_spawn, …); NULL when not sent. */
+    agentType: text('agent_type'),
     requestBytes: bigint('request_bytes', { mode: 'number' }).notNull(),
     responseBytes: bigint('response_bytes', { mode: 'number' }).notNull(),
     error: text('error'),
@@ -77,6 +83,11 @@ export const usageEvents = pgTable(
     index('usage_events_project_started_at_idx').on(t.project, t.startedAt),
     index('usage_events_model_started_at_idx').on(t.model, t.startedAt),
     index('usage_events_provider_started_at_idx').on(t.provider, t.startedAt),
+    // A session's events (its page, the event log filtered by session); partial: most
+    // non-agent traffic has no session.
+    index('usage_events_session_started_at_idx')
+      .on(t.session, t.startedAt)
+      .where(sql`${t.session} is not null`),
   ],
 )
 

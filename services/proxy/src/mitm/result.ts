@@ -13,7 +13,16 @@ export type EndFacts = Pick<ExchangeFacts, 'endedAt' | 'status' | 'outcome' | 'e
 
 type FixedFacts = Pick<
   ExchangeFacts,
-  'startedAt' | 'host' | 'method' | 'path' | 'user' | 'project' | 'session' | 'program'
+  | 'startedAt'
+  | 'host'
+  | 'method'
+  | 'path'
+  | 'user'
+  | 'project'
+  | 'session'
+  | 'agent'
+  | 'agentType'
+  | 'program'
 >
 
 /** What an exchange counts for its result(s): set at the start, then timing and bytes. */

@@ -26,6 +26,8 @@ const facts: ExchangeFacts = {
   user: 'alice',
   project: null,
   session: null,
+  agent: null,
+  agentType: null,
   program: 'curl',
   requestBytes: 40,
   responseBytes: 120,

@@ -20,6 +20,8 @@ export interface ExchangeFacts {
   user: string | null
   project: string | null
   session: string | null
+  agent: string | null
+  agentType: string | null
   program: string | null
   requestBytes: number
   responseBytes: number

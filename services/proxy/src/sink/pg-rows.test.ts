@@ -10,7 +10,7 @@ import { readRecords } from '../../test/storage/helpers.ts'
 import { type Cell, toCells } from './pg-rows.ts'
 import { writeEvents } from './pg-write.ts'
 
-/** Every field set, none null (session too, which older records lack). */
+/** Every field set, none null (session and agent too, which older records lack). */
 const FULL: UsageRecord = {
   id: '0190f5a8-7b3c-7def-8123-456789abcdef',
   startedAt: '2026-01-15T10:11:12.345Z',
@@ -32,6 +32,8 @@ const FULL: UsageRecord = {
   user: 'alice',
   project: 'web',
   session: 'run-7',
+  agent: 'a0aaff6c392cc486a',
+  agentType: 'general-purpose',
   program: 'claude-cli',
   requestBytes: 5_000_000_000,
   responseBytes: 678,
@@ -58,7 +60,13 @@ describe('toCells', () => {
     expect(EVENT_COLUMNS.map((c): string => c.key).sort()).toEqual(Object.keys(FULL).sort())
     const cells = byName(toCells(FULL))
     expect(Object.entries(cells).filter(([, v]) => v === null)).toEqual([])
-    expect(cells).toMatchObject({ session: 'run-7', cost_usd: '0.01234567', stream: true })
+    expect(cells).toMatchObject({
+      session: 'run-7',
+      agent: 'a0aaff6c392cc486a',
+      agent_type: 'general-purpose',
+      cost_usd: '0.01234567',
+      stream: true,
+    })
   })
 
   test('an older spool record: missing fields are NULL or the NOT NULL default', () => {
