@@ -32,7 +32,7 @@ case $service in
     package=@tokentap/proxy
     workspace=services/proxy
     entry=services/proxy/src/main.ts
-    sources="packages/shared/src packages/shared/drizzle services/proxy/src scripts/deploy/provision.ts"
+    sources="packages/shared/src packages/shared/drizzle services/proxy/src"
     ;;
   dashboard)
     package=@tokentap/dashboard
@@ -42,7 +42,13 @@ case $service in
     ;;
   *) usage ;;
 esac
-manifests="package.json bun.lock packages/shared/package.json $workspace/package.json scripts/image-steps.sh"
+# Every workspace's manifest before the install: bun refuses a checkout that lacks a workspace
+# another one names (the CLI, the test-only @tokentap/testing), even one it does not install;
+# --filter installs SERVICE's workspace and its dependencies only. The app keeps its own.
+workspace_manifests="packages/shared/package.json packages/cli/package.json
+  packages/testing/package.json services/proxy/package.json services/dashboard/package.json"
+manifests="package.json bun.lock $workspace_manifests scripts/image-steps.sh"
+app_manifests="package.json bun.lock packages/shared/package.json $workspace/package.json scripts/image-steps.sh"
 # Copied before the install, read by it, never assembled into the app.
 build_only=docker/build-ca
 here=$(CDPATH='' cd -- "$(dirname -- "$0")" && pwd)
@@ -75,7 +81,7 @@ case $step in
     from=$1
     out=$2
     mkdir -p "$out"
-    for p in $manifests $sources node_modules packages/shared/node_modules "$workspace/node_modules"; do
+    for p in $app_manifests $sources node_modules packages/shared/node_modules "$workspace/node_modules"; do
       [ -e "$from/$p" ] || { echo "image-steps: $from/$p is missing" >&2; exit 1; }
       mkdir -p "$out/$(dirname "$p")"
       # -P: node_modules is a tree of relative symlinks (isolated linker), kept as links.
@@ -83,7 +89,7 @@ case $step in
     done
     find "$out/packages" "$out/services" \
       \( -name node_modules -prune \) -o \
-      \( -type d \( -name fixtures -o -name test-util \) -prune -exec rm -rf {} + \) -o \
+      \( -type d \( -name testing \) -prune -exec rm -rf {} + \) -o \
       \( -type f -name '*.test.ts' -exec rm -f {} + \)
     # What no runtime loads: type declarations, source maps, type-only packages, and the parts of
     # js-tiktoken the proxy does not use (the full build of every encoding, and the ranks other
@@ -112,7 +118,7 @@ case $step in
     [ "$service" = proxy ] || usage
     app=${1:-$here/..}
     cd "$app"
-    exec bun scripts/deploy/provision.ts
+    exec bun services/proxy/src/provision.ts
     ;;
   health)
     if [ "$service" = proxy ]; then

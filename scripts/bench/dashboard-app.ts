@@ -2,8 +2,7 @@
 // Bun.serve) on a loopback port with an API key, plus a session cookie from the login form.
 
 import { randomBytes } from 'node:crypto'
-import { loadDashboardConfig } from '../../services/dashboard/src/config.ts'
-import { startDashboard } from '../../services/dashboard/src/server.ts'
+import { loadDashboardConfig, startDashboard } from '@tokentap/dashboard'
 
 export interface DashboardHandle {
   url: string

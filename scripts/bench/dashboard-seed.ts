@@ -13,7 +13,7 @@ import {
   type Sql,
   type UsageEventRow,
   usageEvents,
-} from '../../packages/shared/src/db/index.ts'
+} from '@tokentap/shared/db'
 
 export interface SeedOptions {
   rows: number

@@ -6,8 +6,8 @@
 // interleaved with a baseline (/api/health: routing, auth-free, one `select 1`). Each page's
 // p50/p95 are reported next to the baseline's, with the issue's target p95 ≤ 50 ms.
 
-import { migrateDatabase, postgres } from '../../packages/shared/src/db/index.ts'
-import { startEmbeddedServer } from '../test-db/embedded.ts'
+import { migrateDatabase, postgres } from '@tokentap/shared/db'
+import { startEmbeddedServer } from '@tokentap/testing'
 import { type DashboardHandle, startBenchDashboard } from './dashboard-app.ts'
 import { seedDashboardData } from './dashboard-seed.ts'
 import type { SummaryRow } from './report.ts'

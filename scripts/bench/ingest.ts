@@ -7,12 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { migrateDatabase, postgres, type Sql } from '../../packages/shared/src/db/index.ts'
-import { silentLogger } from '../../services/proxy/src/log.ts'
-import type { WriteMethod } from '../../services/proxy/src/sink/pg-write.ts'
-import { createPostgresSink } from '../../services/proxy/src/sink/postgres.ts'
-import { startEmbeddedServer } from '../test-db/embedded.ts'
-import { makeRecords } from '../test-db/records.ts'
+import { createPostgresSink, silentLogger, type WriteMethod } from '@tokentap/proxy'
+import { migrateDatabase, postgres, type Sql } from '@tokentap/shared/db'
+import { makeRecords, startEmbeddedServer } from '@tokentap/testing'
 
 export interface MethodResult {
   method: WriteMethod

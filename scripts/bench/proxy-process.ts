@@ -7,9 +7,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { startProxyApp } from '../../services/proxy/src/app.ts'
-import { loadProxyConfig } from '../../services/proxy/src/config.ts'
-import { createLogger } from '../../services/proxy/src/log.ts'
+import { createLogger, loadProxyConfig, startProxyApp } from '@tokentap/proxy'
 
 async function main(): Promise<void> {
   const [upstreamPort, upstreamCaPath, databaseUrl] = process.argv.slice(2)

@@ -5,8 +5,8 @@
 // In the table, h's "direct" column is the DB-up proxy and "proxied" the DB-down proxy.
 
 import { readFileSync } from 'node:fs'
-import { migrateDatabase, postgres } from '../../packages/shared/src/db/index.ts'
-import { freePort, startEmbeddedServer } from '../test-db/embedded.ts'
+import { migrateDatabase, postgres } from '@tokentap/shared/db'
+import { freePort, startEmbeddedServer } from '@tokentap/testing'
 import { type Child, spawnChild } from './children.ts'
 import type { Route } from './http-client.ts'
 import { runIngestBench } from './ingest.ts'

@@ -9,7 +9,7 @@
 //   mock=slow&n=5&ms=400     same shape, meant for long-lived concurrent streams
 //   /sse, /slow              aliases of mock=sse / mock=slow;  GET /clock → wall clock (ms)
 
-import { testUpstreamCa } from '../../services/proxy/test/helpers/test-ca.ts'
+import { testUpstreamCa } from '@tokentap/proxy/testing'
 import {
   BIG_REQUEST,
   BIG_RESPONSE,

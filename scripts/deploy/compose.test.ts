@@ -40,7 +40,7 @@ const bunImageDefault = (file: string): string =>
 const SOURCE_DIRS = {
   proxy: ['services/proxy/src', 'packages/shared/src'],
   dashboard: ['services/dashboard/src', 'packages/shared/src'],
-  migrate: ['scripts/deploy/provision.ts', 'packages/shared/src'],
+  migrate: ['services/proxy/src/provision.ts', 'packages/shared/src'],
 } as const
 function readsOf(dirs: readonly string[]): Set<string> {
   const names = new Set<string>()

@@ -63,12 +63,12 @@ export function documentedVariables(envExample: string): Documented[] {
   return out
 }
 
-/** Non-test TypeScript files under `dirs` (relative to root), without fixtures/test helpers. */
+/** Non-test TypeScript files under `dirs` (relative to root), without test support (testing/). */
 export function sourceFiles(root: string, dirs: string[]): string[] {
   const files: string[] = []
   for (const dir of dirs) {
     for (const f of new Glob(`${dir}/**/*.ts`).scanSync({ cwd: root })) {
-      if (/\.test\.ts$|\/(fixtures|test-util|node_modules)\//.test(f)) continue
+      if (/\.test\.ts$|\/(testing|node_modules)\//.test(f)) continue
       files.push(f)
     }
   }

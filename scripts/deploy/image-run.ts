@@ -7,9 +7,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { connect as tcpConnect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadOrCreateCa } from '../../services/proxy/src/ca/ca-store.ts'
-import { hashProxyToken } from '../../services/proxy/src/identity/users.ts'
-import { contextFiles, copyFiles } from './context.ts'
+import { hashProxyToken } from '@tokentap/proxy'
+import { loadOrCreateCa } from '@tokentap/proxy/ca'
+import { copyFiles } from '@tokentap/testing'
+import { contextFiles } from './context.ts'
 import { parseDockerfile } from './dockerfile.ts'
 import { replayBuildStage, stageEnv } from './replay.ts'
 

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { randomBytes } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { postgres } from '@tokentap/shared/db'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { Glob } from 'bun'
-import { postgres } from '../../packages/shared/src/db/index.ts'
-import { type TestDatabase, testDatabase } from '../test-db/index.ts'
 import {
   type ImageFixture,
   imageFixture,

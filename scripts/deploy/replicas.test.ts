@@ -8,14 +8,12 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
   field,
-  type SlackMock,
-  startSlackMock,
-} from '../../services/proxy/test/alerts/slack-mock.ts'
-import {
   type MockUpstream,
+  type SlackMock,
   startMockUpstream,
-} from '../../services/proxy/test/helpers/mock-upstream.ts'
-import { type TestDatabase, testDatabase } from '../test-db/index.ts'
+  startSlackMock,
+} from '@tokentap/proxy/testing'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { type ImageFixture, imageFixture, listeningPort, start, stop } from './image-run.ts'
 
 const ROOT = join(import.meta.dir, '..', '..')

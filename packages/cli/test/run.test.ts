@@ -7,11 +7,12 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import {
+  type Harness,
   type MockUpstream,
   startMockUpstream,
-} from '../../../services/proxy/test/helpers/mock-upstream.ts'
-import { type Harness, startProxy } from '../../../services/proxy/test/helpers/proxy-harness.ts'
-import { testContext } from '../src/cli/test-context.ts'
+  startProxy,
+} from '@tokentap/proxy/testing'
+import { testContext } from '../src/cli/testing/context.ts'
 import { main } from '../src/main.ts'
 import { BEGIN } from '../src/rc/block.ts'
 import { type CliFixture, cliFixture, MAIN, sh } from './fixture.ts'

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { testContext } from '../src/cli/test-context.ts'
+import { testContext } from '../src/cli/testing/context.ts'
 import { ensureCa } from '../src/commands/ca.ts'
 import { main } from '../src/main.ts'
 import { BEGIN } from '../src/rc/block.ts'

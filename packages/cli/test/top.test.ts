@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { EventRow } from '../../../services/dashboard/src/data/types.ts'
-import { testContext } from '../src/cli/test-context.ts'
+import type { EventRow } from '@tokentap/shared/api'
+import { testContext } from '../src/cli/testing/context.ts'
 import { main } from '../src/main.ts'
-import { BY_MODEL, BY_PROGRAM, event, SUMMARY } from '../src/top/fixtures.ts'
 import { followStream } from '../src/top/stream.ts'
+import { BY_MODEL, BY_PROGRAM, event, SUMMARY } from '../src/top/testing/api-data.ts'
 
 const KEY = 'k'.repeat(32)
 let server: ReturnType<typeof Bun.serve>

@@ -11,12 +11,8 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
-import { copyFiles, repositoryFiles } from '../../../scripts/deploy/context.ts'
-import {
-  type MockUpstream,
-  startMockUpstream,
-} from '../../../services/proxy/test/helpers/mock-upstream.ts'
-import { curl } from '../../../services/proxy/test/helpers/proxy-harness.ts'
+import { curl, type MockUpstream, startMockUpstream } from '@tokentap/proxy/testing'
+import { copyFiles, repositoryFiles } from '@tokentap/testing'
 import { installedBinaries } from '../src/pgserver/binaries.ts'
 import { clusterName, SYSTEM_DIR, stagedBinDir } from '../src/pgserver/layout.ts'
 import { banner, exitCode, field, postmasters } from './up-process.ts'

@@ -19,12 +19,8 @@ import {
 } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { curl, type MockUpstream, startMockUpstream } from '@tokentap/proxy/testing'
 import { postgres } from '@tokentap/shared/db'
-import {
-  type MockUpstream,
-  startMockUpstream,
-} from '../../../services/proxy/test/helpers/mock-upstream.ts'
-import { curl } from '../../../services/proxy/test/helpers/proxy-harness.ts'
 import { clientHost } from '../src/config/paths.ts'
 import { readState } from '../src/state/state.ts'
 import { maskPassword, renderBanner } from '../src/up/banner.ts'

@@ -2,8 +2,8 @@ import { expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadOrCreateCa } from '../../../services/proxy/src/ca/ca-store.ts'
-import { testUpstreamCa } from '../../../services/proxy/test/helpers/test-ca.ts'
+import { loadOrCreateCa } from '@tokentap/proxy/ca'
+import { testUpstreamCa } from '@tokentap/proxy/testing'
 import { certNeedles, pemBodies } from './layers.ts'
 
 test('certNeedles takes one full base64 line from the middle of each certificate', async () => {

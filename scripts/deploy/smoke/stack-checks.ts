@@ -4,7 +4,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { postgres } from '../../../packages/shared/src/db/index.ts'
+import { postgres } from '@tokentap/shared/db'
 import { rawRequest } from '../image-run.ts'
 import { type Checks, expectThat } from './record.ts'
 import type { Stack } from './stack.ts'

@@ -1,10 +1,7 @@
 // Traffic for the smoke: the loopback TLS mock upstream (api.anthropic.com, JSON and SSE, as the
 // proxy tests' fixtures) and curl through the proxy as a team member, trusting only the proxy's CA.
 
-import {
-  type MockUpstream,
-  startMockUpstream,
-} from '../../../services/proxy/test/helpers/mock-upstream.ts'
+import { type MockUpstream, startMockUpstream } from '@tokentap/proxy/testing'
 import { run } from './run.ts'
 
 export const JSON_USAGE = { input_tokens: 12, output_tokens: 6 }

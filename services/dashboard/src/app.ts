@@ -5,6 +5,7 @@
 // the pages and API answer 503.
 
 import { redact } from '@tokentap/shared'
+import type { HealthResponse } from '@tokentap/shared/api'
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { apiRoutes } from './api/routes.ts'
@@ -123,12 +124,17 @@ export function createDashboardApp(deps: DashboardDeps = {}): Hono {
   )
 
   app.get('/api/health', async (c) => {
-    if (!deps.pingDatabase) return c.json({ status: 'ok', database: 'not configured' })
+    if (!deps.pingDatabase)
+      return c.json({ status: 'ok', database: 'not configured' } satisfies HealthResponse)
     try {
       await deps.pingDatabase()
-      return c.json({ status: 'ok', database: 'ok' })
+      return c.json({ status: 'ok', database: 'ok' } satisfies HealthResponse)
     } catch (e) {
-      return c.json({ status: 'degraded', database: `unreachable: ${(e as Error).message}` }, 503)
+      const body: HealthResponse = {
+        status: 'degraded',
+        database: `unreachable: ${(e as Error).message}`,
+      }
+      return c.json(body, 503)
     }
   })
   app.route('/', loginRoutes({ auth: config, limiter, now, clientAddress }))

@@ -3,11 +3,11 @@
 // CSV parses back to the same rows.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../scripts/test-db/index.ts'
+import { DIMENSIONS, type EventRow, type Filters } from '@tokentap/shared/api'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { createDashboardApp } from '../src/app.ts'
 import { parseFilters } from '../src/data/filters.ts'
 import { createDataAccess } from '../src/data/index.ts'
-import { DIMENSIONS, type EventRow, type Filters } from '../src/data/types.ts'
 import { refEventIds, refGroups, refSummary } from './reference.ts'
 import { SEED_NOW, type Seeded, seed } from './seed.ts'
 

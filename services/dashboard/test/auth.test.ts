@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { ConfigError } from '@tokentap/shared'
-import { type TestDatabase, testDatabase } from '../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { type AppConfig, createDashboardApp } from '../src/app.ts'
 import { CSP } from '../src/auth/headers.ts'
 import { createLoginLimiter, type LimiterOptions } from '../src/auth/rate-limit.ts'

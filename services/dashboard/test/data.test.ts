@@ -3,12 +3,12 @@
 // '' attributions); the event log walks every row once; details carry bodies.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../scripts/test-db/index.ts'
-import { insertRecords } from '../../../scripts/test-db/insert.ts'
+import { DIMENSIONS, type Filters } from '@tokentap/shared/api'
+import { insertRecords, type TestDatabase, testDatabase } from '@tokentap/testing'
 import { createAggregateCache } from '../src/data/cache.ts'
 import { parseFilters } from '../src/data/filters.ts'
 import { createDataAccess } from '../src/data/index.ts'
-import { type DataAccess, DIMENSIONS, type Filters } from '../src/data/types.ts'
+import type { DataAccess } from '../src/data/types.ts'
 import { refEventIds, refGroups, refSummary } from './reference.ts'
 import { record, SEED_NOW, type Seeded, seed } from './seed.ts'
 

@@ -4,18 +4,18 @@
 // on rows committed while it was down.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import type { EventRow } from '@tokentap/shared/api'
 import { USAGE_CHANNEL } from '@tokentap/shared/db'
 import {
   canControlServer,
+  insertRecords,
   startServer,
   stopServer,
   type TestDatabase,
   testDatabase,
-} from '../../../scripts/test-db/index.ts'
-import { insertRecords } from '../../../scripts/test-db/insert.ts'
+} from '@tokentap/testing'
 import { createDashboardApp } from '../src/app.ts'
 import { createDataAccess } from '../src/data/index.ts'
-import type { EventRow } from '../src/data/types.ts'
 import { type Live, listenClient, startLive } from '../src/live/index.ts'
 import { record } from './seed.ts'
 

@@ -5,8 +5,7 @@ import { afterAll, beforeAll, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { freePort } from '../../../scripts/test-db/embedded.ts'
-import { type TestDatabase, testDatabase } from '../../../scripts/test-db/index.ts'
+import { freePort, type TestDatabase, testDatabase } from '@tokentap/testing'
 
 const KEY = 'main-test-key-0123456789abcdef'
 let db: TestDatabase

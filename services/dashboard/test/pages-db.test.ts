@@ -2,11 +2,11 @@
 // plain SQL over usage_events (reference.ts), formatted as the views format them.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../scripts/test-db/index.ts'
+import { costOfTotals, formatInt } from '@tokentap/shared/api'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { parseFilters } from '../src/data/filters.ts'
 import { createDataAccess } from '../src/data/index.ts'
 import { pageRoutes } from '../src/pages/index.ts'
-import { costOfTotals, formatInt } from '../src/views/format.ts'
 import { refEventIds, refGroups, refSummary } from './reference.ts'
 import { SEED_NOW, type Seeded, seed } from './seed.ts'
 

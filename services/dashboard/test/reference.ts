@@ -1,8 +1,8 @@
 // The expected numbers: plain SQL over usage_events only (no rollup), written independently of
 // src/data, for comparing every API number against.
 
+import { DIMENSIONS, type Filters, type Totals } from '@tokentap/shared/api'
 import type { Sql } from '@tokentap/shared/db'
-import { DIMENSIONS, type Filters, type Totals } from '../src/data/types.ts'
 
 const SUMS = `count(*)::float8 as requests,
   count(*) filter (where outcome <> 'ok')::float8 as errors,

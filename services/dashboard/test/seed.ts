@@ -1,12 +1,12 @@
 // Seeded data for the dashboard's integration tests: a varied spread of records (several
 // providers, models, users, projects, programs, outcomes, null costs, estimated rows) over nine
 // days at irregular times, plus ties, '' attributions, bodies and alerts. Written with plain SQL
-// (scripts/test-db/insert.ts); the rollup is folded from the events as the proxy's writer does.
+// (@tokentap/testing insertRecords); the rollup is folded from the events as the proxy's writer
+// does.
 
+import type { UsageRecord } from '@tokentap/shared'
 import type { Sql } from '@tokentap/shared/db'
-import type { UsageRecord } from '../../../packages/shared/src/usage.ts'
-import { insertRecords } from '../../../scripts/test-db/insert.ts'
-import { makeRecords } from '../../../scripts/test-db/records.ts'
+import { insertRecords, makeRecords } from '@tokentap/testing'
 
 /** "Now" for the seeded data: the spread ends a little before it. */
 export const SEED_NOW = new Date('2026-01-17T15:20:00Z')

@@ -7,8 +7,8 @@ import { afterAll, expect, test } from 'bun:test'
 import * as net from 'node:net'
 import { createDashboardApp, LOCAL_CONFIG } from '../src/app.ts'
 import type { LiveHub, Subscriber } from '../src/live/hub.ts'
-import { eventRow, fakeData } from '../src/pages/fake-data.ts'
-import { NOW } from '../src/pages/test-helpers.ts'
+import { eventRow, fakeData } from '../src/pages/testing/fake-data.ts'
+import { NOW } from '../src/pages/testing/pages.ts'
 
 const subs = new Set<Subscriber>()
 const hub: LiveHub = {

@@ -9,7 +9,7 @@ import { constants, inflateRawSync } from 'node:zlib'
 import type { ParsedUsage, ProviderDialect, WsMessage } from '@tokentap/shared'
 import { noneDialect } from '../src/providers/none.ts'
 import { createFrameReader, type Frame } from '../src/ws/frames.ts'
-import { createDeflater, encodeFrame, MASK } from '../src/ws/test-support.ts'
+import { createDeflater, encodeFrame, MASK } from '../src/ws/testing/frames.ts'
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts'
 import { type Harness, startProxy } from './helpers/proxy-harness.ts'
 

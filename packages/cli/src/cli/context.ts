@@ -23,8 +23,6 @@ export interface Ctx {
   now(): Date
 }
 
-export type Command = (argv: string[], ctx: Ctx) => Promise<number>
-
 /** Output goes straight to the terminal (sudo may prompt); only the exit code comes back. */
 export const realRunner: Runner = async (argv) => {
   try {

@@ -4,16 +4,16 @@
 // ca.pem). The proxy reads its CA at start: restart it after switching.
 
 import { existsSync } from 'node:fs'
-import { readString } from '@tokentap/shared'
-import { describeConstraints } from '../../../../services/proxy/src/ca/ca-report.ts'
-import type { CaMaterial } from '../../../../services/proxy/src/ca/ca-store.ts'
 import {
   activateNextCa,
+  type CaMaterial,
+  describeConstraints,
+  interceptPatternsFromEnv,
   prepareNextCa,
   renewFiles,
-} from '../../../../services/proxy/src/ca/renew.ts'
-import { uncoveredPatterns } from '../../../../services/proxy/src/ca/subtrees.ts'
-import { interceptPatternsFromEnv } from '../../../../services/proxy/src/intercept/patterns.ts'
+  uncoveredPatterns,
+} from '@tokentap/proxy/ca'
+import { readString } from '@tokentap/shared'
 import { boolFlag, noExtraPositionals, parseArgs, UsageError } from '../cli/args.ts'
 import { type CommandDef, EXIT } from '../cli/command.ts'
 import { paths } from '../config/paths.ts'

@@ -6,8 +6,8 @@ import { X509Certificate } from 'node:crypto'
 import { existsSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { loadOrCreateCa } from '../../../../services/proxy/src/ca/ca-store.ts'
-import { testContext } from '../cli/test-context.ts'
+import { loadOrCreateCa } from '@tokentap/proxy/ca'
+import { testContext } from '../cli/testing/context.ts'
 import { main } from '../main.ts'
 
 const root = mkdtempSync(join(tmpdir(), 'tt-ca-cmd-'))

@@ -4,16 +4,18 @@
 
 import { X509Certificate } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
-import { ConfigError, type Env, readString } from '@tokentap/shared'
-import { type CaProfile, caProfile } from '../../../../services/proxy/src/ca/ca-cert.ts'
-import { describeConstraints, RENEW_COMMAND } from '../../../../services/proxy/src/ca/ca-report.ts'
-import { loadOrCreateCa } from '../../../../services/proxy/src/ca/ca-store.ts'
-import { renewFiles } from '../../../../services/proxy/src/ca/renew.ts'
-import { uncoveredPatterns } from '../../../../services/proxy/src/ca/subtrees.ts'
 import {
+  type CaProfile,
+  caProfile,
+  describeConstraints,
   type InterceptPattern,
   interceptPatternsFromEnv,
-} from '../../../../services/proxy/src/intercept/patterns.ts'
+  loadOrCreateCa,
+  RENEW_COMMAND,
+  renewFiles,
+  uncoveredPatterns,
+} from '@tokentap/proxy/ca'
+import { ConfigError, type Env, readString } from '@tokentap/shared'
 import { boolFlag, noExtraPositionals, parseArgs } from '../cli/args.ts'
 import { type CommandDef, EXIT } from '../cli/command.ts'
 import { paths } from '../config/paths.ts'

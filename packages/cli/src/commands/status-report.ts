@@ -1,7 +1,11 @@
 // What `tokentap status` concludes from the proxy's /health and /metrics and the dashboard's
 // /api/health (pure): one line per part and whether everything is up.
 
+import type { HealthResponse } from '@tokentap/shared/api'
 import type { UpState } from '../state/state.ts'
+
+/** The dashboard's /api/health body as read: the contract's fields, values unchecked. */
+type DashboardHealthBody = { [K in keyof HealthResponse]?: unknown }
 
 /** Unlabelled samples of a Prometheus text exposition (labelled series are skipped). */
 export function parseMetrics(text: string): Map<string, number> {
@@ -71,7 +75,8 @@ export function statusReport(i: StatusInput): StatusReport {
       : `${down(i.proxyHealth)}  ${i.proxyHealth.url.replace(/\/health$/, '')}`,
   )
 
-  const dash = i.dashboardHealth.status !== null ? json(i.dashboardHealth.body) : null
+  const dash: DashboardHealthBody | null =
+    i.dashboardHealth.status !== null ? json(i.dashboardHealth.body) : null
   const dashOk = i.dashboardHealth.status === 200 && dash?.status === 'ok'
   const dashUrl = i.dashboardHealth.url.replace(/\/api\/health$/, '')
   if (dashOk) row('dashboard', `ok  ${dashUrl}`)

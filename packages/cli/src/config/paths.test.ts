@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { loadProxyConfig } from '../../../../services/proxy/src/config.ts'
+import { loadProxyConfig } from '@tokentap/proxy'
 import { clientHost, dashboardAddress, httpUrl, paths, proxyAddress } from './paths.ts'
 
 describe('paths and addresses', () => {

@@ -1,6 +1,6 @@
 // initdb and postmaster failures with stand-in binaries (shell scripts that fail as the real ones
 // do, or none at all): each becomes one PgServerError line with cause and fix, never a hang.
-// The real binaries run in every test that starts Postgres (scripts/test-db, tokentap up).
+// The real binaries run in every test that starts Postgres (@tokentap/testing, tokentap up).
 
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'

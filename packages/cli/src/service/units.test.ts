@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync }
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MAIN } from '../cli/self.ts'
-import { testContext } from '../cli/test-context.ts'
+import { testContext } from '../cli/testing/context.ts'
 import { main } from '../main.ts'
 import { launchdPlist, systemdUnit } from './units.ts'
 

@@ -3,10 +3,13 @@
 // Tolerant of a wrapped or bare JSON shape, so a field added to the API does not break it.
 
 import type {
+  BreakdownResponse,
   BreakdownRow,
   EventRow,
+  EventsResponse,
+  SummaryResponse,
   Totals,
-} from '../../../../services/dashboard/src/data/types.ts'
+} from '@tokentap/shared/api'
 import { getText } from '../cli/http.ts'
 
 export interface TopData {
@@ -40,7 +43,9 @@ function pick<T>(body: unknown, keys: string[]): T | null {
 }
 
 export function asTotals(body: unknown): Totals | null {
-  const t = pick<Totals>(body, ['totals', 'summary']) ?? (body as Totals | null)
+  const t =
+    pick<Totals>(body, ['totals' satisfies keyof SummaryResponse, 'summary']) ??
+    (body as Totals | null)
   return t && typeof t === 'object' && typeof t.requests === 'number' ? t : null
 }
 
@@ -49,6 +54,11 @@ export function asRows<T>(body: unknown, keys: string[]): T[] {
   const v = pick<T[]>(body, keys)
   return Array.isArray(v) ? v : []
 }
+
+/** Where the rows are in a response body: the API's own key first (checked against the
+ *  contract), then older or bare shapes. */
+const ROW_KEYS = ['rows' satisfies keyof BreakdownResponse, 'breakdown', 'items']
+const EVENT_KEYS = ['events' satisfies keyof EventsResponse, 'rows', 'items']
 
 export const MAX_EVENTS = 50
 
@@ -88,9 +98,9 @@ export async function fetchTop(o: ApiOptions, now: Date): Promise<Omit<TopData, 
   ])
   return {
     summary: asTotals(summary),
-    byModel: asRows<BreakdownRow>(byModel, ['rows', 'breakdown', 'items']),
-    byProgram: asRows<BreakdownRow>(byProgram, ['rows', 'breakdown', 'items']),
-    events: asRows<EventRow>(events, ['events', 'rows', 'items']),
+    byModel: asRows<BreakdownRow>(byModel, ROW_KEYS),
+    byProgram: asRows<BreakdownRow>(byProgram, ROW_KEYS),
+    events: asRows<EventRow>(events, EVENT_KEYS),
     error: null,
     updatedAt: now,
   }

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { addEvent, asRows, asTotals, EMPTY } from './data.ts'
-import { BY_MODEL, BY_PROGRAM, event, SUMMARY } from './fixtures.ts'
 import { renderTop, type Screen } from './render.ts'
+import { BY_MODEL, BY_PROGRAM, event, SUMMARY } from './testing/api-data.ts'
 
 const screen: Screen = {
   width: 100,

@@ -2,13 +2,15 @@
 // by model and by program, then as many of the last requests as fit. Fixed data in, fixed
 // text out, so it is tested as is.
 
-import type { BreakdownRow, EventRow } from '../../../../services/dashboard/src/data/types.ts'
 import {
+  type BreakdownRow,
   costOfEvent,
   costOfTotals,
+  type EventRow,
   formatCompact,
   formatInt,
-} from '../../../../services/dashboard/src/views/format.ts'
+} from '@tokentap/shared/api'
+import { formatDateTime } from '@tokentap/shared/time'
 import type { TopData } from './data.ts'
 
 export interface Screen {
@@ -44,10 +46,10 @@ function table(title: string, rows: BreakdownRow[], max: number, width: number):
   return [head, ...lines]
 }
 
+/** `09:15:02` in the zone (the dashboard's formatDateTime, time part). */
 function time(iso: string, timeZone: string): string {
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return '--:--:--'
-  return d.toLocaleTimeString('en-GB', { timeZone, hour12: false })
+  const ms = Date.parse(iso)
+  return Number.isNaN(ms) ? '--:--:--' : formatDateTime(ms, timeZone).slice(11)
 }
 
 function eventLine(e: EventRow, timeZone: string, width: number): string {

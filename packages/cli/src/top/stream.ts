@@ -1,7 +1,7 @@
 // The live feed: GET /api/stream (SSE), one `event: usage` per new record with an EventRow as
 // data. Reconnects after a pause until aborted; reports whether it is connected.
 
-import type { EventRow } from '../../../../services/dashboard/src/data/types.ts'
+import type { EventRow } from '@tokentap/shared/api'
 import type { ApiOptions } from './data.ts'
 import { createSseParser } from './sse.ts'
 

@@ -6,12 +6,9 @@
 // start prints one line (cause and fix; failure.ts), stops what had started and resolves 1.
 
 import { join } from 'node:path'
+import { type DashboardServer, loadDashboardConfig, startDashboard } from '@tokentap/dashboard'
+import { createLogger, loadProxyConfig, type ProxyApp, startProxyApp } from '@tokentap/proxy'
 import { type Env, readString } from '@tokentap/shared'
-import { loadDashboardConfig } from '../../../../services/dashboard/src/config.ts'
-import { type DashboardServer, startDashboard } from '../../../../services/dashboard/src/server.ts'
-import { type ProxyApp, startProxyApp } from '../../../../services/proxy/src/app.ts'
-import { loadProxyConfig } from '../../../../services/proxy/src/config.ts'
-import { createLogger } from '../../../../services/proxy/src/log.ts'
 import { dashboardAddress, paths } from '../config/paths.ts'
 import { removeState, runningState, writeState } from '../state/state.ts'
 import { type EmbeddedInfo, maskPassword, renderBanner } from './banner.ts'

@@ -2,7 +2,7 @@
 // hours, usage_events for the partial hours of a half-hour zone, scopes as filters.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { budgetAlerts, budgetBreakdown, budgetSpend, splitWindow } from './spend.ts'
 import type { Budget, BudgetWindow } from './types.ts'
 import { budgetWindow } from './window.ts'

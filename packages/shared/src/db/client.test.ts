@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { connect } from './client.ts'
 
 let db: TestDatabase

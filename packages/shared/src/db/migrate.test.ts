@@ -4,8 +4,8 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { serverUrl, type TestDatabase, testDatabase } from '@tokentap/testing'
 import postgres from 'postgres'
-import { serverUrl, type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
 import { MIGRATIONS_FOLDER, migrateDatabase } from './migrate.ts'
 
 const journal = JSON.parse(readFileSync(join(MIGRATIONS_FOLDER, 'meta/_journal.json'), 'utf8')) as {

@@ -3,14 +3,15 @@
 // hours) all give the hand count. The writer's own rollup: services/proxy/src/sink/pg-write.test.ts.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
-import { insertRecords } from '../../../../scripts/test-db/insert.ts'
 import {
   figures,
+  insertRecords,
   readRollup,
+  type TestDatabase,
+  testDatabase,
   VARIED_ROLLUP,
   variedRecords,
-} from '../../../../scripts/test-db/varied.ts'
+} from '@tokentap/testing'
 import {
   EVENT_HOUR,
   EVENT_MEASURES_SQL,

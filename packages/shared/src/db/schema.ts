@@ -160,13 +160,7 @@ export const exchangeBodies = pgTable(
 )
 
 export type UsageEventRow = typeof usageEvents.$inferSelect
-export type NewUsageEventRow = typeof usageEvents.$inferInsert
 export type UsageRollupHourlyRow = typeof usageRollupHourly.$inferSelect
-export type NewUsageRollupHourlyRow = typeof usageRollupHourly.$inferInsert
-export type AlertSentRow = typeof alertsSent.$inferSelect
-export type NewAlertSentRow = typeof alertsSent.$inferInsert
-export type ExchangeBodyRow = typeof exchangeBodies.$inferSelect
-export type NewExchangeBodyRow = typeof exchangeBodies.$inferInsert
 
 /** Channel the writer NOTIFYs after each committed flush; payload is NotifyPayload JSON. */
 export const USAGE_CHANNEL = 'tokentap_usage'
@@ -176,5 +170,6 @@ export interface NotifyPayload {
   lastId: string
 }
 
-/** Read-only role for the dashboard, created by the custom migration when permitted. */
+/** The dashboard's read-only group role: migration 0001 creates it (when the migrating user may)
+ *  and grants it SELECT; the proxy's migrate step (provision.ts) adds its login member. */
 export const DASHBOARD_ROLE = 'tokentap_dashboard'

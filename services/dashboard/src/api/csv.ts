@@ -1,7 +1,7 @@
 // CSV (RFC 4180) for exports, safe to open in spreadsheets: text cells that a spreadsheet would
 // read as a formula (= + - @ tab CR) get a leading apostrophe. Numbers stay numbers.
 
-import type { BreakdownRow, EventRow } from '../data/types.ts'
+import type { BreakdownRow, EventRow } from '@tokentap/shared/api'
 
 const FORMULA = /^[=+\-@\t\r]/
 const NEEDS_QUOTES = /[",\r\n]/

@@ -3,16 +3,23 @@
 // app.ts answers with a JSON 400 naming it. Large CSV exports stream page by page over the
 // event-log keyset.
 
-import type { Context } from 'hono'
-import { Hono } from 'hono'
-import { FilterError, readFilters } from '../data/filters.ts'
 import {
+  type BreakdownResponse,
   type Bucket,
-  type DataAccess,
+  type BudgetsResponse,
   DIMENSIONS,
   type Dimension,
+  type EventDetail,
+  type EventsResponse,
+  type FilterOptionsResponse,
   type Filters,
-} from '../data/types.ts'
+  type FiltersJson,
+  type SummaryResponse,
+  type TimeseriesResponse,
+} from '@tokentap/shared/api'
+import { type Context, Hono } from 'hono'
+import { FilterError, readFilters } from '../data/filters.ts'
+import type { DataAccess } from '../data/types.ts'
 import { BREAKDOWN_CSV_COLUMNS, csvLine, EVENT_CSV_COLUMNS, rowsToCsv } from './csv.ts'
 
 export interface ApiDeps {
@@ -28,7 +35,7 @@ export const CSV_PAGE = 1000
 export const MAX_HOURLY_DAYS = 93
 
 /** Filters as JSON: instants as ISO strings. */
-export function filtersJson(f: Filters): Record<string, unknown> {
+export function filtersJson(f: Filters): FiltersJson {
   return { ...f, from: f.from.toISOString(), to: f.to.toISOString() }
 }
 
@@ -110,7 +117,10 @@ export function apiRoutes(deps: ApiDeps): Hono {
   app.get('/summary', async (c) => {
     const f = filters(c)
     noStore(c)
-    return c.json({ filters: filtersJson(f), totals: await data.summary(f) })
+    return c.json({
+      filters: filtersJson(f),
+      totals: await data.summary(f),
+    } satisfies SummaryResponse)
   })
 
   app.get('/breakdown', async (c) => {
@@ -118,7 +128,11 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const by = dimensionParam(c)
     const limit = c.req.query('limit') === undefined ? undefined : intParam(c, 'limit', 50, 10_000)
     noStore(c)
-    return c.json({ filters: filtersJson(f), by, rows: await data.breakdown(f, by, limit) })
+    return c.json({
+      filters: filtersJson(f),
+      by,
+      rows: await data.breakdown(f, by, limit),
+    } satisfies BreakdownResponse)
   })
 
   app.get('/breakdown.csv', async (c) => {
@@ -134,13 +148,20 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const f = filters(c)
     const bucket = bucketParam(c, f)
     noStore(c)
-    return c.json({ filters: filtersJson(f), bucket, points: await data.timeseries(f, bucket) })
+    return c.json({
+      filters: filtersJson(f),
+      bucket,
+      points: await data.timeseries(f, bucket),
+    } satisfies TimeseriesResponse)
   })
 
   app.get('/filter-options', async (c) => {
     const f = filters(c)
     noStore(c)
-    return c.json({ filters: filtersJson(f), options: await data.filterOptions(f) })
+    return c.json({
+      filters: filtersJson(f),
+      options: await data.filterOptions(f),
+    } satisfies FilterOptionsResponse)
   })
 
   app.get('/events', async (c) => {
@@ -149,7 +170,7 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const cursor = c.req.query('cursor')
     const page = await data.events(f, cursor ? { cursor, limit } : { limit })
     noStore(c)
-    return c.json({ filters: filtersJson(f), ...page })
+    return c.json({ filters: filtersJson(f), ...page } satisfies EventsResponse)
   })
 
   app.get('/events.csv', (c) => {
@@ -161,12 +182,12 @@ export function apiRoutes(deps: ApiDeps): Hono {
     const e = await data.event(c.req.param('id'))
     noStore(c)
     if (!e) return c.json({ error: 'not_found', message: 'no such event' }, 404)
-    return c.json(e)
+    return c.json(e satisfies EventDetail)
   })
 
   app.get('/budgets', async (c) => {
     noStore(c)
-    return c.json({ budgets: await data.budgets(deps.now()) })
+    return c.json({ budgets: await data.budgets(deps.now()) } satisfies BudgetsResponse)
   })
 
   return app

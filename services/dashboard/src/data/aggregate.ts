@@ -4,12 +4,18 @@
 // (cache.ts) while the live feed keeps it true.
 // Outcome/stream filters are event-log only (the rollup has no such key) and are ignored here.
 
+import {
+  type Bucket,
+  DIMENSIONS,
+  type Dimension,
+  type Filters,
+  type Totals,
+} from '@tokentap/shared/api'
 import { EVENT_HOUR, EVENT_MEASURES_SQL, ROLLUP_MEASURES_SQL, type Sql } from '@tokentap/shared/db'
 import { dayStartsBetween, startOfDay } from '@tokentap/shared/time'
 import { type AggregateCache, closedBefore } from './cache.ts'
 import { HOUR_MS, planRange } from './plan.ts'
 import { COUNTERS, type Exact, fromRow, mergeParts, toTotals, UNITS, zero } from './sums.ts'
-import { type Bucket, DIMENSIONS, type Dimension, type Filters, type Totals } from './types.ts'
 import { and, eventDims, eventKey, type Fragment, or, rollupDims, startedIn, ts } from './where.ts'
 
 /** Outer sums, exact: counters as integers, money as integer units of 1e-8. */

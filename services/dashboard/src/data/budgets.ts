@@ -1,6 +1,7 @@
 // Budget statuses for the budgets page and /api/budgets: each configured budget's current
 // window, spend (exact, from @tokentap/shared/budgets) and alert history.
 
+import type { BudgetStatus } from '@tokentap/shared/api'
 import {
   type BudgetsConfig,
   budgetAlerts,
@@ -8,7 +9,6 @@ import {
   budgetWindow,
 } from '@tokentap/shared/budgets'
 import type { Sql } from '@tokentap/shared/db'
-import type { BudgetStatus } from './types.ts'
 
 /** Alerts shown per budget (pending first, then newest). */
 export const ALERTS_PER_BUDGET = 10

@@ -2,9 +2,9 @@
 // opaque cursor (never OFFSET, never COUNT), live rows after an id, id ranges for the NOTIFY
 // feed, and one event's every column with its captured bodies.
 
+import type { EventDetail, EventPage, EventRow, Filters } from '@tokentap/shared/api'
 import { eventColumn, type Sql, TOKEN_FIELDS } from '@tokentap/shared/db'
 import { FilterError } from './filters.ts'
-import type { EventDetail, EventPage, EventRow, Filters } from './types.ts'
 import { and, eventDims, eventExtras, type Fragment, startedIn, unprepared } from './where.ts'
 
 const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`

@@ -10,10 +10,10 @@
 // where the field is empty; in Filters that is ''.
 
 import type { Outcome } from '@tokentap/shared'
+import { DIMENSIONS, type Filters, type RangePreset } from '@tokentap/shared/api'
 import { isValidZone, startOfDay, zonedToUtc } from '@tokentap/shared/time'
 import type { Context } from 'hono'
 import { getCookie } from 'hono/cookie'
-import { DIMENSIONS, type Filters, type RangePreset } from './types.ts'
 
 export class FilterError extends Error {
   constructor(message: string) {

@@ -1,11 +1,11 @@
 // Distinct dimension values in a range (for the filter drop-downs), from the rollup's hours that
 // overlap the range; closed hours from the aggregate cache when it is on.
 
+import { DIMENSIONS, type Dimension, type Filters } from '@tokentap/shared/api'
 import type { AggregateContext } from './aggregate.ts'
 import { closedBefore } from './cache.ts'
 import { HOUR_MS } from './plan.ts'
 import { type Exact, zero } from './sums.ts'
-import { DIMENSIONS, type Dimension, type Filters } from './types.ts'
 import { ts } from './where.ts'
 
 const SEP = '\u0000'

@@ -2,8 +2,8 @@
 // so parts read separately (cached closed hours, fresh hours, partial hours from usage_events)
 // add up to exactly what one SQL sum over usage_events gives. toTotals converts once at the end.
 
+import type { Totals } from '@tokentap/shared/api'
 import { type MeasureField, ROLLUP_MEASURES } from '@tokentap/shared/db'
-import type { Totals } from './types.ts'
 
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
 type Proof<T extends true> = T

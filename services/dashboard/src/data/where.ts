@@ -1,8 +1,8 @@
 // SQL fragments (postgres.js) for Filters: dimension conditions on the rollup and on
 // usage_events, time intervals, and joining a list of conditions. Values are always parameters.
 
+import { DIMENSIONS, type Dimension, type Filters } from '@tokentap/shared/api'
 import type { postgres, Sql } from '@tokentap/shared/db'
-import { DIMENSIONS, type Dimension, type Filters } from './types.ts'
 
 export type Fragment = postgres.Fragment
 

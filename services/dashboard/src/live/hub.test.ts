@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import type { EventRow } from '../data/types.ts'
+import type { EventRow } from '@tokentap/shared/api'
 import { createLiveHub } from './hub.ts'
 
 const row = (id: string): EventRow => ({ id }) as EventRow

@@ -5,8 +5,8 @@
 // Delivery is synchronous and never waits for a subscriber: each SSE stream keeps its own bounded
 // backlog (outbox.ts) and is dropped when its reader falls behind (sse.ts).
 
+import type { EventRow } from '@tokentap/shared/api'
 import type { NotifyPayload } from '@tokentap/shared/db'
-import type { EventRow } from '../data/types.ts'
 
 export interface HubSource {
   /** Rows with firstId <= id <= lastId, oldest first. */

@@ -6,9 +6,10 @@
 // too far behind gets a final `event: reconnect` and the stream ends (browsers and `tokentap
 // top` reconnect and catch up by Last-Event-ID).
 
+import type { EventRow, Filters } from '@tokentap/shared/api'
 import type { Context } from 'hono'
 import { isUuid } from '../data/events.ts'
-import type { DataAccess, EventRow, Filters } from '../data/types.ts'
+import type { DataAccess } from '../data/types.ts'
 import type { StreamGate } from './gate.ts'
 import type { LiveHub } from './hub.ts'
 import { createOutbox, DEFAULT_OUTBOX_LIMITS, type OutboxLimits } from './outbox.ts'

@@ -3,9 +3,10 @@
 // API and the live stream read them) or the 400 page naming a bad one, the 404 page, and the
 // HTML response helper.
 
+import type { Filters } from '@tokentap/shared/api'
 import type { Context } from 'hono'
 import { FilterError, readFilters } from '../data/filters.ts'
-import type { DataAccess, Filters } from '../data/types.ts'
+import type { DataAccess } from '../data/types.ts'
 import { ErrorBox } from '../views/components.tsx'
 import { Layout, type Section } from '../views/layout.tsx'
 

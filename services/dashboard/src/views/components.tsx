@@ -1,11 +1,18 @@
 /** @jsxImportSource hono/jsx */
 // Shared page parts: totals cards, breakdown tables, empty and error states.
 
+import {
+  type BreakdownRow,
+  costOfTotals,
+  type Dimension,
+  type Filters,
+  formatInt,
+  type Totals,
+} from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
 import { NONE } from '../data/filters.ts'
-import type { BreakdownRow, Dimension, Filters, Totals } from '../data/types.ts'
 import { Cost, Tokens } from './cost.tsx'
-import { costOfTotals, dimensionLabel, formatInt } from './format.ts'
+import { dimensionLabel } from './format.ts'
 import { link } from './url.ts'
 
 export const DIMENSION_TITLES: Record<Dimension, string> = {

@@ -2,7 +2,7 @@
 // Money and token figures as markup: "~$" marks estimated usage, "unpriced" marks billable
 // requests without a price (never shown as $0).
 
-import { type CostText, formatCompact, formatInt } from './format.ts'
+import { type CostText, formatCompact, formatInt } from '@tokentap/shared/api'
 
 export function Cost(props: { cost: CostText }) {
   const { amount, estimated, unpriced } = props.cost

@@ -3,8 +3,8 @@
 // works). app.js drops empty fields on submit to keep URLs short.
 
 import type { Outcome } from '@tokentap/shared'
+import { DIMENSIONS, type Dimension, type Filters, type RangePreset } from '@tokentap/shared/api'
 import { NONE } from '../data/filters.ts'
-import { DIMENSIONS, type Dimension, type Filters, type RangePreset } from '../data/types.ts'
 import { DIMENSION_TITLES } from './components.tsx'
 import { formatDate } from './format.ts'
 

@@ -2,9 +2,9 @@
 // The page shell: head (assets by content-hashed URL, htmx config for a strict CSP), the
 // navigation (links keep the time range and dimension filters) and the main landmark.
 
+import type { Filters } from '@tokentap/shared/api'
 import { raw } from 'hono/html'
 import type { Child } from 'hono/jsx'
-import type { Filters } from '../data/types.ts'
 import { assetUrl } from '../static/index.ts'
 import { link } from './url.ts'
 

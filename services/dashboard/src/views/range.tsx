@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 // The heading line that says which range a page shows, in the viewer's zone.
 
-import type { Filters } from '../data/types.ts'
+import type { Filters } from '@tokentap/shared/api'
 import { formatTime } from './format.ts'
 
 const PRESET_TEXT = { today: 'Today', '7d': 'Last 7 days', '30d': 'Last 30 days', custom: 'Custom' }

@@ -1,8 +1,8 @@
 // Links that keep the viewer's filters: every page link is built from the current Filters
 // (filtersToQuery) with a few parameters set or removed.
 
+import type { Filters } from '@tokentap/shared/api'
 import { filtersToQuery } from '../data/filters.ts'
-import type { Filters } from '../data/types.ts'
 
 /** Parameters that belong to one page only and are dropped when moving between pages. */
 const PAGE_ONLY = ['cursor', 'after', 'outcome', 'stream'] as const

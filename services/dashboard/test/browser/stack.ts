@@ -4,9 +4,14 @@
 // through the proxy as a given user.
 
 import { randomBytes } from 'node:crypto'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
-import { type MockUpstream, startMockUpstream } from '../../../proxy/test/helpers/mock-upstream.ts'
-import { curl, type Harness, startProxy } from '../../../proxy/test/helpers/proxy-harness.ts'
+import {
+  curl,
+  type Harness,
+  type MockUpstream,
+  startMockUpstream,
+  startProxy,
+} from '@tokentap/proxy/testing'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { loadDashboardConfig } from '../../src/config.ts'
 import { type DashboardServer, startDashboard } from '../../src/server.ts'
 

@@ -7,7 +7,7 @@ import type { ParsedUsage, SeenText, WsExchangeParser } from '@tokentap/shared'
 import type { ExchangeResult } from '../records/result.ts'
 import { createWsTap } from '../ws/conversation.ts'
 import { parseDeflateExtension } from '../ws/extensions.ts'
-import { createDeflater, encodeFrame, MASK } from '../ws/test-support.ts'
+import { createDeflater, encodeFrame, MASK } from '../ws/testing/frames.ts'
 import { ExchangeTally } from './result.ts'
 import { createWsRecorder } from './ws-records.ts'
 

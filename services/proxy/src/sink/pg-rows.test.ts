@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { UsageRecord } from '@tokentap/shared'
 import { EVENT_COLUMNS } from '@tokentap/shared/db'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { readRecords } from '../../test/storage/helpers.ts'
 import { type Cell, toCells } from './pg-rows.ts'
 import { writeEvents } from './pg-write.ts'

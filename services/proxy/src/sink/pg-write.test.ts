@@ -3,8 +3,13 @@
 // into rows the first made: equal to the hand count and to plain SQL over usage_events.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
-import { readRollup, VARIED_ROLLUP, variedRecords } from '../../../../scripts/test-db/varied.ts'
+import {
+  readRollup,
+  type TestDatabase,
+  testDatabase,
+  VARIED_ROLLUP,
+  variedRecords,
+} from '@tokentap/testing'
 import { expectRollupsMatchEvents } from '../../test/storage/helpers.ts'
 import { toCells } from './pg-rows.ts'
 import { writeEvents } from './pg-write.ts'

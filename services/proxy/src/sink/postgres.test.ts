@@ -7,9 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { USAGE_CHANNEL } from '@tokentap/shared/db'
+import { makeRecords, type TestDatabase, testDatabase } from '@tokentap/testing'
 import postgres from 'postgres'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
-import { makeRecords } from '../../../../scripts/test-db/records.ts'
 import {
   bare,
   captureLog,

@@ -4,7 +4,7 @@ import type { WsMessage } from '@tokentap/shared'
 import { createWsTap, type WsTap } from './conversation.ts'
 import { parseDeflateExtension } from './extensions.ts'
 import { createFrameReader } from './frames.ts'
-import { concat, createDeflater, encodeFrame, MASK } from './test-support.ts'
+import { concat, createDeflater, encodeFrame, MASK } from './testing/frames.ts'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import { createFrameReader, type Frame } from './frames.ts'
-import { concat, encodeFrame, MASK } from './test-support.ts'
+import { concat, encodeFrame, MASK } from './testing/frames.ts'
 
 const text = (s: string) => new TextEncoder().encode(s)
 const big = (n: number) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + (i >> 8)) & 0xff)

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { constants } from 'node:zlib'
 import { createMessageInflater, type MessageInflater } from './inflate.ts'
-import { createDeflater } from './test-support.ts'
+import { createDeflater } from './testing/frames.ts'
 
 const inflaters: MessageInflater[] = []
 const deflaters: { close(): void }[] = []

@@ -4,7 +4,7 @@ import type { WsDirection, WsMessage } from '@tokentap/shared'
 import { type DeflateParams, parseDeflateExtension } from './extensions.ts'
 import { createFrameReader, type Frame } from './frames.ts'
 import { createMessageAssembler } from './messages.ts'
-import { createDeflater, encodeFrame } from './test-support.ts'
+import { createDeflater, encodeFrame } from './testing/frames.ts'
 
 const utf8 = (m: WsMessage) => new TextDecoder().decode(m.data)
 

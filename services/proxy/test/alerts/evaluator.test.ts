@@ -3,7 +3,7 @@
 
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
 import type { Budget, BudgetsConfig } from '@tokentap/shared/budgets'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { SUPERSEDED } from '../../src/alerts/decide.ts'
 import { type BudgetEvaluator, createBudgetEvaluator } from '../../src/alerts/evaluator.ts'
 import { createSlackPost } from '../../src/alerts/slack.ts'

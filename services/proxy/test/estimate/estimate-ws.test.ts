@@ -11,7 +11,7 @@ import { extractRequestText } from '../../src/estimate/request-text.ts'
 import { countTokens, encodingForModel } from '../../src/estimate/tokens.ts'
 import { openaiResponsesDialect } from '../../src/providers/openai/index.ts'
 import { createFrameReader } from '../../src/ws/frames.ts'
-import { encodeFrame, MASK } from '../../src/ws/test-support.ts'
+import { encodeFrame, MASK } from '../../src/ws/testing/frames.ts'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 import { type Harness, startProxy } from '../helpers/proxy-harness.ts'
 

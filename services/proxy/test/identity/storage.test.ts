@@ -3,7 +3,7 @@
 // non-billable rows with usage_source 'none' and add no model usage to the hourly rollup.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 import { curl, type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { waitFor } from '../storage/helpers.ts'

@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import {
   canControlServer,
+  makeRecords,
   startServer,
   stopServer,
   type TestDatabase,
   testDatabase,
-} from '../../../../scripts/test-db/index.ts'
-import { makeRecords } from '../../../../scripts/test-db/records.ts'
+} from '@tokentap/testing'
 import { createPostgresSink, type PostgresSinkOptions } from '../../src/sink/postgres.ts'
 import {
   bare,

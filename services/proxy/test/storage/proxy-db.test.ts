@@ -3,7 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { USAGE_CHANNEL } from '@tokentap/shared/db'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 import { curl, type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { waitFor } from './helpers.ts'

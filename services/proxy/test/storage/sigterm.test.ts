@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { type TestDatabase, testDatabase } from '../../../../scripts/test-db/index.ts'
+import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 
 const MAIN = join(import.meta.dir, '..', '..', 'src', 'main.ts')

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import type { BudgetStatus } from '../../data/types.ts'
-import { fakeData } from '../fake-data.ts'
-import { expectCspClean, get, NOW } from '../test-helpers.ts'
+import type { BudgetStatus } from '@tokentap/shared/api'
+import { fakeData } from '../testing/fake-data.ts'
+import { expectCspClean, get, NOW } from '../testing/pages.ts'
 
 const status = (o: Partial<BudgetStatus> = {}): BudgetStatus => ({
   budget: {

@@ -2,9 +2,9 @@
 // Budgets: each configured budget's window, spend against its limit (a <meter>), and its
 // alerts (pending ones first: not yet delivered to Slack).
 
-import type { BudgetStatus, Filters } from '../../data/types.ts'
+import { type BudgetStatus, type Filters, formatInt, formatUsd } from '@tokentap/shared/api'
 import { Cost } from '../../views/cost.tsx'
-import { formatInt, formatTime, formatUsd } from '../../views/format.ts'
+import { formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
 
 const pct = (r: number): string => `${Math.round(r * 100)}%`

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
-import type { EventDetail } from '../../data/types.ts'
-import { eventRow, fakeData } from '../fake-data.ts'
-import { expectCspClean, get } from '../test-helpers.ts'
+import type { EventDetail } from '@tokentap/shared/api'
+import { eventRow, fakeData } from '../testing/fake-data.ts'
+import { expectCspClean, get } from '../testing/pages.ts'
 
 const ID = '0197a000-0000-7000-8000-0000000000aa'
 

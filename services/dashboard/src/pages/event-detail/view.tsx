@@ -2,16 +2,10 @@
 // One event with every stored field, grouped; raw usage JSON and captured bodies (when body
 // capture stored them) in preformatted blocks.
 
+import { costOfEvent, type EventDetail, type Filters, formatInt } from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
-import type { EventDetail, Filters } from '../../data/types.ts'
 import { Cost } from '../../views/cost.tsx'
-import {
-  costOfEvent,
-  dimensionLabel,
-  formatDuration,
-  formatInt,
-  formatTime,
-} from '../../views/format.ts'
+import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
 import { link } from '../../views/url.ts'
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { eventRow, fakeData } from '../fake-data.ts'
-import { expectCspClean, get } from '../test-helpers.ts'
+import { eventRow, fakeData } from '../testing/fake-data.ts'
+import { expectCspClean, get } from '../testing/pages.ts'
 
 const A = '0197a000-0000-7000-8000-00000000000a'
 const B = '0197a000-0000-7000-8000-00000000000b'

@@ -1,7 +1,8 @@
 // Event-log data: one keyset page of events (newest first) plus the filter drop-down values;
 // and the live query, events newer than the newest one shown.
 
-import type { DataAccess, Dimension, EventPage, EventRow, Filters } from '../../data/types.ts'
+import type { Dimension, EventPage, EventRow, Filters } from '@tokentap/shared/api'
+import type { DataAccess } from '../../data/types.ts'
 
 export const PAGE_SIZE = 50
 /** At most this many rows are prepended per live refresh. */

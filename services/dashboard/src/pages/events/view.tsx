@@ -2,11 +2,11 @@
 // Event log: filters, a table of events newest first (each row links to its detail page),
 // "older" keyset paging, and on the first page live rows prepended by the fragment route.
 
-import type { EventRow, Filters } from '../../data/types.ts'
+import { costOfEvent, type EventRow, type Filters } from '@tokentap/shared/api'
 import { EmptyState } from '../../views/components.tsx'
 import { Cost, Tokens } from '../../views/cost.tsx'
 import { FilterBar } from '../../views/filter-bar.tsx'
-import { costOfEvent, dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
+import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
 import { RangeLine } from '../../views/range.tsx'
 import { link } from '../../views/url.ts'

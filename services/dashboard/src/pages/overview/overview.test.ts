@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
-import { eventRow, fakeData, zeroTotals } from '../fake-data.ts'
-import { expectCspClean, get } from '../test-helpers.ts'
+import { eventRow, fakeData, zeroTotals } from '../testing/fake-data.ts'
+import { expectCspClean, get } from '../testing/pages.ts'
 
 const totals = {
   ...zeroTotals(),

@@ -4,13 +4,13 @@
 import {
   type BreakdownRow,
   type Bucket,
-  type DataAccess,
   DIMENSIONS,
   type Dimension,
   type Filters,
   type TimeseriesPoint,
   type Totals,
-} from '../../data/types.ts'
+} from '@tokentap/shared/api'
+import type { DataAccess } from '../../data/types.ts'
 
 export const BREAKDOWN_LIMIT = 10
 const HOURLY_UP_TO_MS = 2 * 24 * 3600_000

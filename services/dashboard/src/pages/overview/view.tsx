@@ -2,7 +2,12 @@
 // Overview page: totals per token bucket and cost, the cost/tokens chart (drawn by app.js
 // from data-chart), and breakdowns. #overview-body is re-fetched live (fragment route).
 
-import { DIMENSIONS, type Dimension, type Filters, type TimeseriesPoint } from '../../data/types.ts'
+import {
+  DIMENSIONS,
+  type Dimension,
+  type Filters,
+  type TimeseriesPoint,
+} from '@tokentap/shared/api'
 import { BreakdownTable, EmptyState, TotalsCards } from '../../views/components.tsx'
 import { FilterBar } from '../../views/filter-bar.tsx'
 import { Layout } from '../../views/layout.tsx'

@@ -3,11 +3,11 @@
 
 import { describe, expect, test } from 'bun:test'
 import type { ExchangeMeta } from '@tokentap/shared'
-import { firstMismatch, replayRuns, runExchange, toBytes } from '../test-util/replay.ts'
-import { JSON_HEADERS, meta, SSE_HEADERS } from './fixtures/common.ts'
-import { jsonFixtures } from './fixtures/json.ts'
-import { basicStream, streamFixtures } from './fixtures/streams.ts'
+import { firstMismatch, replayRuns, runExchange, toBytes } from '../testing/replay.ts'
 import { anthropicDialect, classifyAnthropicPath } from './parser.ts'
+import { JSON_HEADERS, meta, SSE_HEADERS } from './testing/common.ts'
+import { jsonFixtures } from './testing/json.ts'
+import { basicStream, streamFixtures } from './testing/streams.ts'
 
 describe('anthropic fixtures, every chunking', () => {
   for (const fixture of [...jsonFixtures, ...streamFixtures]) {

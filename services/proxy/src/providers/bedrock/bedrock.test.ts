@@ -2,15 +2,15 @@
 // frames split anywhere), plus the event-stream reader's bounds and route classification.
 
 import { describe, expect, test } from 'bun:test'
-import { firstMismatch, replayRuns } from '../test-util/replay.ts'
+import { firstMismatch, replayRuns } from '../testing/replay.ts'
 import { amazonQDialect, creditsOf } from './amazon-q.ts'
 import { bedrockDialect } from './bedrock.ts'
 import { createEventStreamReader } from './event-stream.ts'
-import { amazonQFixtures } from './fixtures/amazon-q.ts'
-import { bedrockJsonFixtures } from './fixtures/bedrock-json.ts'
-import { bedrockStreamFixtures } from './fixtures/bedrock-streams.ts'
-import { chunk, concat, event, type Fixture, frame } from './fixtures/common.ts'
 import { classifyBedrockPath } from './paths.ts'
+import { amazonQFixtures } from './testing/amazon-q.ts'
+import { bedrockJsonFixtures } from './testing/bedrock-json.ts'
+import { bedrockStreamFixtures } from './testing/bedrock-streams.ts'
+import { chunk, concat, event, type Fixture, frame } from './testing/common.ts'
 
 function check(dialect: ReturnType<typeof bedrockDialect>, fixture: Fixture): void {
   const runs = replayRuns(dialect, fixture.meta, fixture.exchange)

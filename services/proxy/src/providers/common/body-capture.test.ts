@@ -2,7 +2,7 @@
 // chunking, and never a view into a buffer the caller reuses.
 
 import { describe, expect, test } from 'bun:test'
-import { chunkings, toBytes } from '../test-util/replay.ts'
+import { chunkings, toBytes } from '../testing/replay.ts'
 import { type BodyLimits, type CapturedBody, createBodyCapture } from './body-capture.ts'
 
 const limits: BodyLimits = { maxBytes: 32, headBytes: 8, tailBytes: 12 }

@@ -2,7 +2,7 @@
 // errors stated once; a stream reader summarised only after its end.
 
 import { describe, expect, test } from 'bun:test'
-import { toBytes } from '../test-util/replay.ts'
+import { toBytes } from '../testing/replay.ts'
 import type { JsonObject } from './json-values.ts'
 import {
   type BodyReader,

@@ -2,7 +2,7 @@
 // lands on the event that was cut, never on its neighbours.
 
 import { describe, expect, test } from 'bun:test'
-import { chunkings, toBytes } from '../test-util/replay.ts'
+import { chunkings, toBytes } from '../testing/replay.ts'
 import { createSseReader, type SseEvent, type SseReaderOptions } from './sse-reader.ts'
 
 type Options = Omit<SseReaderOptions, 'onEvent'>

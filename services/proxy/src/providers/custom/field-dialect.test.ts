@@ -2,7 +2,7 @@
 
 import { describe, expect, test } from 'bun:test'
 import type { ExchangeMeta, ParsedUsage } from '@tokentap/shared'
-import { firstMismatch, replayRuns } from '../test-util/replay.ts'
+import { firstMismatch, replayRuns } from '../testing/replay.ts'
 import type { FieldMap } from './config.ts'
 import { fieldMapDialect, valueAtPath } from './field-dialect.ts'
 

@@ -3,7 +3,7 @@
 
 import { describe, expect, test } from 'bun:test'
 import type { ExchangeMeta } from '@tokentap/shared'
-import { runExchange } from '../test-util/replay.ts'
+import { runExchange } from '../testing/replay.ts'
 import { parseProvidersConfig } from './config.ts'
 import { createCustomProviders, pathGlobToRegExp, unknownDialect } from './providers.ts'
 

@@ -3,12 +3,12 @@
 
 import { describe, expect, test } from 'bun:test'
 import { createJsonArraySplitter } from '../common/json-array.ts'
-import { chunkings, firstMismatch, replayRuns, runExchange, toBytes } from '../test-util/replay.ts'
-import { JSON_HEADERS, meta } from './fixtures/common.ts'
-import { geminiFixtures } from './fixtures/fixtures.ts'
-import { vertexClaudeFixtures } from './fixtures/vertex-claude.ts'
+import { chunkings, firstMismatch, replayRuns, runExchange, toBytes } from '../testing/replay.ts'
 import { geminiDialect } from './gemini.ts'
 import { classifyGeminiPath } from './paths.ts'
+import { JSON_HEADERS, meta } from './testing/common.ts'
+import { geminiFixtures } from './testing/fixtures.ts'
+import { vertexClaudeFixtures } from './testing/vertex-claude.ts'
 import { normalizeGeminiUsage } from './usage.ts'
 
 describe('gemini fixtures, every chunking', () => {

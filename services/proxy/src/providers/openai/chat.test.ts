@@ -2,16 +2,16 @@
 // boundary, plus endpoint classification and the usage normalisation rules.
 
 import { describe, expect, test } from 'bun:test'
-import { firstMismatch, replayRuns, runExchange, toBytes } from '../test-util/replay.ts'
+import { firstMismatch, replayRuns, runExchange, toBytes } from '../testing/replay.ts'
 import { openaiChatDialect } from './chat.ts'
-import { chatJsonFixtures } from './fixtures/chat-json.ts'
-import { chatStreamFixtures } from './fixtures/chat-streams.ts'
-import type { Fixture } from './fixtures/common.ts'
-import { compatStreamFixtures } from './fixtures/compat-streams.ts'
-import { responsesFixtures } from './fixtures/responses.ts'
 import { openaiDialect } from './index.ts'
 import { classifyOpenAIPath } from './paths.ts'
 import { openaiResponsesDialect } from './responses.ts'
+import { chatJsonFixtures } from './testing/chat-json.ts'
+import { chatStreamFixtures } from './testing/chat-streams.ts'
+import type { Fixture } from './testing/common.ts'
+import { compatStreamFixtures } from './testing/compat-streams.ts'
+import { responsesFixtures } from './testing/responses.ts'
 import { normalizeChatUsage, normalizeResponsesUsage } from './usage.ts'
 
 function replay(fixture: Fixture, responses: boolean): void {

@@ -2,9 +2,9 @@
 // the client sees, under every chunking of the stream.
 
 import { describe, expect, test } from 'bun:test'
-import { chunkings, toBytes } from '../test-util/replay.ts'
-import { plainChatStream, usageChatStream } from './fixtures/chat-streams.ts'
+import { chunkings, toBytes } from '../testing/replay.ts'
 import { injectIncludeUsage } from './include-usage.ts'
+import { plainChatStream, usageChatStream } from './testing/chat-streams.ts'
 import { createUsageChunkStripper } from './usage-stripper.ts'
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes)

@@ -3,11 +3,11 @@
 
 import { describe, expect, test } from 'bun:test'
 import type { ExchangeMeta, ParsedUsage, WsMessage } from '@tokentap/shared'
-import { record } from './fixtures/common.ts'
-import { responseObject } from './fixtures/responses.ts'
-import { client, conversation, expectedRecords, server } from './fixtures/responses-ws.ts'
 import { openaiDialect } from './index.ts'
 import { openaiResponsesDialect } from './responses.ts'
+import { record } from './testing/common.ts'
+import { responseObject } from './testing/responses.ts'
+import { client, conversation, expectedRecords, server } from './testing/responses-ws.ts'
 
 const meta: ExchangeMeta = {
   host: 'chatgpt.com',

@@ -1,0 +1,126 @@
+// A DataAccess over fixed in-memory values for page tests (pure view/handler correctness).
+// Records every call so tests can check which filters reached the query layer.
+
+import type {
+  BreakdownRow,
+  BudgetStatus,
+  Dimension,
+  EventDetail,
+  EventRow,
+  Filters,
+  TimeseriesPoint,
+  Totals,
+} from '@tokentap/shared/api'
+import type { DataAccess } from '../../data/types.ts'
+
+export const zeroTotals = (): Totals => ({
+  requests: 0,
+  errors: 0,
+  billableRequests: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWrite5mTokens: 0,
+  cacheWrite1hTokens: 0,
+  reasoningTokens: 0,
+  costUsd: 0,
+  unpricedRequests: 0,
+  estimatedRequests: 0,
+  credits: 0,
+})
+
+export function eventRow(o: Partial<EventRow> = {}): EventRow {
+  return {
+    id: '0197a000-0000-7000-8000-000000000001',
+    startedAt: '2026-01-15T10:00:00.000Z',
+    durationMs: 1234,
+    ttfbMs: 200,
+    provider: 'anthropic',
+    host: 'api.anthropic.com',
+    method: 'POST',
+    path: '/v1/messages',
+    endpoint: 'messages',
+    model: 'claude-sonnet-4-5',
+    stream: true,
+    transport: 'http',
+    status: 200,
+    outcome: 'ok',
+    usageSource: 'provider',
+    billable: true,
+    user: 'alice',
+    project: 'billing-bot',
+    program: 'claude-cli',
+    inputTokens: 30,
+    outputTokens: 70,
+    cacheReadTokens: 500,
+    cacheWrite5mTokens: 150,
+    cacheWrite1hTokens: 50,
+    reasoningTokens: null,
+    credits: null,
+    costUsd: 0.0021525,
+    priceSource: 'genai-prices',
+    ...o,
+  }
+}
+
+export interface FakeData extends DataAccess {
+  calls: { method: string; f?: Filters; arg?: unknown }[]
+}
+
+export interface FakeValues {
+  totals?: Totals
+  breakdown?: Partial<Record<Dimension, BreakdownRow[]>>
+  series?: TimeseriesPoint[]
+  events?: EventRow[]
+  nextCursor?: string | null
+  newer?: EventRow[]
+  detail?: EventDetail | null
+  options?: Partial<Record<Dimension, string[]>>
+  budgets?: BudgetStatus[]
+}
+
+export function fakeData(v: FakeValues = {}): FakeData {
+  const calls: FakeData['calls'] = []
+  return {
+    calls,
+    async summary(f) {
+      calls.push({ method: 'summary', f })
+      return v.totals ?? zeroTotals()
+    },
+    async breakdown(f, by) {
+      calls.push({ method: 'breakdown', f, arg: by })
+      return v.breakdown?.[by] ?? []
+    },
+    async timeseries(f, bucket) {
+      calls.push({ method: 'timeseries', f, arg: bucket })
+      return v.series ?? []
+    },
+    async events(f, page) {
+      calls.push({ method: 'events', f, arg: page })
+      return { events: v.events ?? [], nextCursor: v.nextCursor ?? null }
+    },
+    async eventsAfter(f, afterId) {
+      calls.push({ method: 'eventsAfter', f, arg: afterId })
+      return v.newer ?? []
+    },
+    async event(id) {
+      calls.push({ method: 'event', arg: id })
+      return v.detail ?? null
+    },
+    async filterOptions(f) {
+      calls.push({ method: 'filterOptions', f })
+      return {
+        model: [],
+        provider: [],
+        user: [],
+        project: [],
+        program: [],
+        ...v.options,
+      }
+    },
+    async budgets(now) {
+      calls.push({ method: 'budgets', arg: now })
+      return v.budgets ?? []
+    },
+  }
+}
