@@ -94,6 +94,28 @@ export const usageEvents = pgTable(
 const counter = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0)
 const key = (name: string) => text(name).notNull().default('')
 
+/** The measure columns, defined once: the hourly rollup and the session totals carry the same
+ *  (rollup.ts defines what each counts; sessions.ts folds them per session). */
+const measureColumns = () => ({
+  requests: counter('requests'),
+  /** outcome <> 'ok' */
+  errors: counter('errors'),
+  billableRequests: counter('billable_requests'),
+  inputTokens: counter('input_tokens'),
+  outputTokens: counter('output_tokens'),
+  cacheReadTokens: counter('cache_read_tokens'),
+  cacheWrite5mTokens: counter('cache_write_5m_tokens'),
+  cacheWrite1hTokens: counter('cache_write_1h_tokens'),
+  reasoningTokens: counter('reasoning_tokens'),
+  /** Sum over priced rows only; see unpricedRequests. */
+  costUsd: numeric('cost_usd').notNull().default('0'),
+  /** billable AND cost_usd IS NULL */
+  unpricedRequests: counter('unpriced_requests'),
+  /** usage_source = 'estimated' */
+  estimatedRequests: counter('estimated_requests'),
+  credits: numeric('credits').notNull().default('0'),
+})
+
 /** Hourly sums per (hour, provider, model, user, project, program); '' = unknown. */
 export const usageRollupHourly = pgTable(
   'usage_rollup_hourly',
@@ -105,28 +127,34 @@ export const usageRollupHourly = pgTable(
     user: key('user'),
     project: key('project'),
     program: key('program'),
-    requests: counter('requests'),
-    /** outcome <> 'ok' */
-    errors: counter('errors'),
-    billableRequests: counter('billable_requests'),
-    inputTokens: counter('input_tokens'),
-    outputTokens: counter('output_tokens'),
-    cacheReadTokens: counter('cache_read_tokens'),
-    cacheWrite5mTokens: counter('cache_write_5m_tokens'),
-    cacheWrite1hTokens: counter('cache_write_1h_tokens'),
-    reasoningTokens: counter('reasoning_tokens'),
-    /** Sum over priced rows only; see unpricedRequests. */
-    costUsd: numeric('cost_usd').notNull().default('0'),
-    /** billable AND cost_usd IS NULL */
-    unpricedRequests: counter('unpriced_requests'),
-    /** usage_source = 'estimated' */
-    estimatedRequests: counter('estimated_requests'),
-    credits: numeric('credits').notNull().default('0'),
+    ...measureColumns(),
   },
   (t) => [
     // Leads with hour, so it also serves time-range scans.
     unique('usage_rollup_hourly_key').on(t.hour, t.provider, t.model, t.user, t.project, t.program),
   ],
+)
+
+// Sessions: one row per session, its whole totals, folded by the writer in the statement that
+// inserts the events (sessions.ts), so replicas add up exactly, as the hourly rollup does.
+/** Totals per session (usage_events.session) over all its requests; NULL user etc. = none. */
+export const usageSessions = pgTable(
+  'usage_sessions',
+  {
+    session: text('session').primaryKey(),
+    firstAt: tstz('first_at').notNull(),
+    lastAt: tstz('last_at').notNull(),
+    /** The smallest and largest value among the session's requests (equal: one value). */
+    userMin: text('user_min'),
+    userMax: text('user_max'),
+    projectMin: text('project_min'),
+    projectMax: text('project_max'),
+    programMin: text('program_min'),
+    programMax: text('program_max'),
+    ...measureColumns(),
+  },
+  // Sessions active in a range: last_at >= from (and first_at < to).
+  (t) => [index('usage_sessions_last_at_idx').on(t.lastAt)],
 )
 
 /** Budget alerts already sent (dedup across proxy replicas). */
@@ -161,6 +189,7 @@ export const exchangeBodies = pgTable(
 
 export type UsageEventRow = typeof usageEvents.$inferSelect
 export type UsageRollupHourlyRow = typeof usageRollupHourly.$inferSelect
+export type UsageSessionRow = typeof usageSessions.$inferSelect
 
 /** Channel the writer NOTIFYs after each committed flush; payload is NotifyPayload JSON. */
 export const USAGE_CHANNEL = 'tokentap_usage'

@@ -131,7 +131,7 @@ describe('usage_events in Postgres', () => {
   test.each(['json', 'copy', 'values'] as const)(
     'every field of a full record round-trips through the writer (%s) and a SELECT',
     async (method) => {
-      await db.sql`truncate usage_events, usage_rollup_hourly, exchange_bodies`
+      await db.sql`truncate usage_events, usage_rollup_hourly, usage_sessions, exchange_bodies`
       expect((await writeEvents(db.sql, [toCells(FULL)], method)).inserted).toBe(1)
       expect(await readRecords(db.sql)).toEqual([FULL])
     },
