@@ -18,6 +18,7 @@ export const ROW_COLUMNS = `e.id::text as id,
   to_char(e.started_at at time zone 'UTC', ${ISO_US}) as cursor_ts,
   e.duration_ms, e.ttfb_ms, e.provider, e.host, e.method, e.path, e.endpoint, e.model, e.stream,
   e.transport, e.status, e.outcome, e.usage_source, e.billable, e."user", e.project, e.program,
+  e.session, e.agent, e.agent_type,
   ${TOKENS.map((t) => `e.${t}::float8 as ${t}`).join(', ')},
   e.credits::float8 as credits, e.cost_usd::float8 as cost_usd, e.price_source`
 
@@ -51,6 +52,9 @@ export function toEventRow(r: Raw): EventRow {
     user: str(r.user),
     project: str(r.project),
     program: str(r.program),
+    session: str(r.session),
+    agent: str(r.agent),
+    agentType: str(r.agent_type),
     inputTokens: num(r.input_tokens),
     outputTokens: num(r.output_tokens),
     cacheReadTokens: num(r.cache_read_tokens),
@@ -99,7 +103,7 @@ function literalLimit(sql: Sql, n: number): Fragment {
 
 /** An equality filter on a column with a (column, started_at) index. */
 function usesDimensionIndex(f: Filters): boolean {
-  return (['user', 'project', 'model', 'provider'] as const).some(
+  return (['user', 'project', 'model', 'provider', 'session'] as const).some(
     (d) => f[d] !== undefined && f[d] !== '',
   )
 }

@@ -19,8 +19,9 @@ export interface Stack {
   db: TestDatabase
   dashboardUrl: string
   apiKey: string
-  /** One request through the proxy (a priced Anthropic response), as `user`. */
-  send(user: string): Promise<void>
+  /** One request through the proxy (a priced Anthropic response), as `user`, with extra
+   *  request header lines (`Name: value`). */
+  send(user: string, headers?: string[]): Promise<void>
   /** Rows in usage_events (to wait for the proxy's batch writer). */
   count(): Promise<number>
   stop(): Promise<void>
@@ -70,7 +71,7 @@ export async function startStack(): Promise<Stack> {
       db,
       dashboardUrl: `http://127.0.0.1:${dash.port}`,
       apiKey,
-      async send(user) {
+      async send(user, headers = []) {
         const r = await curl([
           '--proxy',
           p.proxyUrl,
@@ -82,6 +83,7 @@ export async function startStack(): Promise<Stack> {
           'claude-cli/2.1.0 (external, cli)',
           '-H',
           'content-type: application/json',
+          ...headers.flatMap((h) => ['-H', h]),
           '-d',
           '{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[]}',
           'https://api.anthropic.com/v1/messages',
