@@ -102,16 +102,15 @@ export interface RefSession {
 const span = (min: unknown, max: unknown): string[] =>
   min === null ? [] : min === max ? [String(min)] : [String(min), String(max)]
 
-/** Sessions with a request in [from, to) (user filter: its smallest or largest user), each over
- *  all its requests, most spend first. */
+/** Sessions active in [from, to) (first request before `to`, last at or after `from`; user
+ *  filter: its smallest or largest user), each over all its requests, most spend first. */
 export async function refSessions(sql: Sql, f: Filters): Promise<RefSession[]> {
   const rows = await sql.unsafe(
     `select session, min(started_at) as first, max(started_at) as last,
        min("user") as user_min, max("user") as user_max, ${SUMS}
-     from usage_events where session in (
-       select session from usage_events
-       where started_at >= $1::timestamptz and started_at < $2::timestamptz)
-     group by session order by cost_usd desc, requests desc, session`,
+     from usage_events where session is not null group by session
+     having max(started_at) >= $1::timestamptz and min(started_at) < $2::timestamptz
+     order by cost_usd desc, requests desc, session`,
     [f.from.toISOString(), f.to.toISOString()],
   )
   return rows

@@ -40,7 +40,8 @@ export interface SessionDetail extends SessionRow {
   agents: AgentRow[]
 }
 
-/** GET /api/sessions: sessions with a request in the range, `sort` order, at most `limit`. */
+/** GET /api/sessions: sessions active in the range (first request before its end,
+ *  last at or after its start), `sort` order, at most `limit`. */
 export interface SessionsResponse {
   filters: FiltersJson
   sort: SessionSort

@@ -1,4 +1,4 @@
-// The sessions API: GET /api/sessions (sessions with a request in the range, `sort` order, at
+// The sessions API: GET /api/sessions (sessions active in the range, `sort` order, at
 // most `limit`), /api/sessions.csv (the same, every row up to MAX_SESSIONS) and
 // /api/sessions/:id (one session over all its requests, by sub-agent; 404 JSON when unknown).
 

@@ -2,7 +2,8 @@
 // statement that inserts its events, so every replica's requests count exactly once); a
 // session's page reads its events (usage_events, by the (session, started_at) index) grouped
 // by sub-agent. Both as exact sums (sums.ts): the two agree to the last 1e-8 dollar.
-// The list takes sessions with a request in the range; user, project and program filters match
+// The list takes sessions active in the range (first request before its end, last at or after
+// its start: one index range on last_at); user, project and program filters match
 // a session whose smallest or largest value is the one asked for (provider and model are not
 // per session: ignored here).
 

@@ -1,4 +1,4 @@
-// Sessions-list data: the sessions with a request in the range (most spend first, or the
+// Sessions-list data: the sessions active in the range (most spend first, or the
 // chosen order) and the filter drop-down values.
 
 import type { Dimension, Filters, SessionRow, SessionSort } from '@tokentap/shared/api'

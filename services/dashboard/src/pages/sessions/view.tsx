@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-// Sessions page: every session with a request in the range (a Claude Code or Codex run, or an
+// Sessions page: every session active in the range (a Claude Code or Codex run, or an
 // X-Tokentap-Session tag), most spend first or as sorted: program, user, project, first and last
 // request, requests, tokens and cost over the whole session; each links to its page.
 // #sessions-body is re-fetched live (fragment route).
@@ -104,7 +104,7 @@ export function SessionsBody(props: { f: Filters; d: SessionsData; live: boolean
       ) : (
         <div class="table-wrap">
           <table class="sessions">
-            <caption class="visually-hidden">Sessions with a request in the range</caption>
+            <caption class="visually-hidden">Sessions active in the range</caption>
             <thead>
               <tr>
                 <th scope="col">Session</th>
@@ -174,7 +174,8 @@ export function SessionsPage(props: {
         </p>
       ) : null}
       <p class="muted">
-        Sessions with a request in the range; figures cover each session's every request.{' '}
+        Sessions active in the range (first request before its end, last after its start); figures
+        cover each session's every request.{' '}
         <a href={link('/api/sessions.csv', f, d.sort === 'cost' ? {} : { sort: d.sort })}>CSV</a>
       </p>
       <SessionsBody f={f} d={d} live={props.live} />
