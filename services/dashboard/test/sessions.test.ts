@@ -9,7 +9,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPostgresSink, silentLogger } from '@tokentap/proxy'
 import type { UsageRecord } from '@tokentap/shared'
-import type { EventRow, Filters, SessionDetail, SessionRow } from '@tokentap/shared/api'
+import {
+  type EventRow,
+  type Filters,
+  type SessionDetail,
+  type SessionRow,
+  tokensOf,
+} from '@tokentap/shared/api'
 import { postgres } from '@tokentap/shared/db'
 import { makeRecords, type TestDatabase, testDatabase } from '@tokentap/testing'
 import { createDashboardApp } from '../src/app.ts'
@@ -67,6 +73,10 @@ beforeAll(async () => {
   await twoWriters(db.url, [
     ...shared,
     record({ session: ODD, startedAt: '2026-01-17T15:00:00.000Z', costUsd: 0.125 }),
+    // Nine requests: ordered as text, "9" would come before "240".
+    ...Array.from({ length: 9 }, (_, i) =>
+      record({ session: 'nine', startedAt: `2026-01-17T14:0${i}:00.000Z`, costUsd: 0.001 }),
+    ),
   ])
   data = createDataAccess(db.sql)
   app = createDashboardApp({ data, now: () => SEED_NOW })
@@ -152,10 +162,15 @@ describe('the sessions list', () => {
     })
   }
 
-  test('sorts: most recent, most requests, most tokens; limit', async () => {
+  test('sorts: most recent, most requests, most tokens, as numbers; limit', async () => {
     const all = await data.sessions(f({ range: '30d' }), { sort: 'last', limit: 1000 })
     const last = all.map((s) => s.lastAt)
     expect(last).toEqual([...last].sort().reverse())
+    const desc = (xs: number[]) => expect(xs).toEqual([...xs].sort((a, b) => b - a))
+    const q = f({ range: '30d' })
+    desc((await data.sessions(q, { sort: 'requests', limit: 1000 })).map((s) => s.requests))
+    desc((await data.sessions(q, { sort: 'tokens', limit: 1000 })).map(tokensOf))
+    desc((await data.sessions(q, { sort: 'cost', limit: 1000 })).map((s) => s.costUsd))
     const byRequests = await data.sessions(f({ range: '30d' }), { sort: 'requests', limit: 2 })
     expect(byRequests).toHaveLength(2)
     expect(byRequests[0]!.requests).toBe(Math.max(...all.map((s) => s.requests)))
