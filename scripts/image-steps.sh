@@ -45,7 +45,7 @@ esac
 # Every workspace's manifest before the install: bun refuses a checkout that lacks a workspace
 # another one names (the CLI, the test-only @tokentap/testing), even one it does not install;
 # --filter installs SERVICE's workspace and its dependencies only. The app keeps its own.
-workspace_manifests="packages/shared/package.json packages/cli/package.json
+workspace_manifests="packages/shared/package.json packages/cli/package.json packages/pgserver/package.json
   packages/testing/package.json services/proxy/package.json services/dashboard/package.json"
 manifests="package.json bun.lock $workspace_manifests scripts/image-steps.sh"
 app_manifests="package.json bun.lock packages/shared/package.json $workspace/package.json scripts/image-steps.sh"

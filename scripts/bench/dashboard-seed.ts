@@ -96,6 +96,10 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     agentType: `case when sess is not null and u % 5 < 2 and ${r(18)} % 10 < 3
         then case u % 5 when 0 then (array['general-purpose', 'Explore', 'Plan'])[1 + ${r(19)} % 3]
         else 'collab_spawn' end end`,
+    // Users 0–19 work on a subscription for Anthropic models, the rest use API keys.
+    billingKind: `case when u < 20 and ${providers}[m] = 'anthropic' then 'subscription'
+        else 'api_key' end`,
+    account: `'acct' || lpad(to_hex(u), 16, '0')`,
     requestBytes: `1000 + ${r(5)} % 200000`,
     responseBytes: `200 + ${r(6)} % 50000`,
     error: `case when outcome <> 'ok' then 'upstream said no' end`,

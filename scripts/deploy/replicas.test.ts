@@ -1,8 +1,9 @@
 // Several replicas of the proxy image (built without Docker, as in image-steps.test.ts) behind
 // one CA and one Postgres, as a team deployment scales them: both migrate at start under the
 // advisory lock, clients trusting only the shared CA reach either, every exchange is recorded
-// once, every budget alert is sent once, and a session whose requests went through both adds
-// up exactly.
+// once and every budget alert is sent once; an API key has one account fingerprint on both
+// (the fingerprint key is derived from the shared CA key); a session whose requests went through
+// both adds up exactly.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -92,6 +93,8 @@ describe('two proxy replicas of the image', () => {
             '--cacert',
             fx.secret('ca.pem'),
             '-H',
+            'x-api-key: sk-ant-api03-replica-test',
+            '-H',
             `X-Claude-Code-Session-Id: ${session}`,
             ...(i % 2 === 1
               ? [
@@ -137,6 +140,15 @@ describe('two proxy replicas of the image', () => {
           and agent = 'a0aaff6c392cc486a' and agent_type = 'Explore')::int as agents
       from usage_sessions s where s.session = ${session}`
     expect(s).toEqual({ requests, exact: true, agents: requests / 2 })
+    // Same key through either replica: one account, billed to the key.
+    const accounts = await db.sql<{ account: string; billing_kind: string }[]>`
+      select distinct account, billing_kind from usage_events`
+    expect(accounts).toHaveLength(1)
+    expect(accounts[0]).toMatchObject({ billing_kind: 'api_key' })
+    expect(accounts[0]?.account).toMatch(/^[0-9a-f]{20}$/)
+    const [limits] = await db.sql<{ n: number; account: string }[]>`
+      select count(*)::int as n, min(account) as account from account_limits`
+    expect(limits).toEqual({ n: 1, account: accounts[0]!.account })
     const journal = JSON.parse(
       readFileSync(join(ROOT, 'packages/shared/drizzle/meta/_journal.json'), 'utf8'),
     ) as { entries: unknown[] }

@@ -11,10 +11,9 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import { clusterName, installedBinaries, SYSTEM_DIR, stagedBinDir } from '@tokentap/pgserver'
 import { curl, type MockUpstream, startMockUpstream } from '@tokentap/proxy/testing'
 import { copyFiles, repositoryFiles } from '@tokentap/testing'
-import { installedBinaries } from '../src/pgserver/binaries.ts'
-import { clusterName, SYSTEM_DIR, stagedBinDir } from '../src/pgserver/layout.ts'
 import { banner, exitCode, field, postmasters } from './up-process.ts'
 
 const REPO = join(import.meta.dir, '..', '..', '..')

@@ -1,4 +1,4 @@
-// The contract between the proxy and the pure provider parsers (DESIGN.md, data path rule 3).
+// The contract between the proxy and the pure provider parsers (docs/ARCHITECTURE.md §4, rule 3).
 // The proxy hands parsers copies of decoded bytes; parsers never see sockets and never throw.
 
 import type { TokenBuckets, UsageSource } from './usage.ts'

@@ -1,4 +1,4 @@
-// UsageRecord: the one record every proxied exchange yields (see DESIGN.md, data path rule 4).
+// UsageRecord: the one record every proxied exchange yields (docs/ARCHITECTURE.md §4, rule 4).
 
 export type Transport = 'http' | 'websocket'
 export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
@@ -6,7 +6,14 @@ export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
  *  off; estimated: our own tokenizer estimate; none: nothing known. */
 export type UsageSource = 'provider' | 'partial' | 'estimated' | 'none'
 
-/** Token buckets, normalised as in DESIGN.md's accounting table. */
+// --- Billing kind (issue 16, part 3) ---
+/** Who pays for a request, from the kind of credential it carried: `api_key` = billed to an API
+ *  key / cloud account, `subscription` = covered by a plan (Claude OAuth, ChatGPT sign-in, Gemini
+ *  Code Assist …), `unknown` = no credential we could classify. Unknown counts as billed. */
+export type BillingKind = 'api_key' | 'subscription' | 'unknown'
+export const BILLING_KINDS: readonly BillingKind[] = ['api_key', 'subscription', 'unknown']
+
+/** Token buckets, normalised as in docs/ARCHITECTURE.md §5. */
 export interface TokenBuckets {
   /** Uncached input tokens. */
   inputTokens: number | null
@@ -47,6 +54,11 @@ export interface UsageRecord extends TokenBuckets {
   /** The sub-agent's kind (general-purpose, Explore, collab_spawn, review …), when sent. */
   agentType?: string | null
   program: string | null
+  // --- Billing kind and account (issue 16): optional so older spooled records still fit.
+  /** The credential's kind (see BillingKind); absent = 'unknown'. */
+  billingKind?: BillingKind
+  /** Non-reversible, keyed fingerprint of the credential (never the secret); null when none. */
+  account?: string | null
   requestBytes: number
   responseBytes: number
   error: string | null

@@ -135,7 +135,7 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
   test('sessions: the list updates live; a session page by sub-agent; its requests in the log', async () => {
     const session = '7f713c82-2434-4741-a166-4f587a5a8096'
     const before = await stack.count()
-    await stack.send('alice+web', [`X-Claude-Code-Session-Id: ${session}`])
+    await stack.send('alice+web', { headers: [`X-Claude-Code-Session-Id: ${session}`] })
     for (let i = 0; (await stack.count()) <= before; i++) {
       if (i > 300) throw new Error('the session record never reached Postgres')
       await Bun.sleep(50)
@@ -155,11 +155,13 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await page.waitForSelector('#live-status[data-state="open"]', WAIT)
 
     // A sub-agent's request of the same session: the row follows live.
-    await stack.send('alice+web', [
-      `X-Claude-Code-Session-Id: ${session}`,
-      'x-claude-code-agent-id: a0aaff6c392cc486a',
-      'x-claude-code-agent-type: Explore',
-    ])
+    await stack.send('alice+web', {
+      headers: [
+        `X-Claude-Code-Session-Id: ${session}`,
+        'x-claude-code-agent-id: a0aaff6c392cc486a',
+        'x-claude-code-agent-type: Explore',
+      ],
+    })
     // (A locator wait: predicate strings would be eval'd in the page, which the CSP forbids.)
     await page.waitForSelector(
       'table.sessions tbody tr:has-text("7f713c82-2434") td.num:text-is("2")',
@@ -184,6 +186,39 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     expect(await page.locator('#event-rows tr').count()).toBe(2)
     expect(await page.inputValue('#f-session')).toBe(session)
     expect(await page.locator('#event-rows').textContent()).toContain('sub-agent Explore')
+    expect(problems).toEqual([])
+  }, 120_000)
+
+  test("the Limits page: a signed-in account near its 5-hour limit, reset in the viewer's zone", async () => {
+    const before = await stack.count()
+    await stack.send('dana', { oauth: true })
+    for (let i = 0; (await stack.count()) <= before; i++) {
+      if (i > 300) throw new Error('the signed-in request never reached Postgres')
+      await Bun.sleep(50)
+    }
+    const page = watch(await context.newPage())
+    await page.goto(`${stack.dashboardUrl}/limits`)
+    await page.waitForSelector('h1:text("Limits")', WAIT)
+    const card = page.locator('article.account', { hasText: 'dana' })
+    await card.waitFor(WAIT)
+    expect(await card.getAttribute('class')).toContain('level-near')
+    expect(await card.locator('h2').textContent()).toContain('subscription')
+    const five = card.locator('tr.window', { hasText: '5-hour' })
+    expect(await five.getAttribute('class')).toContain('level-near')
+    expect(await five.locator('meter').getAttribute('value')).toBe('0.83')
+    // 17:00 UTC is 18:00 in Paris (CET in March 2030)
+    expect(await five.locator('time').textContent()).toBe('2030-03-17 18:00')
+    expect(await card.locator('tr.window', { hasText: '7-day' }).textContent()).toContain('41%')
+    await page.screenshot({ path: join(OUTPUT, 'limits.png'), fullPage: true })
+    console.log(`screenshot: ${join(OUTPUT, 'limits.png')}`)
+
+    // The overview keeps the subscription's value apart from billed spend.
+    const overview = watch(await context.newPage())
+    await overview.goto(`${stack.dashboardUrl}/`)
+    const value = overview
+      .locator('.card', { has: overview.locator('dt', { hasText: /^Subscription value$/ }) })
+      .locator('.figure')
+    expect(await value.textContent()).toBe('$0.0022sub')
     expect(problems).toEqual([])
   }, 120_000)
 })

@@ -16,7 +16,13 @@ const SUMS = `count(*)::float8 as requests,
   round(coalesce(sum(cost_usd), 0), 8)::float8 as cost_usd,
   count(*) filter (where billable and cost_usd is null)::float8 as unpriced_requests,
   count(*) filter (where usage_source = 'estimated')::float8 as estimated_requests,
-  round(coalesce(sum(credits), 0), 8)::float8 as credits`
+  round(coalesce(sum(credits), 0), 8)::float8 as credits,
+  count(*) filter (where billable and billing_kind = 'subscription')::float8
+    as subscription_requests,
+  round(coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0), 8)::float8
+    as subscription_value_usd,
+  round(coalesce(sum(cost_usd) filter (where billing_kind <> 'subscription'), 0), 8)::float8
+    as billed_cost_usd`
 
 function where(f: Filters): { text: string; params: string[] } {
   const params = [f.from.toISOString(), f.to.toISOString()]
@@ -46,6 +52,9 @@ function totals(r: Record<string, unknown>): Totals {
     unpricedRequests: n('unpriced_requests'),
     estimatedRequests: n('estimated_requests'),
     credits: n('credits'),
+    subscriptionRequests: n('subscription_requests'),
+    subscriptionValueUsd: n('subscription_value_usd'),
+    billedCostUsd: n('billed_cost_usd'),
   }
 }
 

@@ -260,11 +260,12 @@ describe('intercepted HTTPS through the proxy', () => {
     ])
     expect(r.stdout.toString()).toBe('529')
     const rec = await proxy.sink.recordAfter(before)
+    // An error answer without usage was not billed.
     expect(rec).toMatchObject({
       status: 529,
       outcome: 'upstream_error',
       usageSource: 'none',
-      billable: true,
+      billable: false,
     })
   })
 

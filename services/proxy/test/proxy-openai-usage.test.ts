@@ -1,6 +1,7 @@
 // OpenAI chat streams whose client did not ask for usage: the proxy asks upstream for it
 // (stream_options.include_usage) and removes what that changes from the stream the client
-// gets, so the client sees the stream it asked for and the record still has exact usage.
+// gets, so the client sees the stream it asked for and the record still has exact usage. A host
+// that reports usage unasked (Mistral here) gets the request exactly as the client sent it.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { type MockUpstream, startMockUpstream } from './helpers/mock-upstream.ts'
@@ -55,8 +56,32 @@ const WITHOUT_USAGE = [...CHUNKS.map((c) => event(c)), 'data: [DONE]\n\n']
 
 const received: { body: string; acceptEncoding: string | null }[] = []
 
+// As api.mistral.ai streams: usage on the finish chunk, unasked; a stream_options field is refused.
+const MISTRAL_USAGE = { prompt_tokens: 42, completion_tokens: 10, total_tokens: 52 }
+const MISTRAL_CHUNK = { id: 'm1', object: 'chat.completion.chunk', model: 'mistral-large-latest' }
+const MISTRAL_STREAM = [
+  event({
+    ...MISTRAL_CHUNK,
+    choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }],
+  }),
+  event({
+    ...MISTRAL_CHUNK,
+    choices: [{ index: 0, delta: { content: '' }, finish_reason: 'stop' }],
+    usage: MISTRAL_USAGE,
+  }),
+  'data: [DONE]\n\n',
+]
+
 beforeAll(async () => {
   mock = await startMockUpstream()
+  mock.on('api.mistral.ai', 'POST /v1/chat/completions', async (req) => {
+    const body = await req.text()
+    received.push({ body, acceptEncoding: req.headers.get('accept-encoding') })
+    if ('stream_options' in JSON.parse(body)) return new Response('{}', { status: 422 })
+    return new Response(MISTRAL_STREAM.join(''), {
+      headers: { 'content-type': 'text/event-stream' },
+    })
+  })
   mock.on('api.openai.com', 'POST /v1/chat/completions', async (req) => {
     const body = await req.text()
     received.push({ body, acceptEncoding: req.headers.get('accept-encoding') })
@@ -130,6 +155,28 @@ describe('include_usage injection', () => {
       '{"model":"gpt-4o","stream":true,"stream_options":{"include_usage":true},"messages":[]}'
     expect(await chat(proxy, body)).toBe(WITH_USAGE.join(''))
     expect(received.at(-1)!.body).toBe(body)
+  })
+
+  test('a host that reports usage unasked (Mistral) gets the bytes the client sent', async () => {
+    const before = proxy.sink.records.length
+    const body = '{"model":"mistral-large-latest","stream":true,"messages":[]}'
+    const res = await fetch('https://api.mistral.ai/v1/chat/completions', {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+      proxy: proxy.proxyUrl,
+      tls: { ca: await Bun.file(proxy.caPath).text() },
+    })
+    expect(res.status).toBe(200)
+    expect(await res.text()).toBe(MISTRAL_STREAM.join(''))
+    expect(received.at(-1)).toEqual({ body, acceptEncoding: 'gzip' })
+    expect(await proxy.sink.recordAfter(before)).toMatchObject({
+      provider: 'mistral',
+      stream: true,
+      usageSource: 'provider',
+      inputTokens: 42,
+      outputTokens: 10,
+    })
   })
 
   test('non-streamed requests are sent as they are', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
+import { PgServerError } from '@tokentap/pgserver'
 import { ConfigError } from '@tokentap/shared'
-import { PgServerError } from '../pgserver/diagnose.ts'
 import { describeStartupFailure, listenError, StartupError } from './failure.ts'
 
 describe('start-up failure lines', () => {

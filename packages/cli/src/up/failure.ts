@@ -3,8 +3,8 @@
 // server and start-up refusals carry their own line; anything else is reported by its first
 // line (its stack goes to the log file only). Pure.
 
+import { PgServerError } from '@tokentap/pgserver'
 import { ConfigError } from '@tokentap/shared'
-import { PgServerError } from '../pgserver/diagnose.ts'
 
 /** A start-up refusal the user can act on; the message is the whole line (cause; fix). */
 export class StartupError extends Error {

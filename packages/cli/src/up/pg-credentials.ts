@@ -3,7 +3,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { chmodSync, existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { PgServerError } from '../pgserver/diagnose.ts'
+import { PgServerError } from '@tokentap/pgserver'
 
 export interface PgCredentials {
   user: string

@@ -9,17 +9,20 @@
 import { chmodSync, existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { dirname, join } from 'node:path'
-import { type Binaries, serverBinaries } from '../pgserver/binaries.ts'
-import { initCluster, startPostmaster } from '../pgserver/cluster.ts'
-import { PgServerError } from '../pgserver/diagnose.ts'
 import {
   ancestors,
+  type Binaries,
   chooseDataDir,
+  initCluster,
   majorMismatch,
+  type OsUser,
+  PgServerError,
   SYSTEM_DIR,
+  serverBinaries,
+  serverUser,
+  startPostmaster,
   traversable,
-} from '../pgserver/layout.ts'
-import { type OsUser, serverUser } from '../pgserver/os-user.ts'
+} from '@tokentap/pgserver'
 import { prepareDatabase } from './database.ts'
 import { ensureDir } from './home.ts'
 import {

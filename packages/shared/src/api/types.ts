@@ -52,6 +52,13 @@ export interface Totals {
   /** Requests whose usage was estimated: their cost is shown as "~$". */
   estimatedRequests: number
   credits: number
+  // --- Billing kind (issue 16): who paid.
+  /** Billable requests a subscription covered (Claude sign-in, ChatGPT, Code Assist …). */
+  subscriptionRequests: number
+  /** API-equivalent value of subscription traffic: what it would have cost (part of costUsd). */
+  subscriptionValueUsd: number
+  /** Billed spend: costUsd − subscriptionValueUsd (API keys, cloud accounts, unknown). */
+  billedCostUsd: number
 }
 
 export interface BreakdownRow extends Totals {

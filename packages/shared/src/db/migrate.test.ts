@@ -43,6 +43,7 @@ describe('migrateDatabase', () => {
     const first = await migrateDatabase(sql)
     expect(first).toEqual({ applied: journal.entries.length, total: journal.entries.length })
     expect(await tables(sql)).toEqual([
+      'account_limits',
       'alerts_sent',
       'exchange_bodies',
       'usage_events',

@@ -51,6 +51,7 @@ describe('rollup', () => {
         'reasoning_tokens',
         'cost_usd',
         'credits',
+        'billing_kind',
       ].sort(),
     )
   })

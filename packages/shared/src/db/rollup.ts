@@ -6,7 +6,8 @@
 //
 // Accounting: token sums count billable rows only (a count_tokens answer carries input_tokens
 // but is not model usage); cost sums priced rows, and billable rows without a price are counted
-// apart (unpriced), never as $0.
+// apart (unpriced), never as $0. Subscription traffic (billing_kind = 'subscription') is also
+// summed apart: its cost is the API-equivalent value, and billed spend = cost − that value.
 
 import { getTableConfig } from 'drizzle-orm/pg-core'
 import { columnsOf, type EventField, eventColumn, ident, TOKEN_FIELDS } from './columns.ts'
@@ -25,6 +26,13 @@ export const ROW_CLASSES = {
   errors: rows(`outcome <> 'ok'`, 'outcome'),
   unpriced: rows('billable and cost_usd is null', 'billable', 'costUsd'),
   estimated: rows(`usage_source = 'estimated'`, 'usageSource'),
+  // --- Billing kind (issue 16): traffic a subscription covered; everything else is billed.
+  subscription: rows(`billing_kind = 'subscription'`, 'billingKind'),
+  billableSubscription: rows(
+    `billable and billing_kind = 'subscription'`,
+    'billable',
+    'billingKind',
+  ),
 } as const
 
 /** Rows counted, or a usage_events field summed (NULLs skipped); `where` null = every row. */
@@ -48,6 +56,9 @@ const MEASURES: { [K in MeasureField]: Measure } = {
   unpricedRequests: { count: true, where: ROW_CLASSES.unpriced },
   estimatedRequests: { count: true, where: ROW_CLASSES.estimated },
   credits: { sum: 'credits', where: null },
+  // --- Billing kind (issue 16): billed spend = costUsd − subscriptionValueUsd.
+  subscriptionRequests: { count: true, where: ROW_CLASSES.billableSubscription },
+  subscriptionValueUsd: { sum: 'costUsd', where: ROW_CLASSES.subscription },
 }
 
 export interface RollupMeasure {

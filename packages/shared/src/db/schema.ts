@@ -1,4 +1,4 @@
-// drizzle schema: the single source of truth for the Postgres store (DESIGN.md, Storage).
+// drizzle schema: the single source of truth for the Postgres store (docs/ARCHITECTURE.md §6).
 // `bunx drizzle-kit generate` turns changes here into SQL migrations in packages/shared/drizzle.
 //
 // Rollup key columns (provider, model, user, project, program) are NOT NULL with '' standing
@@ -19,7 +19,8 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core'
-import type { Outcome, Transport, UsageSource } from '../usage.ts'
+import type { LimitWindows } from '../accounts/types.ts'
+import type { BillingKind, Outcome, Transport, UsageSource } from '../usage.ts'
 
 const tokens = (name: string) => bigint(name, { mode: 'number' })
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' })
@@ -56,6 +57,11 @@ export const usageEvents = pgTable(
     agent: text('agent'),
     /** Sub-agent kind (general-purpose, collab_spawn, …); NULL when not sent. */
     agentType: text('agent_type'),
+    // --- Billing kind and account (issue 16) ---
+    /** 'api_key' | 'subscription' | 'unknown' (from the credential's kind; unknown = billed). */
+    billingKind: text('billing_kind').$type<BillingKind>().notNull().default('unknown'),
+    /** Keyed fingerprint of the credential (identity/account-key.ts); NULL = none sent. */
+    account: text('account'),
     requestBytes: bigint('request_bytes', { mode: 'number' }).notNull(),
     responseBytes: bigint('response_bytes', { mode: 'number' }).notNull(),
     error: text('error'),
@@ -114,6 +120,12 @@ const measureColumns = () => ({
   /** usage_source = 'estimated' */
   estimatedRequests: counter('estimated_requests'),
   credits: numeric('credits').notNull().default('0'),
+  // --- Billing kind (issue 16): subscription traffic apart, so billed spend = cost_usd minus
+  // subscription_value_usd and the rollup key (and its row count) stays as it was.
+  /** billable AND billing_kind = 'subscription' */
+  subscriptionRequests: counter('subscription_requests'),
+  /** API-equivalent value of subscription traffic: its priced rows' cost_usd (part of cost_usd). */
+  subscriptionValueUsd: numeric('subscription_value_usd').notNull().default('0'),
 })
 
 /** Hourly sums per (hour, provider, model, user, project, program); '' = unknown. */
@@ -172,6 +184,33 @@ export const alertsSent = pgTable(
   },
   (t) => [unique('alerts_sent_key').on(t.budget, t.windowStart, t.threshold)],
 )
+
+/** Rate-limit and subscription windows per account (issue 16, part 2): the latest reading of
+ *  each window the provider reported, the last user, and the 429s seen. One row per account
+ *  fingerprint, upserted by the proxy's writer in each flush (sink/pg-accounts.ts): newer
+ *  readings win by observed_at, so replicas agree whatever order their flushes commit in. */
+export const accountLimits = pgTable('account_limits', {
+  /** Keyed fingerprint of the credential (never the secret). */
+  account: text('account').primaryKey(),
+  provider: text('provider').notNull(),
+  billingKind: text('billing_kind').$type<BillingKind>().notNull(),
+  lastUser: text('last_user'),
+  firstSeenAt: tstz('first_seen_at').notNull(),
+  lastSeenAt: tstz('last_seen_at').notNull(),
+  /** Window name → its latest reading (accounts/types.ts LimitWindow). */
+  windows: jsonb('windows').$type<LimitWindows>().notNull().default({}),
+  /** The provider's overall standing when it sends one (Claude: allowed | allowed_warning |
+   *  rejected). */
+  status: text('status'),
+  /** When the latest reading was taken (the response head's arrival). */
+  observedAt: tstz('observed_at'),
+  /** 429 answers (or rate-limit errors on a WebSocket) seen for this account. */
+  count429: bigint('count_429', { mode: 'number' }).notNull().default(0),
+  last429At: tstz('last_429_at'),
+  /** Start of the current run of 429s: the first after a quiet spell (pg-accounts.ts). */
+  limitedSince: tstz('limited_since'),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+})
 
 /** Optional body capture (only when enabled; bodies are redacted before insert). */
 export const exchangeBodies = pgTable(

@@ -1,6 +1,6 @@
 // The session totals: sessionsUpsert folded over several batches (as several flushes or proxy
 // replicas write them) equals plain SQL over usage_events written apart from sessions.ts; and
-// migration 0005 backfills the rows stored before usage_sessions existed. The writer's own
+// migration 0006 backfills the rows stored before usage_sessions existed. The writer's own
 // fold: services/proxy/src/sink/pg-write.test.ts.
 
 import { afterAll, describe, expect, test } from 'bun:test'
@@ -37,7 +37,10 @@ const REFERENCE = `select session,
   coalesce(sum(cost_usd), 0)::text as cost_usd,
   count(*) filter (where billable and cost_usd is null)::text as unpriced_requests,
   count(*) filter (where usage_source = 'estimated')::text as estimated_requests,
-  coalesce(sum(credits), 0)::text as credits
+  coalesce(sum(credits), 0)::text as credits,
+  count(*) filter (where billable and billing_kind = 'subscription')::text as subscription_requests,
+  coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0)::text
+    as subscription_value_usd
 from usage_events where session is not null group by session order by session`
 
 /** The same columns from usage_sessions. */
@@ -48,7 +51,8 @@ const STORED = `select session,
   requests::text, errors::text, billable_requests::text, input_tokens::text,
   output_tokens::text, cache_read_tokens::text, cache_write_5m_tokens::text,
   cache_write_1h_tokens::text, reasoning_tokens::text, cost_usd::text,
-  unpriced_requests::text, estimated_requests::text, credits::text
+  unpriced_requests::text, estimated_requests::text, credits::text,
+  subscription_requests::text, subscription_value_usd::text
 from usage_sessions order by session`
 
 /** numeric sums print with their scale (1.50000000 vs 1.5): compare as numbers of the text. */
@@ -58,7 +62,9 @@ const same = async (sql: Sql) => {
       Object.fromEntries(
         Object.entries(r).map(([k, v]) => [
           k,
-          k === 'cost_usd' || k === 'credits' ? String(Number(v)) : v,
+          k === 'cost_usd' || k === 'credits' || k === 'subscription_value_usd'
+            ? String(Number(v))
+            : v,
         ]),
       ),
     )
@@ -105,12 +111,12 @@ function migrationsThrough(tag: string): string {
   return dir
 }
 
-describe('migration 0005 backfills sessions stored before it', () => {
+describe('migration 0006 backfills sessions stored before it', () => {
   test('rows with a session become their sessions; rows without stay out', async () => {
     const db = await testDatabase({ migrate: false })
     dbs.push(db)
     const { sql } = db
-    await migrateDatabase(sql, { migrationsFolder: migrationsThrough('0004_sessions_agents') })
+    await migrateDatabase(sql, { migrationsFolder: migrationsThrough('0005_sessions_agents') })
     const rows: [string | null, string, string, number, string | null, boolean][] = [
       // session, started_at, user, input tokens, cost, billable
       ['s-1', '2026-01-15T10:00:00Z', 'alice', 100, '0.25', true],
@@ -129,7 +135,7 @@ describe('migration 0005 backfills sessions stored before it', () => {
           ${user}, ${input}, ${cost})`
     }
     const r = await migrateDatabase(sql, {
-      migrationsFolder: migrationsThrough('0005_sessions_backfill'),
+      migrationsFolder: migrationsThrough('0006_sessions_backfill'),
     })
     expect(r.applied).toBe(1)
     const got = await sql`select session, first_at::text, last_at::text, user_min, user_max,

@@ -1,7 +1,7 @@
 // The session totals (usage_sessions) defined once, beside the hourly rollup (rollup.ts) whose
 // measures they reuse: the writer folds the rows a flush inserted that carry a session into
 // them in the same statement (sessionsUpsert), so several proxy replicas add up exactly, like
-// the rollup; the seeds and migration 0005's backfill use the same SQL. One row per session:
+// the rollup; the seeds and migration 0006's backfill use the same SQL. One row per session:
 // first and last request, the smallest and largest user / project / program, and every measure
 // over all its requests. The dashboard's Sessions page reads it; a session's page re-reads its
 // events (usage_events, by the (session, started_at) index) and gets the same figures.

@@ -26,7 +26,7 @@ import {
   serverBinaries,
   serverUser,
   startPostmaster,
-} from '@tokentap/cli/pgserver'
+} from '@tokentap/pgserver'
 
 export interface EmbeddedServer {
   port: number

@@ -18,7 +18,7 @@ function eventsJson(records: UsageRecord[]): string {
     records.map((r) =>
       Object.fromEntries(
         EVENT_COLUMNS.map((c) => {
-          const v = r[c.key] ?? null
+          const v = r[c.key] ?? c.default ?? null
           return [c.name, c.sqlType === 'jsonb' && v !== null ? JSON.stringify(v) : v]
         }),
       ),

@@ -85,6 +85,10 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
       // every other field stays as it was).
       agent: i % 4 !== 0 && i % 3 === 0 ? `agent-${i % 2}` : null,
       agentType: i % 4 !== 0 && i % 3 === 0 ? (i % 2 === 0 ? 'general-purpose' : 'Explore') : null,
+      // Every third record on a subscription, a few without a credential (no rand() drawn, so
+      // the other fields stay as they were for a seed).
+      billingKind: i % 3 === 0 ? 'subscription' : i % 11 === 0 ? 'unknown' : 'api_key',
+      account: i % 11 === 0 ? null : `acct${(i % 3 === 0 ? 'sub' : 'key').padEnd(8, '0')}${i % 4}`,
       requestBytes: Math.floor(rand() * 200_000),
       responseBytes: Math.floor(rand() * 50_000),
       error: outcome === 'ok' ? null : `upstream said "no" (${i})`,

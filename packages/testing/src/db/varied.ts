@@ -30,6 +30,7 @@ const OK = {
   billable: true,
   credits: null,
   error: null,
+  billingKind: 'api_key',
 } as const
 
 /** Eight records, in two flushes' worth (first four, last four). */
@@ -57,8 +58,9 @@ export function variedRecords(): UsageRecord[] {
       cacheWrite1hTokens: 5,
       reasoningTokens: 3,
     }),
-    // not billable (a count_tokens answer): counted as a request, its tokens are not
-    rec(2, { billable: false, costUsd: null, inputTokens: 999 }),
+    // not billable (a count_tokens answer): counted as a request, its tokens are not; on a
+    // subscription, but not a billable one
+    rec(2, { billable: false, costUsd: null, inputTokens: 999, billingKind: 'subscription' }),
     // an upstream error without usage: an error, billable and unpriced
     rec(3, { outcome: 'upstream_error', status: 529, costUsd: null, error: 'overloaded' }),
     // unknown attribution: the '' key
@@ -67,18 +69,17 @@ export function variedRecords(): UsageRecord[] {
     rec(5, { costUsd: null, inputTokens: 200, outputTokens: 20 }),
     // estimated
     rec(6, { usageSource: 'estimated', costUsd: 0.25, inputTokens: 40, outputTokens: 4 }),
-    // credits
-    rec(7, { credits: 2.5, costUsd: 0.125, inputTokens: 1 }),
+    // credits; covered by a subscription (its cost is value, not billed spend)
+    rec(7, { credits: 2.5, costUsd: 0.125, inputTokens: 1, billingKind: 'subscription' }),
     // the next hour
     rec(8, { costUsd: 0.01, outputTokens: 9 }, NEXT_HOUR),
   ]
 }
 
-export type RollupFigures = Omit<UsageRollupHourlyRow, 'hour' | 'costUsd' | 'credits'> & {
+type Money = 'costUsd' | 'credits' | 'subscriptionValueUsd'
+export type RollupFigures = Omit<UsageRollupHourlyRow, 'hour' | Money> & {
   hour: string
-  costUsd: number
-  credits: number
-}
+} & Record<Money, number>
 
 /** Every measure 0 (the figures below name what is not). */
 const zero = Object.fromEntries(ROLLUP_MEASURES.map((m) => [m.key, 0])) as Record<
@@ -118,6 +119,8 @@ export const VARIED_ROLLUP: RollupFigures[] = [
     unpricedRequests: 2,
     estimatedRequests: 1,
     credits: 2.5,
+    subscriptionRequests: 1,
+    subscriptionValueUsd: 0.125,
   },
   {
     ...zero,

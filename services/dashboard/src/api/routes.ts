@@ -13,6 +13,7 @@ import {
   type EventsResponse,
   type FilterOptionsResponse,
   type Filters,
+  type LimitsResponse,
   type SummaryResponse,
   type TimeseriesResponse,
 } from '@tokentap/shared/api'
@@ -165,6 +166,15 @@ export function apiRoutes(deps: ApiDeps): Hono {
   app.get('/budgets', async (c) => {
     noStore(c)
     return c.json({ budgets: await data.budgets(deps.now()) } satisfies BudgetsResponse)
+  })
+
+  app.get('/limits', async (c) => {
+    noStore(c)
+    const now = deps.now()
+    return c.json({
+      now: now.toISOString(),
+      accounts: await data.limits(now),
+    } satisfies LimitsResponse)
   })
 
   app.route('/', sessionRoutes(deps))

@@ -1,6 +1,7 @@
 // createDataAccess: the dashboard's query layer (DataAccess in types.ts) over a postgres.js pool.
 // Pages and the JSON API use only this; live/ adds the NOTIFY-range queries from events.ts.
 
+import { readAccountLimits } from '@tokentap/shared/accounts'
 import type { BudgetsConfig } from '@tokentap/shared/budgets'
 import type { Sql } from '@tokentap/shared/db'
 import { type AggregateContext, breakdown, summary, timeseries } from './aggregate.ts'
@@ -37,6 +38,7 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     budgets: (now) => budgetStatuses(sql, opts.budgets?.() ?? null, now),
     sessions: (f, o) => sessions(sql, f, o),
     session: (id) => sessionDetail(sql, id),
+    limits: (now) => readAccountLimits(sql, now),
   }
 }
 

@@ -17,15 +17,18 @@ import {
 } from '@tokentap/shared/api'
 import { EVENT_MEASURES_SQL, type Sql } from '@tokentap/shared/db'
 import { FilterError, MAX_SESSION_CHARS } from './filters.ts'
-import { COUNTERS, type Exact, fromRow, toTotals, UNITS } from './sums.ts'
+import { COUNTERS, costUnits, type Exact, fromRow, MONEY, toTotals, UNITS } from './sums.ts'
 import { and, type Fragment, ts, unprepared } from './where.ts'
 
 type Raw = Record<string, unknown>
 const ISO = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
 
-/** Exact figures of a row holding the measure columns (counters, cost_usd, credits). */
-const EXACT = `${COUNTERS.map(({ name: c }) => `${c}::text as ${c}`).join(', ')},
-  round(cost_usd * ${UNITS})::text as cost_units, round(credits * ${UNITS})::text as credit_units`
+/** Exact figures of a row holding the measure columns: counters as text, each money measure as
+ *  integer units of 1e-8 (`<name>_units`, as sums.ts fromRow reads them). */
+const EXACT = [
+  ...COUNTERS.map(({ name: c }) => `"${c}"::text as "${c}"`),
+  ...MONEY.map(({ name: m }) => `round("${m}" * ${UNITS})::text as "${m}_units"`),
+].join(', ')
 
 /** Sort keys over usage_sessions `s` (qualified: the select list's text aliases share names). */
 const SORT_SQL: Record<SessionSort, string> = {
@@ -91,13 +94,17 @@ export async function sessions(
   return rows.map((r) => sessionRow(r, fromRow(r)))
 }
 
+/** Each money measure of the grouped rows `x` in integer units of 1e-8. */
+const X_MONEY_UNITS = MONEY.map(
+  ({ name: m }) => `round(x."${m}" * ${UNITS})::text as "${m}_units"`,
+).join(', ')
+
 const isMain = (a: AgentRow): boolean => a.agent === null && a.agentType === null
 
 /** The session's every request: the whole (grouping set ()) and by sub-agent; null when no
  *  request carries this session. */
 export async function sessionDetail(sql: Sql, id: string): Promise<SessionDetail | null> {
-  const rows = await sql`select x.*, round(x.cost_usd * ${UNITS})::text as cost_units,
-      round(x.credits * ${UNITS})::text as credit_units
+  const rows = await sql`select x.*, ${sql.unsafe(X_MONEY_UNITS)}
     from (
       select grouping(agent, agent_type) = 3 as whole, agent, agent_type,
         to_char(min(started_at) at time zone 'UTC', ${sql.unsafe(ISO)}) as first_at,
@@ -121,7 +128,7 @@ export async function sessionDetail(sql: Sql, id: string): Promise<SessionDetail
         lastAt: String(r.last_at),
         ...toTotals(e),
       }
-      return { row, units: e.cost }
+      return { row, units: costUnits(e) }
     })
   // Main thread first, then most spend, then by id.
   agents.sort(

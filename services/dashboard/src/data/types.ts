@@ -1,6 +1,7 @@
 // The query layer's contract: what data/ offers the pages, the JSON API and the live feed. The
 // figures and rows it returns are the API contract of @tokentap/shared/api.
 
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
   Bucket,
@@ -34,4 +35,6 @@ export interface DataAccess {
   sessions(f: Filters, opts: { sort: SessionSort; limit: number }): Promise<SessionRow[]>
   /** One session over all its requests, by sub-agent; null when unknown. */
   session(id: string): Promise<SessionDetail | null>
+  /** Rate-limit and subscription windows per account (account_limits), worst first. */
+  limits(now: Date): Promise<AccountLimits[]>
 }

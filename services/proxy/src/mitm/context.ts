@@ -1,7 +1,8 @@
 // What an exchange needs from the proxy around it, injected so tests need no module mocks.
 
-import type { ProviderDialect } from '@tokentap/shared'
+import type { BillingKind, ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
+import type { AccountResolver } from '../identity/accounts.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
@@ -19,6 +20,8 @@ export interface ExchangeContext {
   records: RecordIntake
   /** The parser dialect for an intercepted exchange. */
   dialectFor(host: string, path: string): ProviderDialect
+  /** A request's billing kind and account fingerprint (identity/accounts.ts). */
+  accountOf: AccountResolver
 }
 
 export interface Attribution {
@@ -30,6 +33,9 @@ export interface Attribution {
   agent: string | null
   agentType: string | null
   program: string | null
+  /** Who pays (from the credential's kind) and the credential's fingerprint (issue 16). */
+  billingKind: BillingKind
+  account: string | null
 }
 
 export interface ClientPort {

@@ -6,6 +6,7 @@
 
 import type { ExchangeParser, ParsedUsage, SeenText } from '@tokentap/shared'
 import { capturedOf } from '../capture/dialect.ts'
+import type { LimitReading } from '../limits/reading.ts'
 import type { ExchangeFacts, ExchangeResult } from '../records/result.ts'
 
 /** The facts known only when the exchange (or a WebSocket response) ends. */
@@ -23,6 +24,8 @@ type FixedFacts = Pick<
   | 'agent'
   | 'agentType'
   | 'program'
+  | 'billingKind'
+  | 'account'
 >
 
 /** What an exchange counts for its result(s): set at the start, then timing and bytes. */
@@ -52,6 +55,7 @@ export async function parserResult(
   parser: ExchangeParser,
   tally: ExchangeTally,
   end: EndFacts,
+  limits: LimitReading | null = null,
 ): Promise<ExchangeResult> {
   await Promise.allSettled(pending)
   return {
@@ -59,6 +63,7 @@ export async function parserResult(
     usage: safeEnd(provider, () => parser.end()),
     seen: safeSeen(() => parser.seenText?.()),
     bodies: capturedOf(parser),
+    limits,
   }
 }
 

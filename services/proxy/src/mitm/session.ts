@@ -246,6 +246,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       agent: ids.agent,
       agentType: ids.agentType,
       program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
+      ...ctx.accountOf(target.key.host, target.path, head.headers),
     }
     state = 'exchange'
     const port = {

@@ -1,4 +1,4 @@
-// Cost with provenance (DESIGN.md rule 7): one USD figure per exchange plus where it came from.
+// Cost with provenance (docs/ARCHITECTURE.md §4, rule 7): one USD figure per exchange plus where it came from.
 // Precedence: not billable → 0 "free"; credits → the configured credit price; a matching
 // override (negotiated rate) → "override"; the provider's own reported cost → "provider";
 // genai-prices at the request's time → "genai-prices"; else NULL "unpriced" — never 0.
@@ -23,7 +23,7 @@ export type PriceSource =
   | 'unpriced'
   | 'no-usage'
 
-/** What pricing reads from a record (a UsageRecord fits). Token buckets as in DESIGN.md:
+/** What pricing reads from a record (a UsageRecord fits). Token buckets as in docs/ARCHITECTURE.md §5:
  *  inputTokens is uncached input, outputTokens includes reasoning. */
 export interface PriceInput extends TokenBuckets {
   provider: string

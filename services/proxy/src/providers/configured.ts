@@ -33,15 +33,16 @@ export function dialectsAndHosts(
   const builtin =
     deps.dialectFor ?? createDialectRegistry({ injectStreamUsage: config.injectStreamUsage })
   const builtinHosts = createHostMatcher(config.interceptHosts)
+  const customOptions = { injectStreamUsage: config.injectStreamUsage }
   let custom: CustomProviders | null = config.providers
-    ? createCustomProviders(config.providers)
+    ? createCustomProviders(config.providers, customOptions)
     : null
   let customHosts: HostMatcher = createHostMatcher(custom?.hosts ?? [])
   const stopWatching = config.providersFile
     ? watchProvidersConfig(
         config.providersFile,
         (c) => {
-          custom = createCustomProviders(c)
+          custom = createCustomProviders(c, customOptions)
           customHosts = createHostMatcher(custom.hosts)
           deps.log.info(`TOKENTAP_PROVIDERS reloaded: ${c.providers.length} providers`)
           deps.onReload?.(c)

@@ -17,12 +17,29 @@ describe('dialect registry', () => {
     expect(select('api.openai.com', '/v1/responses').createWsParser).toBeDefined()
   })
 
-  test('include_usage injection follows the option', () => {
+  test('include_usage injection follows the host and the global switch', () => {
     const off = createDialectRegistry({ injectStreamUsage: false })
-    const chat = meta('api.openai.com', '/v1/chat/completions')
-    const json = { ...chat, requestHeaders: { 'content-type': 'application/json' } }
-    expect(select('api.openai.com', '/').wantsRequestBody?.(json)).toBe(true)
-    expect(off('api.openai.com', '/').wantsRequestBody?.(json)).toBe(false)
+    const json = (host: string, path = '/v1/chat/completions') => ({
+      ...meta(host, path),
+      requestHeaders: { 'content-type': 'application/json' },
+    })
+    expect(select('api.openai.com', '/').wantsRequestBody?.(json('api.openai.com'))).toBe(true)
+    expect(off('api.openai.com', '/').rewriteRequest).toBeUndefined()
+    expect(off('api.openai.com', '/').wantsRequestBody?.(json('api.openai.com')) ?? false).toBe(
+      false,
+    )
+    // Mistral refuses the field; Groq reports usage unasked.
+    expect(select('api.mistral.ai', '/').rewriteRequest).toBeUndefined()
+    expect(select('api.groq.com', '/').rewriteRequest).toBeUndefined()
+    // Azure: only from the api-version that documents stream_options.
+    const azure = select('r.openai.azure.com', '/')
+    const deployment = '/openai/deployments/d/chat/completions?api-version='
+    expect(azure.wantsRequestBody?.(json('r.openai.azure.com', `${deployment}2024-10-21`))).toBe(
+      true,
+    )
+    expect(azure.wantsRequestBody?.(json('r.openai.azure.com', `${deployment}2024-06-01`))).toBe(
+      false,
+    )
   })
 
   test('unknown intercepted hosts are recorded without usage', () => {
@@ -47,5 +64,10 @@ test('wire formats by name record under the given provider', () => {
   parser.pushResponse(new TextEncoder().encode(body))
   expect(parser.end()).toMatchObject({ provider: 'acme', inputTokens: 10, outputTokens: 4 })
   expect(wireFormatDialect('openai-chat', 'acme').createWsParser).toBeUndefined()
+  // A format named without a streamed-usage mode never asks for usage.
+  expect(wireFormatDialect('openai-chat', 'acme').rewriteRequest).toBeUndefined()
+  expect(
+    wireFormatDialect('openai-chat', 'acme', { streamUsage: 'inject' }).rewriteRequest,
+  ).toBeDefined()
   expect(wireFormatDialect('openai-responses', 'acme').createWsParser).toBeDefined()
 })

@@ -9,32 +9,38 @@ import { bedrockDialect } from './bedrock/bedrock.ts'
 import type { BuiltinDialectName } from './custom/config.ts'
 import { geminiDialect } from './gemini/gemini.ts'
 import { noneDialect } from './none.ts'
-import { openaiChatDialect, openaiDialect, openaiResponsesDialect } from './openai/index.ts'
+import {
+  openaiChatDialect,
+  openaiDialect,
+  openaiResponsesDialect,
+  type StreamUsageOptions,
+} from './openai/index.ts'
 import { builtinProviderFor, type WireFormat } from './table.ts'
 
 export interface RegistryOptions {
-  /** See OpenAIDialectOptions.injectStreamUsage. */
+  /** TOKENTAP_INJECT_STREAM_USAGE: off, no request is ever asked for stream usage. */
   injectStreamUsage: boolean
 }
 
-type DialectFactory = (provider: string, opts: RegistryOptions) => ProviderDialect
+type DialectFactory = (provider: string, opts: StreamUsageOptions) => ProviderDialect
 
 /** The built-in table's wire formats and those a TOKENTAP_PROVIDERS entry may name. */
 const WIRE_FORMATS: Record<WireFormat | BuiltinDialectName, DialectFactory> = {
   anthropic: (provider) => anthropicMessagesDialect(provider),
   openai: (provider, opts) => openaiDialect(provider, opts),
-  'openai-chat': (provider) => openaiChatDialect(provider),
+  'openai-chat': (provider, opts) => openaiChatDialect(provider, opts),
   'openai-responses': (provider) => openaiResponsesDialect(provider),
   gemini: (provider) => geminiDialect(provider),
   bedrock: (provider) => bedrockDialect(provider),
   'amazon-q': (provider) => amazonQDialect(provider),
 }
 
-/** The dialect reading `format`, recording under `provider`. */
+/** The dialect reading `format`, recording under `provider`; `opts` matter to OpenAI chat
+ *  streams only (no `streamUsage`: `never-inject`, the field is never added). */
 export function wireFormatDialect(
   format: WireFormat | BuiltinDialectName,
   provider: string,
-  opts: RegistryOptions = { injectStreamUsage: true },
+  opts: StreamUsageOptions = {},
 ): ProviderDialect {
   return WIRE_FORMATS[format](provider, opts)
 }
@@ -49,7 +55,12 @@ export function createDialectRegistry(
     const provider = builtin?.name ?? host.toLowerCase()
     let d = cache.get(provider)
     if (!d) {
-      d = builtin ? wireFormatDialect(builtin.dialect, provider, opts) : noneDialect(provider)
+      d = builtin
+        ? wireFormatDialect(builtin.dialect, provider, {
+            injectStreamUsage: opts.injectStreamUsage,
+            ...(builtin.dialect === 'openai' ? { streamUsage: builtin.streamUsage } : {}),
+          })
+        : noneDialect(provider)
       cache.set(provider, d)
     }
     return d

@@ -2,7 +2,8 @@
 // every host of the built-in intercept list is intercepted AND recorded under the same provider
 // with the same wire format as before the table existed (intercept/hosts.ts and registry.ts kept
 // two lists that had to agree; the expectations below were taken from them). A dialect's wire
-// format is recognised by how it classifies a set of probe paths.
+// format is recognised by how it classifies a set of probe paths. OpenAI-compatible entries name
+// their streamed-usage mode, and only `inject` hosts are ever asked for stream usage.
 
 import { describe, expect, test } from 'bun:test'
 import type { ProviderDialect } from '@tokentap/shared'
@@ -37,11 +38,8 @@ function fingerprint(dialect: ProviderDialect): string[] {
     const usage = dialect.createParser(meta).end()
     return `${usage.endpoint} ${usage.billable}`
   })
-  return [
-    ...reads,
-    `ws ${dialect.createWsParser !== undefined}`,
-    `rewrite ${dialect.rewriteRequest !== undefined}`,
-  ]
+  // Whether a host's requests are rewritten is its streamed-usage mode, checked apart.
+  return [...reads, `ws ${dialect.createWsParser !== undefined}`]
 }
 
 const KINDS: [string, ProviderDialect][] = [
@@ -196,6 +194,35 @@ describe('the table', () => {
         provider.name,
         provider.dialect,
       ])
+    }
+  })
+
+  test('OpenAI-compatible hosts: streamed usage asked for only where documented and needed', () => {
+    const modes = Object.fromEntries(
+      BUILTIN_PROVIDERS.flatMap((p) => (p.dialect === 'openai' ? [[p.name, p.streamUsage]] : [])),
+    )
+    expect(modes).toEqual({
+      openai: 'inject',
+      'azure-openai': 'inject',
+      openrouter: 'always',
+      groq: 'always',
+      xai: 'inject',
+      deepseek: 'always',
+      mistral: 'always',
+      'github-copilot': 'always',
+    })
+    const chat = (host: string) => ({
+      host,
+      method: 'POST',
+      path: '/v1/chat/completions',
+      requestHeaders: { 'content-type': 'application/json' },
+    })
+    for (const provider of BUILTIN_PROVIDERS) {
+      const host = provider.hosts[0]!.replaceAll('*', 'x')
+      const dialect = selectDialect(host, '/')
+      const asks = provider.dialect === 'openai' && provider.streamUsage === 'inject'
+      expect([host, dialect.wantsRequestBody?.(chat(host)) ?? false]).toEqual([host, asks])
+      expect([host, dialect.rewriteRequest !== undefined]).toEqual([host, asks])
     }
   })
 

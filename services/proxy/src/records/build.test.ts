@@ -21,6 +21,8 @@ const facts: ExchangeFacts = {
   agent: 'a0aaff6c392cc486a',
   agentType: 'general-purpose',
   program: 'GeminiCLI',
+  billingKind: 'api_key',
+  account: 'f00dfeedf00dfeedf00d',
   requestBytes: 12,
   responseBytes: 0,
   error: 'upstream said: invalid x-goog-api-key AIzaSyA-abcdefghijklmnop',

@@ -44,6 +44,8 @@ export function buildRecord(id: string, facts: ExchangeFacts, usage: ParsedUsage
     agent: facts.agent,
     agentType: facts.agentType,
     program: facts.program,
+    billingKind: facts.billingKind,
+    account: facts.account,
     requestBytes: facts.requestBytes,
     responseBytes: facts.responseBytes,
     error: facts.error === null ? null : redact(facts.error),

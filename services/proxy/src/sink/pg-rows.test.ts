@@ -10,7 +10,8 @@ import { readRecords } from '../../test/storage/helpers.ts'
 import { type Cell, toCells } from './pg-rows.ts'
 import { writeEvents } from './pg-write.ts'
 
-/** Every field set, none null (session and agent too, which older records lack). */
+/** Every field set, none null (session, agent, billing kind and account too, which older
+ *  records lack). */
 const FULL: UsageRecord = {
   id: '0190f5a8-7b3c-7def-8123-456789abcdef',
   startedAt: '2026-01-15T10:11:12.345Z',
@@ -35,6 +36,8 @@ const FULL: UsageRecord = {
   agent: 'a0aaff6c392cc486a',
   agentType: 'general-purpose',
   program: 'claude-cli',
+  billingKind: 'subscription',
+  account: 'a1b2c3d4e5f6a7b8c9d0',
   requestBytes: 5_000_000_000,
   responseBytes: 678,
   error: 'late error',
@@ -75,10 +78,13 @@ describe('toCells', () => {
     for (const c of EVENT_COLUMNS) {
       const v = cells[c.name]
       if (!c.notNull) expect([c.name, v]).toEqual([c.name, null])
+      else if (c.default !== undefined) expect([c.name, v]).toEqual([c.name, c.default])
       else if (c.key !== 'id' && c.key !== 'startedAt')
         expect(v === '' || v === 0 || v === false).toBe(true)
     }
     expect(cells).toMatchObject({ provider: '', duration_ms: 0, stream: false, billable: false })
+    // a record from before billing kinds counts as billed (unknown), as the column's default
+    expect(cells.billing_kind).toBe('unknown')
   })
 
   test('odd values are coerced by column type, never thrown', () => {

@@ -1,7 +1,8 @@
 // One flush = one SQL statement (so one transaction): insert the events ON CONFLICT (id) DO
-// NOTHING, fold ONLY the rows actually inserted into usage_rollup_hourly and (those with a
-// session) usage_sessions, and pg_notify the id range (delivered on commit). Replays are
-// therefore idempotent, rows and rollups alike.
+// NOTHING, fold ONLY the rows actually inserted into usage_rollup_hourly, (those with a session)
+// usage_sessions and account_limits (pg-accounts.ts, with the flush's limits readings), and
+// pg_notify the id range (delivered on commit). Replays are therefore idempotent, rows, rollups,
+// session totals and 429 counts alike.
 // Three ways to ship the rows (scripts/bench/ingest.ts compares them): 'json' (the default: one
 // JSON parameter expanded by json_to_recordset; one round trip, least proxy CPU), 'copy' (COPY
 // into a temp table, then INSERT … SELECT; least Postgres CPU), 'values' (multi-row INSERT).
@@ -18,6 +19,7 @@ import {
   USAGE_CHANNEL,
 } from '@tokentap/shared/db'
 import type postgres from 'postgres'
+import { ACCOUNT_INPUTS, type AccountReadingRow, accountsCte } from './pg-accounts.ts'
 import type { BodyRow, Cell } from './pg-rows.ts'
 
 export type WriteMethod = 'json' | 'values' | 'copy'
@@ -44,9 +46,9 @@ select c.n as inserted, c.first_id, c.last_id,
 from (select count(*)::int as n, min(id::text) as first_id, max(id::text) as last_id from ins) c`
 
 const INSERT = `insert into usage_events (${EVENT_COLUMN_LIST})`
-// Only what the rollup, the session totals and the NOTIFY need.
-const FOLD_INPUTS = [...new Set([...ROLLUP_INPUTS, ...SESSION_INPUTS])]
-const RETURNING = `on conflict (id) do nothing returning id, ${FOLD_INPUTS.map(ident).join(', ')}`
+// Only what the rollup, the session totals, the account upsert and the NOTIFY need.
+const RETURNED = [...new Set([...ROLLUP_INPUTS, ...SESSION_INPUTS, ...ACCOUNT_INPUTS])]
+const RETURNING = `on conflict (id) do nothing returning id, ${RETURNED.map(ident).join(', ')}`
 
 // 'json': the batch travels as one JSON array of row objects; constant SQL text, one parameter.
 // raw_usage travels as JSON text inside the document and is parsed by the cast.
@@ -74,8 +76,9 @@ const FROM_STAGE_SQL = `with ins as (${INSERT}
   select ${EVENT_COLUMNS.map((c) => `${ident(c.name)}::${c.sqlType}`).join(', ')} from ${STAGE}
   ${RETURNING})${TAIL}`
 
-// 'values': one parameter per column and row; Postgres allows 65,535 per statement.
-export const VALUES_MAX_ROWS = Math.floor(65535 / EVENT_COLUMNS.length)
+// 'values': one parameter per column and row (and two more: bodies, readings); Postgres allows
+// 65,535 per statement.
+export const VALUES_MAX_ROWS = Math.floor((65535 - 2) / EVENT_COLUMNS.length)
 
 type Row = { inserted: number; first_id: string | null; last_id: string | null }
 const result = (rows: Row[]): WriteResult => ({
@@ -113,15 +116,21 @@ const bodiesCte = (param: string): string => `
   join ins on ins.id = b.event_id
   on conflict (event_id) do nothing
 )`
-const withBodies = (text: string, param: string): string =>
-  text.slice(0, text.length - TAIL.length) + bodiesCte(param) + TAIL
-const JSON_BODIES_SQL = withBodies(JSON_SQL, '$2')
-const FROM_STAGE_BODIES_SQL = withBodies(FROM_STAGE_SQL, '$1')
+/** `text` (ending in TAIL) with more CTEs before its TAIL. */
+const withCtes = (text: string, ...ctes: string[]): string =>
+  text.slice(0, text.length - TAIL.length) + ctes.join('') + TAIL
+const withBodies = (text: string, param: string): string => withCtes(text, bodiesCte(param))
+// Every statement folds into account_limits too; its readings are the last parameter.
+const JSON_ACCOUNTS_SQL = withCtes(JSON_SQL, accountsCte('$2'))
+const JSON_BODIES_SQL = withCtes(JSON_SQL, bodiesCte('$2'), accountsCte('$3'))
+const FROM_STAGE_ACCOUNTS_SQL = withCtes(FROM_STAGE_SQL, accountsCte('$1'))
+const FROM_STAGE_BODIES_SQL = withCtes(FROM_STAGE_SQL, bodiesCte('$1'), accountsCte('$2'))
 
 async function viaCopy(
   sql: postgres.Sql,
   rows: Cell[][],
   bodies: string | null,
+  readings: string,
 ): Promise<WriteResult> {
   return sql.begin(async (tx) => {
     await tx.unsafe(STAGE_SQL)
@@ -131,9 +140,12 @@ async function viaCopy(
       stream.on('finish', resolve)
       stream.end(csv(rows))
     })
-    if (bodies === null)
-      return result(await tx.unsafe<Row[]>(FROM_STAGE_SQL, [], { prepare: true }))
-    return result(await tx.unsafe<Row[]>(FROM_STAGE_BODIES_SQL, [bodies], { prepare: true }))
+    if (bodies === null) {
+      return result(await tx.unsafe<Row[]>(FROM_STAGE_ACCOUNTS_SQL, [readings], { prepare: true }))
+    }
+    return result(
+      await tx.unsafe<Row[]>(FROM_STAGE_BODIES_SQL, [bodies, readings], { prepare: true }),
+    )
   })
 }
 
@@ -141,38 +153,48 @@ async function viaValues(
   sql: postgres.Sql,
   rows: Cell[][],
   bodies: string | null,
+  readings: string,
 ): Promise<WriteResult> {
   const w = EVENT_COLUMNS.length
   const tuples = rows.map((_, i) => `(${EVENT_COLUMNS.map((_c, j) => `$${i * w + j + 1}`)})`)
   let text = `with ins as (${INSERT} values ${tuples.join(', ')} ${RETURNING})${TAIL}`
   const params: Cell[] = rows.flat()
   if (bodies !== null) {
-    text = withBodies(text, `$${rows.length * w + 1}`)
+    text = withBodies(text, `$${params.length + 1}`)
     params.push(bodies)
   }
+  text = withCtes(text, accountsCte(`$${params.length + 1}`))
+  params.push(readings)
   return result(await sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]))
 }
 
-/** Writes the rows (cells from toCells) in one transaction; throws on any database error. */
+/** Writes the rows (cells from toCells) in one transaction, with their bodies and the flush's
+ *  account readings (pg-accounts.ts); throws on any database error. */
 export async function writeEvents(
   sql: postgres.Sql,
   rows: Cell[][],
   method: WriteMethod = 'json',
   bodyRows: BodyRow[] = [],
+  readingRows: AccountReadingRow[] = [],
 ): Promise<WriteResult> {
   if (rows.length === 0) return { inserted: 0, firstId: null, lastId: null }
   const bodies = bodyRows.length > 0 ? JSON.stringify(bodyRows) : null
-  if (method === 'copy') return viaCopy(sql, rows, bodies)
+  const readings = JSON.stringify(readingRows)
+  if (method === 'copy') return viaCopy(sql, rows, bodies, readings)
   if (method === 'values') {
     if (rows.length > VALUES_MAX_ROWS) throw new Error(`values: at most ${VALUES_MAX_ROWS} rows`)
-    return viaValues(sql, rows, bodies)
+    return viaValues(sql, rows, bodies, readings)
   }
   if (bodies !== null) {
     return result(
-      await sql.unsafe<Row[]>(JSON_BODIES_SQL, [jsonRows(rows), bodies], { prepare: true }),
+      await sql.unsafe<Row[]>(JSON_BODIES_SQL, [jsonRows(rows), bodies, readings], {
+        prepare: true,
+      }),
     )
   }
-  return result(await sql.unsafe<Row[]>(JSON_SQL, [jsonRows(rows)], { prepare: true }))
+  return result(
+    await sql.unsafe<Row[]>(JSON_ACCOUNTS_SQL, [jsonRows(rows), readings], { prepare: true }),
+  )
 }
 
 /** SQLSTATE classes that blame the data, not the database: retrying cannot help. */

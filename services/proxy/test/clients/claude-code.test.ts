@@ -21,6 +21,28 @@ import { claudeBinary, describeRun, runCli, tempDir, trustBundle } from './run-c
 
 const HOST = 'api.anthropic.com'
 const SUBAGENT_PROMPT = 'delegate this to a sub-agent'
+/** Claude subscription windows (as Claude Code reads them): 5-hour at 83 %, 7-day at 41 %. */
+const RESET_5H = 1_900_000_000
+const SUBSCRIPTION_LIMITS = {
+  'anthropic-ratelimit-unified-status': 'allowed_warning',
+  'anthropic-ratelimit-unified-reset': String(RESET_5H),
+  'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  'anthropic-ratelimit-unified-5h-utilization': '0.83',
+  'anthropic-ratelimit-unified-5h-reset': String(RESET_5H),
+  'anthropic-ratelimit-unified-5h-status': 'allowed_warning',
+  'anthropic-ratelimit-unified-7d-utilization': '0.41',
+  'anthropic-ratelimit-unified-7d-reset': String(RESET_5H + 3 * 86_400),
+  'anthropic-ratelimit-unified-7d-status': 'allowed',
+}
+/** An API key's per-minute buckets (documented headers). */
+const API_KEY_LIMITS = {
+  'anthropic-ratelimit-requests-limit': '50',
+  'anthropic-ratelimit-requests-remaining': '49',
+  'anthropic-ratelimit-requests-reset': '2030-03-17T17:47:00Z',
+  'anthropic-ratelimit-tokens-limit': '80000',
+  'anthropic-ratelimit-tokens-remaining': '62000',
+  'anthropic-ratelimit-tokens-reset': '2030-03-17T17:47:00Z',
+}
 const bin = claudeBinary()
 const title = bin
   ? 'Claude Code through the proxy'
@@ -69,7 +91,14 @@ describe.skipIf(!bin)(title, () => {
       if (request.stream !== true) {
         return Response.json({ error: 'the mock streams only' }, { status: 400 })
       }
-      const sse = { 'content-type': 'text/event-stream; charset=utf-8', 'request-id': 'req_mock_1' }
+      const sse = {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'request-id': 'req_mock_1',
+        // The account's standing, as Anthropic answers an API key or a Claude sign-in.
+        ...(req.headers.get('authorization')?.startsWith('Bearer sk-ant-oat') === true
+          ? SUBSCRIPTION_LIMITS
+          : API_KEY_LIMITS),
+      }
       // The sub-agent prompt: the main thread's first turn starts one with the Agent tool; the
       // sub-agent and every later turn answer.
       if (
@@ -146,6 +175,15 @@ describe.skipIf(!bin)(title, () => {
       agentType: null,
     })
 
+    // Billed to the API key; the account is a fingerprint, never the key.
+    const account = model[0]!.account
+    expect(model[0]!.billingKind).toBe('api_key')
+    expect(account).toMatch(/^[0-9a-f]{20}$/)
+    expect(JSON.stringify(records)).not.toContain('sk-ant-api03-test')
+    const limits = proxy.sink.limits.get(model[0]!.id)
+    expect(limits?.windows.requests).toMatchObject({ limit: 50, remaining: 49, unit: 'requests' })
+    expect(limits?.windows.tokens?.used).toBeCloseTo(0.225, 10)
+
     const side = records.filter((r) => !r.billable)
     expect(side.map((r) => r.path).sort()).toEqual([
       '/api/claude_code/policy_limits',
@@ -168,6 +206,32 @@ describe.skipIf(!bin)(title, () => {
       status: 200,
       outcome: 'ok',
     })
+  }, 90_000)
+
+  test('signed in (CLAUDE_CODE_OAUTH_TOKEN): covered by the subscription, its windows read', async () => {
+    const token = 'sk-ant-oat01-tokentap-test-oauth-token-0123456789'
+    const { stdout, seen, records } = await runClaude({
+      env: { ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: token },
+    })
+    expect(stdout).toContain(CLAUDE_ANSWER)
+    const turn = seen.find((s) => s.path.startsWith('/v1/messages'))!
+    expect(turn.headers.authorization).toBe(`Bearer ${token}`)
+    expect(turn.headers['x-api-key']).toBeUndefined()
+    expect(turn.headers['anthropic-beta']).toContain('oauth-2025-04-20')
+    const model = records.filter((r) => r.billable)
+    expect(model).toHaveLength(1)
+    expect(model[0]).toMatchObject({ billingKind: 'subscription', status: 200 })
+    expect(model[0]!.account).toMatch(/^[0-9a-f]{20}$/)
+    expect(JSON.stringify(records)).not.toContain(token)
+    const limits = proxy.sink.limits.get(model[0]!.id)
+    expect(limits?.status).toBe('allowed_warning')
+    expect(limits?.windows['unified-5h']).toMatchObject({
+      used: 0.83,
+      minutes: 300,
+      resetAt: new Date(RESET_5H * 1000).toISOString(),
+      status: 'allowed_warning',
+    })
+    expect(limits?.windows['unified-7d']?.used).toBe(0.41)
   }, 90_000)
 
   test('proxy credentials name user and project; ANTHROPIC_CUSTOM_HEADERS tag the turn only', async () => {

@@ -93,6 +93,11 @@ describe.skipIf(!entry || !node)(title, () => {
     const modelOf = (path: string) => /\/models\/([^:]+):/.exec(path)![1]
 
     expect(r.records).toHaveLength(2)
+    // A Gemini API key: billed; one account for both calls, a fingerprint, never the key.
+    expect(r.records.map((x) => x.billingKind)).toEqual(['api_key', 'api_key'])
+    expect(r.records[0]!.account).toMatch(/^[0-9a-f]{20}$/)
+    expect(r.records[1]!.account).toBe(r.records[0]!.account)
+    expect(JSON.stringify(r.records)).not.toContain('test-gemini-key')
     const base = {
       provider: 'gemini',
       host: API,

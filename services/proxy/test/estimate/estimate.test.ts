@@ -148,7 +148,7 @@ describe('estimated records', () => {
     const rec = await noInject.sink.recordAfter(before)
     expect(rec).toMatchObject({ outcome: 'ok', usageSource: 'estimated', ...expected(body) })
     expect(rec.parseError).toBe(
-      'stream without usage (the client did not ask for stream_options.include_usage): tokens estimated',
+      'stream without usage (the client did not ask for stream_options.include_usage; TOKENTAP_INJECT_STREAM_USAGE is off): tokens estimated',
     )
   }, 60_000)
 
@@ -176,7 +176,7 @@ describe('no estimate', () => {
     const rec = await broken.sink.recordAfter(before)
     expect(rec).toMatchObject({ usageSource: 'none', inputTokens: null, outputTokens: null })
     expect(rec.parseError).toBe(
-      'stream without usage (the client did not ask for stream_options.include_usage); ' +
+      'stream without usage (the client did not ask for stream_options.include_usage; TOKENTAP_INJECT_STREAM_USAGE is off); ' +
         'no estimate: estimator worker failed to start: no worker',
     )
   }, 60_000)

@@ -29,6 +29,7 @@ export const MOCK_HOSTS = [
   'api.openai.com',
   'chatgpt.com',
   'generativelanguage.googleapis.com',
+  'api.mistral.ai',
   'example.com',
   'plain.example.com',
 ]

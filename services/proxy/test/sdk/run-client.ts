@@ -13,7 +13,7 @@ export interface ClientRun {
 const REPO_ROOT = join(import.meta.dir, '..', '..', '..', '..')
 
 export async function runClient(
-  client: 'anthropic' | 'openai' | 'genai',
+  client: 'anthropic' | 'openai' | 'genai' | 'mistral',
   mode: string,
   proxy: { proxyUrl: string; caPath: string },
   timeoutMs = 8000,
@@ -30,6 +30,7 @@ export async function runClient(
       ANTHROPIC_API_KEY: 'sk-ant-test',
       OPENAI_API_KEY: 'sk-test',
       GEMINI_API_KEY: 'test',
+      MISTRAL_API_KEY: 'mistral-test-key',
     },
   })
   const timer = setTimeout(() => p.kill(), timeoutMs)

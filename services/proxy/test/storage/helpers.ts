@@ -58,13 +58,18 @@ const FROM_EVENTS = `
     coalesce(sum(cost_usd), 0)::numeric as cost_usd,
     count(*) filter (where billable and cost_usd is null)::bigint as unpriced_requests,
     count(*) filter (where usage_source = 'estimated')::bigint as estimated_requests,
-    coalesce(sum(credits), 0)::numeric as credits
+    coalesce(sum(credits), 0)::numeric as credits,
+    count(*) filter (where billable and billing_kind = 'subscription')::bigint
+      as subscription_requests,
+    coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0)::numeric
+      as subscription_value_usd
   from usage_events group by 1, 2, 3, 4, 5, 6`
 
 const ROLLUP = `
   select hour, provider, model, "user", project, program, requests, errors, billable_requests,
     input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-    reasoning_tokens, cost_usd, unpriced_requests, estimated_requests, credits
+    reasoning_tokens, cost_usd, unpriced_requests, estimated_requests, credits,
+    subscription_requests, subscription_value_usd
   from usage_rollup_hourly`
 
 /** Session totals recomputed from usage_events (the same measures, per session). */
@@ -79,7 +84,7 @@ const SESSIONS = `
   select session, first_at, last_at, user_min, user_max, project_min, project_max, program_min,
     program_max, requests, errors, billable_requests, input_tokens, output_tokens,
     cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd,
-    unpriced_requests, estimated_requests, credits
+    unpriced_requests, estimated_requests, credits, subscription_requests, subscription_value_usd
   from usage_sessions`
 
 /** usage_rollup_hourly and usage_sessions equal the aggregates of usage_events, row for row

@@ -66,6 +66,16 @@ describe('event detail', () => {
     expectCspClean(html)
   })
 
+  test('billing kind and the account fingerprint (short, full in the title)', async () => {
+    const d = fakeData({
+      detail: detail({ billingKind: 'subscription', account: 'ab12cd34ef56ab12cd34' }),
+    })
+    const { html } = await get(d, `/events/${ID}`)
+    expect(html).toContain('subscription')
+    expect(html).toContain('<code title="ab12cd34ef56ab12cd34">ab12cd34</code>')
+    expect(html).toContain('Value (covered by a subscription)')
+  })
+
   test('no bodies section when capture is off', async () => {
     const { html } = await get(fakeData({ detail: detail({ bodies: null }) }), `/events/${ID}`)
     expect(html).not.toContain('Captured bodies')

@@ -37,6 +37,23 @@ describe('event log', () => {
     expectCspClean(html)
   })
 
+  test('a subscription-covered request shows its value marked, not as billed spend', async () => {
+    const covered = eventRow({
+      id: C,
+      billingKind: 'subscription',
+      account: 'ab12cd34ef56ab12cd34',
+    })
+    const { html } = await get(fakeData({ events: [covered] }), '/events')
+    expect(html).toContain('class="cost-wrap covered"')
+    expect(html).toContain('covered by a subscription: API-equivalent value, not billed')
+    expect(html).toContain('<span class="tag">sub</span>')
+    const billed = await get(
+      fakeData({ events: [eventRow({ billingKind: 'api_key' })] }),
+      '/events',
+    )
+    expect(billed.html).not.toContain('covered')
+  })
+
   test('hostile strings are escaped', async () => {
     const { html } = await get(fakeData({ events }), '/events')
     expect(html).not.toContain('<img src=x')

@@ -3,16 +3,10 @@
 // thread first, then each sub-agent, most spend first), with a link to its requests in the
 // event log. #session-body is re-fetched live (fragment route).
 
-import {
-  type AgentRow,
-  costOfTotals,
-  type Filters,
-  formatInt,
-  type SessionDetail,
-} from '@tokentap/shared/api'
+import { type AgentRow, type Filters, formatInt, type SessionDetail } from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
 import { TotalsCards } from '../../views/components.tsx'
-import { Cost, Tokens } from '../../views/cost.tsx'
+import { Spend, SpendHeader, Tokens } from '../../views/cost.tsx'
 import { formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
 import { link, sessionPath } from '../../views/url.ts'
@@ -79,7 +73,7 @@ function AgentsTable(props: { agents: AgentRow[]; f: Filters }) {
                 Cache r/w
               </th>
               <th scope="col" class="num">
-                Cost
+                <SpendHeader />
               </th>
             </tr>
           </thead>
@@ -108,7 +102,7 @@ function AgentsTable(props: { agents: AgentRow[]; f: Filters }) {
                   <Tokens n={a.cacheWrite5mTokens + a.cacheWrite1hTokens} />
                 </td>
                 <td class="num">
-                  <Cost cost={costOfTotals(a)} />
+                  <Spend t={a} />
                 </td>
               </tr>
             ))}

@@ -10,6 +10,7 @@ const rows = [
     users: ['alice', 'bob'],
     projects: [],
     costUsd: 0.5,
+    billedCostUsd: 0.5,
     estimatedRequests: 2,
     unpricedRequests: 1,
   }),
@@ -53,6 +54,18 @@ describe('sessions list', () => {
     expectCspClean(html)
   })
 
+  test('a subscription session: billed spend, and its API-equivalent value under it', async () => {
+    const sub = sessionRow({
+      costUsd: 2,
+      billedCostUsd: 0,
+      subscriptionRequests: 40,
+      subscriptionValueUsd: 2,
+    })
+    const { html } = await get(fakeData({ sessions: [sub] }), '/sessions')
+    expect(html).toContain('<span class="cost">$0.00</span>')
+    expect(html).toMatch(/<span class="sub">.*\$2\.00/)
+  })
+
   test('sortable: headers link to the other orders; the active one is marked; the form keeps it', async () => {
     const d = fakeData({ sessions: rows })
     const { html } = await get(d, '/sessions?sort=tokens')
@@ -61,7 +74,7 @@ describe('sessions list', () => {
       limit: 100,
     })
     expect(html).toContain('aria-sort="descending"><span>Tokens ↓</span>')
-    expect(html).toContain('<a href="/sessions">Cost</a>')
+    expect(html).toContain('<a href="/sessions">Billed</a>')
     expect(html).toContain('<a href="/sessions?sort=last">Last request</a>')
     expect(html).toContain('<input type="hidden" name="sort" value="tokens"/>')
     expect(html).toContain('href="/api/sessions.csv?sort=tokens"')

@@ -5,7 +5,6 @@
 // #sessions-body is re-fetched live (fragment route).
 
 import {
-  costOfTotals,
   type Dimension,
   type Filters,
   formatInt,
@@ -13,7 +12,8 @@ import {
   type SessionSort,
   tokensOf,
 } from '@tokentap/shared/api'
-import { Cost, Tokens } from '../../views/cost.tsx'
+import type { Child } from 'hono/jsx'
+import { Spend, Tokens } from '../../views/cost.tsx'
 import { FilterBar } from '../../views/filter-bar.tsx'
 import { formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
@@ -34,7 +34,14 @@ export function shortId(id: string): string {
   return id.length > 16 ? `${id.slice(0, 13)}…` : id
 }
 
-function SortHeader(props: { f: Filters; sort: SessionSort; by: SessionSort; label: string }) {
+function SortHeader(props: {
+  f: Filters
+  sort: SessionSort
+  by: SessionSort
+  label: string
+  /** Under the label (the spend column's "+ sub. value"). */
+  sub?: Child
+}) {
   const active = props.sort === props.by
   return (
     <th scope="col" class="num" aria-sort={active ? 'descending' : undefined}>
@@ -45,6 +52,7 @@ function SortHeader(props: { f: Filters; sort: SessionSort; by: SessionSort; lab
           {props.label}
         </a>
       )}
+      {props.sub}
     </th>
   )
 }
@@ -74,7 +82,7 @@ function SessionRows(props: { rows: SessionRow[]; f: Filters }) {
             <Tokens n={tokensOf(s)} />
           </td>
           <td class="num">
-            <Cost cost={costOfTotals(s)} />
+            <Spend t={s} />
           </td>
         </tr>
       ))}
@@ -115,7 +123,19 @@ export function SessionsBody(props: { f: Filters; d: SessionsData; live: boolean
                 <SortHeaderText f={f} sort={d.sort} />
                 <SortHeader f={f} sort={d.sort} by="requests" label="Requests" />
                 <SortHeader f={f} sort={d.sort} by="tokens" label="Tokens" />
-                <SortHeader f={f} sort={d.sort} by="cost" label="Cost" />
+                <SortHeader
+                  f={f}
+                  sort={d.sort}
+                  by="cost"
+                  label="Billed"
+                  sub={
+                    <span class="sub">
+                      <abbr title="API-equivalent value of subscription traffic; sorted by billed + value">
+                        + sub. value
+                      </abbr>
+                    </span>
+                  }
+                />
               </tr>
             </thead>
             <tbody>

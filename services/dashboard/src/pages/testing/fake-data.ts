@@ -1,6 +1,7 @@
 // A DataAccess over fixed in-memory values for page tests (pure view/handler correctness).
 // Records every call so tests can check which filters reached the query layer.
 
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
   BudgetStatus,
@@ -29,6 +30,9 @@ export const zeroTotals = (): Totals => ({
   unpricedRequests: 0,
   estimatedRequests: 0,
   credits: 0,
+  subscriptionRequests: 0,
+  subscriptionValueUsd: 0,
+  billedCostUsd: 0,
 })
 
 export function eventRow(o: Partial<EventRow> = {}): EventRow {
@@ -83,6 +87,7 @@ export function sessionRow(o: Partial<SessionRow> = {}): SessionRow {
     outputTokens: 2_000,
     cacheReadTokens: 30_000,
     costUsd: 1.25,
+    billedCostUsd: 1.25,
     ...o,
   }
 }
@@ -103,6 +108,7 @@ export interface FakeValues {
   budgets?: BudgetStatus[]
   sessions?: SessionRow[]
   session?: SessionDetail | null
+  limits?: AccountLimits[]
 }
 
 export function fakeData(v: FakeValues = {}): FakeData {
@@ -155,6 +161,10 @@ export function fakeData(v: FakeValues = {}): FakeData {
     async session(id) {
       calls.push({ method: 'session', arg: id })
       return v.session ?? null
+    },
+    async limits(now) {
+      calls.push({ method: 'limits', arg: now })
+      return v.limits ?? []
     },
   }
 }

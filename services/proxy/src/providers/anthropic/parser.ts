@@ -12,6 +12,7 @@ import {
   type FullUsage,
   inputOnlyBuckets,
   type ResponseFacts,
+  requestedStream,
 } from '../common/record.ts'
 import {
   type BodyReader,
@@ -61,7 +62,7 @@ function createAnthropicParser(provider: string, meta: ExchangeMeta): ExchangePa
   const base = (kind: BodyKind | null): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
     model: active ? requestModel : null,
-    stream: kind === null ? requestStream === true : kind === 'sse',
+    stream: requestedStream(requestStream, kind),
   })
 
   function jsonBody(status: number): BodyReader<ResponseFacts> {

@@ -1,5 +1,5 @@
 // Anthropic usage objects: the cumulative overlay used by streams, and the normalisation into
-// tokentap's token buckets (DESIGN.md, "Usage accounting"). Pure; shared by every Claude-speaking
+// tokentap's token buckets (docs/ARCHITECTURE.md §5). Pure; shared by every Claude-speaking
 // dialect (Anthropic API, Bedrock and Vertex Claude).
 
 import type { TokenBuckets } from '@tokentap/shared'

@@ -89,7 +89,6 @@ function createAmazonQParser(provider: string, operation: string) {
   const endpoint = chat ? operation : `/${operation}`
   let model: string | null = null
   let responseId: string | null = null
-  let streamed = false
   const q: AmazonQUsage = { credits: null, metering: [], tokenUsage: null }
   let exception = false
   let parseError: string | null = null
@@ -129,7 +128,8 @@ function createAmazonQParser(provider: string, operation: string) {
   const base = (): FullUsage => ({
     ...emptyRecord(provider, endpoint, chat),
     model: chat ? model : null,
-    stream: streamed,
+    // The chat operations belong to the streaming services (event-stream answers).
+    stream: chat,
     responseId,
   })
 
@@ -161,7 +161,6 @@ function createAmazonQParser(provider: string, operation: string) {
     onResponseHead(_status, headers) {
       responseId = readString(headers['x-amzn-requestid'])
       if (!chat || bodyKind(headers) !== 'event-stream') return null
-      streamed = true
       return eventStreamResponse(onMessage, (reader) => reader)
     },
     finish,

@@ -1,5 +1,5 @@
-// Bedrock usage shapes normalised into tokentap's buckets (DESIGN.md: "as Anthropic" — input
-// excludes cache):
+// Bedrock usage shapes normalised into tokentap's buckets (docs/ARCHITECTURE.md §5: "as
+// Anthropic" — input excludes cache):
 // - Converse / ConverseStream `usage`: inputTokens (uncached), outputTokens, cacheReadInputTokens,
 //   cacheWriteInputTokens, optional cacheDetails [{ttl: '5m'|'1h', inputTokens}];
 // - `amazon-bedrock-invocationMetrics` (last chunk of every InvokeModelWithResponseStream):

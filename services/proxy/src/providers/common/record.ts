@@ -46,6 +46,12 @@ export function bodyKind(headers: HeaderMap): BodyKind {
   return 'other'
 }
 
+/** Whether the exchange streamed, as the REQUEST asked (`"stream": true`); the response's body
+ *  kind only when the request could not be read (an error answer to a stream request is JSON). */
+export function requestedStream(requested: boolean | null, kind: BodyKind | null): boolean {
+  return requested ?? kind === 'sse'
+}
+
 /** The path without query or fragment, and without trailing slashes (root stays `/`). */
 export function barePath(path: string): string {
   const bare = path.replace(/[?#].*$/s, '')

@@ -149,20 +149,24 @@ describe('exact output text', () => {
       choice({ reasoning_content: 'hmm' }),
       '[DONE]',
     ])
-    const seen = sameEverywhere(openaiDialect('openai', { injectStreamUsage: false }), {
-      name: 'chat',
-      meta: base.meta,
-      exchange: {
-        status: 200,
-        headers: { 'content-type': 'text/event-stream' },
-        requestBody: request,
-        responseBody: body,
+    const seen = sameEverywhere(
+      openaiDialect('openai', { streamUsage: 'inject', injectStreamUsage: false }),
+      {
+        name: 'chat',
+        meta: base.meta,
+        exchange: {
+          status: 200,
+          headers: { 'content-type': 'text/event-stream' },
+          requestBody: request,
+          responseBody: body,
+        },
       },
-    })
+    )
     expect(seen).toEqual({
       request: { text: request, scale: 1, whole: true },
       output: { text: `${words.join('')}{"x":2}hmm`, scale: 1 },
-      reason: 'stream without usage (the client did not ask for stream_options.include_usage)',
+      reason:
+        'stream without usage (the client did not ask for stream_options.include_usage; TOKENTAP_INJECT_STREAM_USAGE is off)',
     })
   })
 

@@ -2,8 +2,10 @@
 // read by the reader the dialect picks at the head (response-body.ts), the ordering rules (one
 // head, body chunks ignored without one, end() idempotent), and the never-throw guarantee. A
 // dialect supplies only what it reads; any exception it raises is recorded as a `parseError` on
-// the record instead of escaping into the proxy. factsParser: the same for dialects reading a JSON
-// body or an SSE stream, which name a reader per kind and their bucket rule, nothing else.
+// the record instead of escaping into the proxy. An HTTP error answer (4xx/5xx) that reported no
+// usage is recorded as not billable, whatever the endpoint (`unbilledError`). factsParser: the
+// same for dialects reading a JSON body or an SSE stream, which name a reader per kind and their
+// bucket rule, nothing else.
 
 import type {
   ExchangeParser,
@@ -48,6 +50,19 @@ export interface ParserParts<F> {
   missingUsageReason?: () => string | undefined
 }
 
+/**
+ * The usage of an exchange answered with `status`: a 4xx/5xx answer that reported no usage is not
+ * billable (providers bill tokens they report; an error body carries none, and the rejected or
+ * failed request is not charged). An error answer that does carry usage keeps it, billable: the
+ * provider's own count is the bill. No status (broke off before the head): unchanged.
+ */
+export function unbilledError(usage: ParsedUsage, status: number | null): ParsedUsage {
+  if (status === null || status < 400 || !usage.billable || usage.usageSource !== 'none') {
+    return usage
+  }
+  return { ...usage, billable: false }
+}
+
 export function guardedParser<F>(
   parts: ParserParts<F>,
   limits: BodyLimits = REQUEST_LIMITS,
@@ -58,6 +73,7 @@ export function guardedParser<F>(
   let captured: CapturedBody | null = null
   let requestRead = false
   let headSeen = false
+  let status: number | null = null
   let body: BodyReader<F> | null = null
   let internalError: string | null = null
   let result: ParsedUsage | null = null
@@ -106,11 +122,12 @@ export function guardedParser<F>(
         if (!requestRead) readRequest(truncated)
       })
     },
-    onResponseHead(status, headers) {
+    onResponseHead(code, headers) {
       guard(() => {
         if (headSeen) return
         headSeen = true
-        body = parts.onResponseHead(status, headers)
+        status = code
+        body = parts.onResponseHead(code, headers)
       })
     },
     pushResponse(chunk) {
@@ -134,6 +151,7 @@ export function guardedParser<F>(
           parseError: internalError ?? `parser error: ${errorText(error)}`,
         }
       }
+      result = unbilledError(result, status)
       return result
     },
   }

@@ -56,6 +56,16 @@ describe('parseProvidersConfig', () => {
     })
   })
 
+  test('streamUsage: an openai-chat provider may opt in to include_usage (absent by default)', () => {
+    const opted = parseProvidersConfig(
+      withProvider({ dialect: 'openai-chat', streamUsage: 'inject' }),
+    )
+    expect(opted.providers[1]?.streamUsage).toBe('inject')
+    expect(
+      parseProvidersConfig(withProvider({ dialect: 'openai-chat' })).providers[1],
+    ).not.toHaveProperty('streamUsage')
+  })
+
   const cases: [string, unknown, string][] = [
     ['not an object', [], 'config: must be an object'],
     ['unknown top-level key', { providers: [], extra: 1 }, 'config.extra: unknown key'],
@@ -110,6 +120,21 @@ describe('parseProvidersConfig', () => {
       'bad sse event',
       withProvider({ fields: { inputTokens: 'a', sse: { event: 1 } } }, ['dialect']),
       'providers[1].fields.sse.event: must be a non-empty string',
+    ],
+    [
+      'unknown streamUsage mode',
+      withProvider({ dialect: 'openai-chat', streamUsage: 'sometimes' }),
+      'providers[1].streamUsage: unknown mode "sometimes" (known: inject, always, never-inject)',
+    ],
+    [
+      'streamUsage on a dialect without chat streams',
+      withProvider({ streamUsage: 'inject' }),
+      'providers[1].streamUsage: only for "dialect": "openai-chat"',
+    ],
+    [
+      'streamUsage on a field map',
+      withProvider({ fields: { inputTokens: 'a' }, streamUsage: 'inject' }, ['dialect']),
+      'providers[1].streamUsage: only for "dialect": "openai-chat"',
     ],
     [
       'captureUnknown not bool',

@@ -4,6 +4,7 @@
 
 import { readFileSync } from 'node:fs'
 import { ConfigError } from '@tokentap/shared'
+import { STREAM_USAGE_MODES, type StreamUsage } from '../openai/stream-usage.ts'
 
 export const CONFIG_VARIABLE = 'TOKENTAP_PROVIDERS'
 
@@ -45,6 +46,10 @@ export interface CustomProviderConfig {
   dialect?: BuiltinDialectName
   /** … or a field map read from the JSON body / the last SSE event with usage. */
   fields?: FieldMap
+  /** `openai-chat` only: how its chat streams report usage (default `never-inject`). `inject`:
+   *  the host documents `stream_options.include_usage` and streams usage only when asked, so the
+   *  proxy asks when the client did not (see openai/stream-usage.ts). */
+  streamUsage?: StreamUsage
 }
 
 export interface ProvidersConfig {
@@ -117,7 +122,7 @@ function parseFields(value: unknown, where: string): FieldMap {
 }
 
 function parseProvider(value: unknown, where: string): CustomProviderConfig {
-  const raw = objectAt(value, where, ['name', 'hosts', 'paths', 'dialect', 'fields'])
+  const raw = objectAt(value, where, ['name', 'hosts', 'paths', 'dialect', 'fields', 'streamUsage'])
   if (typeof raw.name !== 'string' || !/^[a-z0-9][a-z0-9._-]{0,63}$/i.test(raw.name)) {
     fail(`${where}.name`, 'must be a name of letters, digits, ".", "_" or "-"')
   }
@@ -139,6 +144,18 @@ function parseProvider(value: unknown, where: string): CustomProviderConfig {
     out.dialect = raw.dialect as BuiltinDialectName
   }
   if (raw.fields !== undefined) out.fields = parseFields(raw.fields, `${where}.fields`)
+  if (raw.streamUsage !== undefined) {
+    if (!STREAM_USAGE_MODES.includes(raw.streamUsage as StreamUsage)) {
+      fail(
+        `${where}.streamUsage`,
+        `unknown mode ${JSON.stringify(raw.streamUsage)} (known: ${STREAM_USAGE_MODES.join(', ')})`,
+      )
+    }
+    if (out.dialect !== 'openai-chat') {
+      fail(`${where}.streamUsage`, 'only for "dialect": "openai-chat" (chat streams)')
+    }
+    out.streamUsage = raw.streamUsage as StreamUsage
+  }
   return out
 }
 

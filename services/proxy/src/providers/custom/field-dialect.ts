@@ -61,6 +61,7 @@ function createFieldParser(provider: string, fields: FieldMap, meta: ExchangeMet
   const wanted = (['inputTokens', 'outputTokens'] as const).filter((k) => fields[k] !== undefined)
   const sseEvent = fields.sse?.event
   let requestModel: string | null = null
+  let requestStream: boolean | null = null // a top-level `"stream": true|false`, the convention
   let kind: 'sse' | 'json' | 'none' = 'none'
   let usageEvent: Extracted | null = null // the last SSE event with a token count
   let streamModel: string | null = null
@@ -70,7 +71,7 @@ function createFieldParser(provider: string, fields: FieldMap, meta: ExchangeMet
   const base = (): FullUsage => ({
     ...emptyRecord(provider, endpoint, true),
     model: requestModel,
-    stream: kind === 'sse',
+    stream: requestStream ?? kind === 'sse',
   })
 
   function onEvent(data: string): void {
@@ -102,7 +103,10 @@ function createFieldParser(provider: string, fields: FieldMap, meta: ExchangeMet
     onRequest(captured) {
       if (!captured.whole) return
       const parsed = tryParseJson(captured.text)
-      if (parsed.ok && isRecord(parsed.value)) requestModel = readString(parsed.value.model)
+      if (!parsed.ok || !isRecord(parsed.value)) return
+      requestModel = readString(parsed.value.model)
+      const stream = parsed.value.stream
+      requestStream = typeof stream === 'boolean' ? stream : null
     },
     onResponseHead(_status, headers) {
       const type = bodyKind(headers)

@@ -14,6 +14,7 @@ export {
 export { fieldMapDialect, valueAtPath } from './field-dialect.ts'
 export {
   type CustomProviders,
+  type CustomProvidersOptions,
   createCustomProviders,
   pathGlobToRegExp,
   unknownDialect,

@@ -16,6 +16,12 @@ const config = parseProvidersConfig({
       dialect: 'openai-chat',
     },
     {
+      name: 'acme-vllm',
+      hosts: ['vllm.acme.internal'],
+      dialect: 'openai-chat',
+      streamUsage: 'inject',
+    },
+    {
       name: 'acme-claude',
       hosts: ['claude.acme.io'],
       paths: ['/v1/**/messages', '/v1/messages'],
@@ -49,6 +55,7 @@ describe('matching', () => {
     expect(custom.hosts).toEqual([
       'llm.acme.internal',
       '*.llm.acme.io',
+      'vllm.acme.internal',
       'claude.acme.io',
       'raw.acme.io',
     ])
@@ -113,6 +120,31 @@ describe('built-in dialects under the provider name', () => {
     const usage = run('claude.acme.io', '/v1/messages', body)
     expect(usage).toMatchObject({ provider: 'acme-claude', inputTokens: 10, outputTokens: 4 })
     expect(custom.match('claude.acme.io', '/v1/messages')?.provider).toBe('acme-claude')
+  })
+})
+
+describe('streamed usage of custom OpenAI-compatible hosts', () => {
+  const chat = (host: string): ExchangeMeta => ({
+    ...meta(host, '/v1/chat/completions'),
+    requestHeaders: { 'content-type': 'application/json' },
+  })
+  const stream = new TextEncoder().encode('{"model":"m","stream":true,"messages":[]}')
+
+  test('never asked by default: a field the host may not know is never sent', () => {
+    const dialect = custom.match('llm.acme.internal', '/v1/chat/completions')!
+    expect(dialect.wantsRequestBody?.(chat('llm.acme.internal')) ?? false).toBe(false)
+    expect(dialect.rewriteRequest).toBeUndefined()
+  })
+
+  test('`streamUsage: "inject"` opts in; TOKENTAP_INJECT_STREAM_USAGE=0 still wins', () => {
+    const dialect = custom.match('vllm.acme.internal', '/v1/chat/completions')!
+    expect(dialect.wantsRequestBody?.(chat('vllm.acme.internal'))).toBe(true)
+    const out = dialect.rewriteRequest?.(chat('vllm.acme.internal'), stream)
+    expect(JSON.parse(new TextDecoder().decode(out!.body)).stream_options).toEqual({
+      include_usage: true,
+    })
+    const off = createCustomProviders(config, { injectStreamUsage: false })
+    expect(off.match('vllm.acme.internal', '/v1/chat/completions')!.rewriteRequest).toBeUndefined()
   })
 })
 

@@ -39,10 +39,18 @@ interface Entry {
   dialect: ProviderDialect
 }
 
-function entryFor(p: CustomProviderConfig): Entry {
+export interface CustomProvidersOptions {
+  /** TOKENTAP_INJECT_STREAM_USAGE (default on): off, no entry's requests are rewritten. */
+  injectStreamUsage?: boolean
+}
+
+function entryFor(p: CustomProviderConfig, opts: CustomProvidersOptions): Entry {
   const dialect =
     p.dialect !== undefined
-      ? wireFormatDialect(p.dialect, p.name)
+      ? wireFormatDialect(p.dialect, p.name, {
+          injectStreamUsage: opts.injectStreamUsage !== false,
+          streamUsage: p.streamUsage ?? 'never-inject',
+        })
       : fieldMapDialect(p.name, p.fields ?? {})
   return {
     hosts: createHostMatcher(p.hosts),
@@ -51,8 +59,11 @@ function entryFor(p: CustomProviderConfig): Entry {
   }
 }
 
-export function createCustomProviders(config: ProvidersConfig): CustomProviders {
-  const entries = config.providers.map(entryFor)
+export function createCustomProviders(
+  config: ProvidersConfig,
+  opts: CustomProvidersOptions = {},
+): CustomProviders {
+  const entries = config.providers.map((p) => entryFor(p, opts))
   const hosts = [...new Set(config.providers.flatMap((p) => p.hosts))]
   return {
     hosts,

@@ -37,6 +37,8 @@ export function vertexAnthropicParser(
     endpoint: route.endpoint,
     // The URL names the Vertex model version (`claude-sonnet-4-5@20250929`).
     model: route.model ?? usage.model ?? null,
+    // `:streamRawPredict` is the streaming method, whatever the body or the answer says.
+    stream: route.endpoint === 'streamRawPredict' || usage.stream === true,
   }))
 }
 

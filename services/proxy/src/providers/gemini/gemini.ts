@@ -101,7 +101,8 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
   const base = (kind: BodyKind | null): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
     model: route.kind === 'other' ? null : (route.model ?? requestModel),
-    stream: route.kind === 'stream' || kind === 'sse',
+    // The method says it (`:streamGenerateContent`), whatever the answer (an error is JSON).
+    stream: route.kind === 'other' ? kind === 'sse' : route.kind === 'stream',
   })
 
   function sseBody(): BodyReader<ResponseFacts> {

@@ -1,5 +1,5 @@
-// Gemini `usageMetadata` normalisation and the per-chunk facts a response carries (DESIGN.md,
-// "Usage accounting"): promptTokenCount INCLUDES cachedContentTokenCount; the tool-use prompt is
+// Gemini `usageMetadata` normalisation and the per-chunk facts a response carries
+// (docs/ARCHITECTURE.md §5): promptTokenCount INCLUDES cachedContentTokenCount; the tool-use prompt is
 // counted on top; output = candidates + thoughts. Stream chunks carry CUMULATIVE snapshots, so
 // the caller keeps the last non-empty one and never adds them. Zero counts are omitted on the wire
 // (proto3 JSON), so a missing count next to known ones is 0. Pure.

@@ -1,12 +1,19 @@
 // The OpenAI Chat Completions dialect, shared by every compatible API (OpenAI, Azure OpenAI,
 // OpenRouter, Groq, xAI, DeepSeek, Mistral, GitHub Copilot): `chat.completions`, legacy
 // `completions` and `embeddings`, JSON or SSE. Pure, incremental and never throws; the stream
-// quirks live in chat-stream.ts, the bucket rules in usage.ts.
+// quirks live in chat-stream.ts, the bucket rules in usage.ts, the host's streamed-usage mode (and
+// the include_usage injection it allows) in stream-usage.ts.
 
 import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { firstStringField } from '../common/json-fields.ts'
 import { isRecord, tryParseJson } from '../common/json-values.ts'
-import { type BodyKind, emptyRecord, type FullUsage, type ResponseFacts } from '../common/record.ts'
+import {
+  type BodyKind,
+  emptyRecord,
+  type FullUsage,
+  type ResponseFacts,
+  requestedStream,
+} from '../common/record.ts'
 import {
   type BodyReader,
   jsonResponse,
@@ -20,6 +27,11 @@ import { createSseReader } from '../common/sse-reader.ts'
 import { createChatStreamAccumulator } from './chat-stream.ts'
 import { classifyOpenAIPath } from './paths.ts'
 import { openaiRequest } from './request.ts'
+import {
+  missingStreamUsageReason,
+  type StreamUsageOptions,
+  streamUsageHooks,
+} from './stream-usage.ts'
 import { normalizeChatUsage } from './usage.ts'
 
 /** The output text of one stream chunk (`choices[].delta`, legacy `choices[].text`). */
@@ -29,7 +41,11 @@ export function chatChunkText(data: string): string {
   return parsed.ok && isRecord(parsed.value) ? outputTextOf(parsed.value.choices) : ''
 }
 
-function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser {
+function createChatParser(
+  provider: string,
+  meta: ExchangeMeta,
+  opts: StreamUsageOptions,
+): ExchangeParser {
   const route = classifyOpenAIPath(meta.path)
   const active =
     route.kind === 'chat' || route.kind === 'completions' || route.kind === 'embeddings'
@@ -41,7 +57,7 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
   const base = (kind: BodyKind | null): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
     model: active ? (request.summary.model ?? route.deployment) : null,
-    stream: kind === null ? request.summary.stream === true : kind === 'sse',
+    stream: requestedStream(request.summary.stream, kind),
   })
 
   function jsonBody(status: number): BodyReader<ResponseFacts> {
@@ -86,14 +102,20 @@ function createChatParser(provider: string, meta: ExchangeMeta): ExchangeParser 
       // A finished stream without usage (an aborted one simply ended before it).
       if (!streamed || request.summary.includeUsage === true) return undefined
       const s = stream.summary()
-      return s.done && s.usage === null
-        ? 'stream without usage (the client did not ask for stream_options.include_usage)'
-        : undefined
+      return s.done && s.usage === null ? missingStreamUsageReason(opts, meta.path) : undefined
     },
   })
 }
 
-/** The Chat Completions dialect under a provider name (openai, azure-openai, groq, xai, …). */
-export function openaiChatDialect(provider: string): ProviderDialect {
-  return { provider, createParser: (meta) => createChatParser(provider, meta) }
+/** The Chat Completions dialect under a provider name (openai, azure-openai, groq, xai, …); its
+ *  streamed requests are asked for usage when `opts` say so. */
+export function openaiChatDialect(
+  provider: string,
+  opts: StreamUsageOptions = {},
+): ProviderDialect {
+  return {
+    provider,
+    createParser: (meta) => createChatParser(provider, meta, opts),
+    ...streamUsageHooks(opts),
+  }
 }

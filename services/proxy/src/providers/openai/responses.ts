@@ -11,6 +11,7 @@ import {
   type FullUsage,
   inputOnlyBuckets,
   type ResponseFacts,
+  requestedStream,
 } from '../common/record.ts'
 import {
   type BodyReader,
@@ -94,7 +95,7 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
   const base = (kind: BodyKind | null): FullUsage => ({
     ...emptyRecord(provider, route.endpoint, route.billable),
     model: active ? request.summary.model : null,
-    stream: kind === null ? request.summary.stream === true : kind === 'sse',
+    stream: requestedStream(request.summary.stream, kind),
   })
 
   return factsParser({

@@ -1,5 +1,5 @@
-// Normalisation of OpenAI-style usage objects into tokentap's buckets (DESIGN.md, "Usage
-// accounting"). Chat Completions and Responses report input INCLUDING cached tokens and output
+// Normalisation of OpenAI-style usage objects into tokentap's buckets (docs/ARCHITECTURE.md §5).
+// Chat Completions and Responses report input INCLUDING cached tokens and output
 // INCLUDING reasoning tokens; compatibles deviate, and each deviation is recognised from the
 // numbers themselves, never from the provider's name:
 // - DeepSeek: `prompt_cache_hit_tokens` / `prompt_cache_miss_tokens` (miss = uncached input);

@@ -3,9 +3,9 @@
 -- `drizzle-kit generate --custom`): exactly sessionsUpsert('usage_events') of
 -- packages/shared/src/db/sessions.ts as written with it (db/sessions.test.ts runs it over rows
 -- stored before it). Runs once, in the migration's transaction.
-insert into usage_sessions as s (session, "first_at", "last_at", "user_min", "user_max", "project_min", "project_max", "program_min", "program_max", "requests", "errors", "billable_requests", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens", "reasoning_tokens", "cost_usd", "unpriced_requests", "estimated_requests", "credits")
+insert into usage_sessions as s (session, "first_at", "last_at", "user_min", "user_max", "project_min", "project_max", "program_min", "program_max", "requests", "errors", "billable_requests", "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens", "reasoning_tokens", "cost_usd", "unpriced_requests", "estimated_requests", "credits", "subscription_requests", "subscription_value_usd")
   select session, min(started_at), max(started_at), min("user"), max("user"), min("project"), max("project"), min("program"), max("program"),
-    count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable), coalesce(sum("input_tokens") filter (where billable), 0), coalesce(sum("output_tokens") filter (where billable), 0), coalesce(sum("cache_read_tokens") filter (where billable), 0), coalesce(sum("cache_write_5m_tokens") filter (where billable), 0), coalesce(sum("cache_write_1h_tokens") filter (where billable), 0), coalesce(sum("reasoning_tokens") filter (where billable), 0), coalesce(sum("cost_usd"), 0), count(*) filter (where billable and cost_usd is null), count(*) filter (where usage_source = 'estimated'), coalesce(sum("credits"), 0)
+    count(*), count(*) filter (where outcome <> 'ok'), count(*) filter (where billable), coalesce(sum("input_tokens") filter (where billable), 0), coalesce(sum("output_tokens") filter (where billable), 0), coalesce(sum("cache_read_tokens") filter (where billable), 0), coalesce(sum("cache_write_5m_tokens") filter (where billable), 0), coalesce(sum("cache_write_1h_tokens") filter (where billable), 0), coalesce(sum("reasoning_tokens") filter (where billable), 0), coalesce(sum("cost_usd"), 0), count(*) filter (where billable and cost_usd is null), count(*) filter (where usage_source = 'estimated'), coalesce(sum("credits"), 0), count(*) filter (where billable and billing_kind = 'subscription'), coalesce(sum("cost_usd") filter (where billing_kind = 'subscription'), 0)
   from usage_events where session is not null group by session order by session
   on conflict (session) do update set
     "first_at" = least(s."first_at", excluded."first_at"),
@@ -28,4 +28,6 @@ insert into usage_sessions as s (session, "first_at", "last_at", "user_min", "us
     "cost_usd" = s."cost_usd" + excluded."cost_usd",
     "unpriced_requests" = s."unpriced_requests" + excluded."unpriced_requests",
     "estimated_requests" = s."estimated_requests" + excluded."estimated_requests",
-    "credits" = s."credits" + excluded."credits";
+    "credits" = s."credits" + excluded."credits",
+    "subscription_requests" = s."subscription_requests" + excluded."subscription_requests",
+    "subscription_value_usd" = s."subscription_value_usd" + excluded."subscription_value_usd";

@@ -20,7 +20,9 @@ CREATE TABLE "usage_sessions" (
 	"cost_usd" numeric DEFAULT '0' NOT NULL,
 	"unpriced_requests" bigint DEFAULT 0 NOT NULL,
 	"estimated_requests" bigint DEFAULT 0 NOT NULL,
-	"credits" numeric DEFAULT '0' NOT NULL
+	"credits" numeric DEFAULT '0' NOT NULL,
+	"subscription_requests" bigint DEFAULT 0 NOT NULL,
+	"subscription_value_usd" numeric DEFAULT '0' NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "usage_events" ADD COLUMN "agent" text;--> statement-breakpoint
