@@ -89,7 +89,8 @@ const SESSIONS = `
   select session, first_at, last_at, user_min, user_max, project_min, project_max, program_min,
     program_max, requests, errors, billable_requests, input_tokens, output_tokens,
     cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd,
-    unpriced_requests, estimated_requests, credits, subscription_requests, subscription_value_usd
+    unpriced_requests, estimated_requests, credits, subscription_requests, subscription_value_usd,
+    audio_input_tokens, audio_output_tokens, web_searches, partially_priced_requests
   from usage_sessions`
 
 /** usage_rollup_hourly and usage_sessions equal the aggregates of usage_events, row for row
