@@ -13,6 +13,7 @@ import {
   emptyRecord,
   type FullUsage,
   inputOnlyBuckets,
+  noFacts,
   type ResponseFacts,
 } from '../common/record.ts'
 import {
@@ -41,13 +42,7 @@ export function geminiText(value: unknown, codeAssist: boolean): string {
 
 function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParser {
   let requestModel: string | null = null
-  const s: ResponseFacts = {
-    responseId: null,
-    model: null,
-    usage: null,
-    complete: false,
-    parseError: null,
-  }
+  const s = noFacts()
   const output = createOutputText()
 
   /** One stream chunk (an SSE event's data or a JSON array element). */
