@@ -1,6 +1,6 @@
 // What an exchange needs from the proxy around it, injected so tests need no module mocks.
 
-import type { BillingKind, ProviderDialect } from '@tokentap/shared'
+import type { ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
 import type { AccountResolver } from '../identity/accounts.ts'
 import type { Logger } from '../log.ts'
@@ -24,19 +24,7 @@ export interface ExchangeContext {
   accountOf: AccountResolver
 }
 
-export interface Attribution {
-  user: string | null
-  project: string | null
-  /** X-Tokentap-Session, else the client's own session id (one agent run, one conversation). */
-  session: string | null
-  /** The client's sub-agent id and kind (identity/client-ids.ts); null on the main thread. */
-  agent: string | null
-  agentType: string | null
-  program: string | null
-  /** Who pays (from the credential's kind) and the credential's fingerprint (issue 16). */
-  billingKind: BillingKind
-  account: string | null
-}
+export type { Attribution } from '../records/result.ts'
 
 export interface ClientPort {
   socket: Conn
