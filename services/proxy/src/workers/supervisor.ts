@@ -38,6 +38,8 @@ export interface Supervisor {
   caCertPath: string | null
   /** The live workers' process ids (the bench reads their CPU time). */
   pids(): number[]
+  /** Every answering worker's metrics, summed, with the supervisor's own lines. */
+  metrics(): Promise<string>
   /** SIGTERM to every worker, then wait for each to drain; resolves 0, or 1 if one failed. */
   stop(): Promise<number>
 }
@@ -56,8 +58,7 @@ interface Slot {
 }
 
 interface Gather {
-  from: number
-  requestId: number
+  done: (text: string) => void
   texts: Map<number, string>
   waiting: Set<number>
   timer: ReturnType<typeof setTimeout>
@@ -106,7 +107,20 @@ export async function startSupervisor(o: SupervisorOptions): Promise<Supervisor>
       ...[...g.texts.entries()].sort(([a], [b]) => a - b).map(([, t]) => t),
       figures,
     ])
-    sendTo(g.from, { t: 'gathered', id: g.requestId, text })
+    g.done(text)
+  }
+
+  function gather(done: (text: string) => void): void {
+    const id = nextGather++
+    const live = slots.filter((s) => s.ready && s.proc).map((s) => s.index)
+    gathers.set(id, {
+      done,
+      texts: new Map(),
+      waiting: new Set(live),
+      timer: setTimeout(() => finishGather(id), RENDER_TIMEOUT_MS),
+    })
+    if (live.length === 0) finishGather(id)
+    for (const i of live) sendTo(i, { t: 'render', id })
   }
 
   function onMessage(index: number, raw: unknown): void {
@@ -120,16 +134,7 @@ export async function startSupervisor(o: SupervisorOptions): Promise<Supervisor>
     } else if (m.t === 'flushed') {
       if (index !== SINGLETON_WORKER) sendTo(SINGLETON_WORKER, m)
     } else if (m.t === 'gather') {
-      const id = nextGather++
-      const live = slots.filter((s) => s.ready && s.proc).map((s) => s.index)
-      gathers.set(id, {
-        from: index,
-        requestId: m.id,
-        texts: new Map(),
-        waiting: new Set(live),
-        timer: setTimeout(() => finishGather(id), RENDER_TIMEOUT_MS),
-      })
-      for (const i of live) sendTo(i, { t: 'render', id })
+      gather((text) => sendTo(index, { t: 'gathered', id: m.id, text }))
     } else {
       const g = gathers.get(m.id)
       if (!g) return
@@ -210,6 +215,7 @@ export async function startSupervisor(o: SupervisorOptions): Promise<Supervisor>
     address: { host: ready.host, port: ready.port },
     caCertPath: ready.caCertPath,
     pids: () => slots.flatMap((s) => (s.proc ? [s.proc.pid] : [])),
+    metrics: () => new Promise((resolve) => gather(resolve)),
     stop: stopAll,
   }
 }
