@@ -76,6 +76,14 @@ export function linkToSupervisor(slot: WorkerSlot, log: Logger): SupervisorLink 
     },
     onGone(stop) {
       process.on('disconnect', stop)
+      // Bun does not always emit 'disconnect' when the supervisor is killed; the stdin pipe it
+      // holds open (and never writes) ends then for certain.
+      void (async () => {
+        for await (const _ of Bun.stdin.stream()) {
+          // nothing is ever sent
+        }
+        stop()
+      })()
     },
   }
 }

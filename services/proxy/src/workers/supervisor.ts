@@ -46,7 +46,7 @@ export interface Supervisor {
 
 interface Slot {
   index: number
-  proc: Subprocess<'ignore', 'inherit', 'inherit'> | null
+  proc: Subprocess<'pipe', 'inherit', 'inherit'> | null
   ready: boolean
   deaths: number[]
   restart: ReturnType<typeof setTimeout> | null
@@ -178,7 +178,8 @@ export async function startSupervisor(o: SupervisorOptions): Promise<Supervisor>
     slot.proc = Bun.spawn({
       cmd: command(workerArgs({ index: slot.index, count: o.workers })),
       env: { ...o.env, PROXY_PORT: String(port) },
-      stdio: ['ignore', 'inherit', 'inherit'],
+      // stdin: a pipe never written; its end tells the worker the supervisor is gone.
+      stdio: ['pipe', 'inherit', 'inherit'],
       ipc: (message) => onMessage(slot.index, message),
       onExit: (_proc, code, signal) => onExit(slot, code, signal === null ? null : String(signal)),
     })
