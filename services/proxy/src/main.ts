@@ -3,7 +3,6 @@
 // `--worker i --of n`) that share the port; 1: it is the proxy, as before workers existed.
 
 import { ConfigError } from '@tokentap/shared'
-import { startProxyApp } from './app.ts'
 import { loadProxyConfig, type ProxyConfig } from './config.ts'
 import { createLogger, type Logger } from './log.ts'
 import { perWorkerShare } from './workers/count.ts'
@@ -23,7 +22,11 @@ async function main(): Promise<void> {
   else await runSingle(config)
 }
 
+// The proxy itself is loaded only where it runs: the supervisor stays a small process.
+const loadApp = () => import('./app.ts')
+
 async function runSingle(config: ProxyConfig): Promise<void> {
+  const { startProxyApp } = await loadApp()
   const app = await startProxyApp(config, { log: base })
   base.info(`tokentap proxy listening on http://${app.address.host}:${app.address.port}`)
   base.info(`CA certificate: ${app.caCertPath ?? config.caCertFile}`)
@@ -48,6 +51,7 @@ async function runWorker(config: ProxyConfig, slot: WorkerSlot): Promise<void> {
   const link = linkToSupervisor(slot, log)
   // PROXY_MAX_CONNECTIONS caps the whole proxy: each worker holds its share.
   const share = { ...config, maxConnections: perWorkerShare(config.maxConnections, slot.count) }
+  const { startProxyApp } = await loadApp()
   const app = await startProxyApp(share, { log, worker: link.role })
   link.serve(app)
   const stop = stopOnSignals(log, config, () => app.stop().then(() => 0))
