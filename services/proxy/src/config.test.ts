@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadProxyConfig } from './config.ts'
+import { defaultWorkerCount } from './workers/count.ts'
 
 const home = mkdtempSync(join(tmpdir(), 'tt-config-'))
 const usersPath = join(home, 'users.json')
@@ -30,10 +31,9 @@ describe('destination policy and limits from the environment', () => {
     expect(c.destinations.allow).toEqual([])
   })
 
-  test('PROXY_WORKERS: the available cores (at most 8) unless set', () => {
-    expect(load({}).workers).toBe(Math.min(8, availableParallelism()))
+  test('PROXY_WORKERS: the default count (workers/count.ts) unless set', () => {
+    expect(load({}).workers).toBe(defaultWorkerCount(availableParallelism()))
     expect(load({ PROXY_WORKERS: '1' }).workers).toBe(1)
-    expect(load({ PROXY_WORKERS: '3' }).workers).toBe(3)
   })
 
   test.each([
