@@ -27,6 +27,8 @@ import { createJsonlSink } from './sink/jsonl.ts'
 import { fanOut, type UsageSink } from './sink/sink.ts'
 import { guardedDialer } from './upstream/dial.ts'
 import { createUpstreamPool } from './upstream/pool.ts'
+import type { WorkerRole } from './workers/role.ts'
+import { adoptOrphanSpools, spoolDirFor } from './workers/spool-dirs.ts'
 
 export interface ProxyApp {
   server: ProxyServer
@@ -52,6 +54,8 @@ export interface ProxyAppDeps {
   estimator?: Estimator
   /** Name → addresses for the destination guard (tests); default: the system resolver. */
   lookup?: Lookup
+  /** One of PROXY_WORKERS processes (workers/): absent = the only proxy process. */
+  worker?: WorkerRole
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
@@ -64,7 +68,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   })
   const caPath = ca.certPath ?? 'CA_CERT_FILE'
   const next = config.caCertFile ? null : homeCaFiles(config.home).next.cert
-  for (const note of caStartNotes({
+  // With PROXY_WORKERS, the first worker speaks for the CA (the others load the same files).
+  const notes = (deps.worker?.singletons ?? true) ? caStartNotes : () => []
+  for (const note of notes({
     caPath,
     profile: ca.profile,
     patterns,
@@ -82,12 +88,26 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     )
   }
   let alerts: Alerts | null = null
+  // Singletons (alerts, body retention) run in one process: the only one, or the first worker.
+  const worker = deps.worker
+  const singletons = worker?.singletons ?? true
+  const forward = worker && !singletons && alertsEnabled(config.alerts) ? worker : null
+  if (config.databaseUrl && (worker?.index ?? 0) === 0) {
+    const adopted = adoptOrphanSpools(config.home, worker?.count ?? 1)
+    if (adopted > 0)
+      deps.log.info(`spool: ${adopted} segment(s) of workers no longer running adopted`)
+  }
   const database = config.databaseUrl
-    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics, (info) =>
-        alerts?.onFlushed(info),
+    ? openDatabaseSink(
+        config,
+        config.databaseUrl,
+        deps.log,
+        metrics,
+        (info) => (forward ? forward.forwardFlush(info) : alerts?.onFlushed(info)),
+        { spoolDir: spoolDirFor(config.home, worker?.index ?? 0), upkeep: singletons },
       )
     : null
-  if (database && config.databaseUrl && alertsEnabled(config.alerts)) {
+  if (database && config.databaseUrl && singletons && alertsEnabled(config.alerts)) {
     alerts = startAlerts({
       config: config.alerts,
       databaseUrl: config.databaseUrl,
@@ -174,6 +194,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       accountOf: createAccountResolver(config.accountKey ?? accountKeyFromCa(ca.keyPem)),
     },
     tlsFor: (host) => leafCache.get(host),
+    ...(worker ? { reusePort: true, metricsText: worker.gatherMetrics } : {}),
   })
   let address: { host: string; port: number }
   try {

@@ -27,8 +27,9 @@ export interface SessionOptions {
   intercepts: HostMatcher
   /** Plain sessions: a CONNECT takes the socket over. */
   onConnect?: (head: RequestHead, socket: Conn, leftover: Buffer) => void
-  /** Plain sessions: origin-form requests addressed to the proxy itself. */
-  local?: (head: RequestHead) => LocalResponse
+  /** Plain sessions: origin-form requests addressed to the proxy itself (/metrics may have to
+   *  ask the other workers: then the answer is a promise, and the next request waits for it). */
+  local?: (head: RequestHead) => LocalResponse | Promise<LocalResponse>
   /** Every exchange's hand-over to the record pipeline, so shutdown can wait for them. */
   track?: (submitted: Promise<unknown>) => void
   /** Plain sessions: the caller of an absolute-form request, or a 407 to send. */
@@ -163,9 +164,28 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     }
     if (head.target.startsWith('/')) {
       const res = o.local?.(head) ?? { status: 404, contentType: 'text/plain', body: 'not found\n' }
-      socket.write(serializeResponse(res, head.method === 'HEAD'))
+      if (!(res instanceof Promise)) {
+        socket.write(serializeResponse(res, head.method === 'HEAD'))
+        pending = leftover
+        arm(cfg.idleTimeoutMs)
+        return
+      }
+      // Bytes that arrive meanwhile wait in `pending`, as while a destination is checked.
+      state = 'checking'
       pending = leftover
-      arm(cfg.idleTimeoutMs)
+      res.then(
+        (answer) => {
+          if (state !== 'checking') return
+          socket.write(serializeResponse(answer, head.method === 'HEAD'))
+          state = 'head'
+          arm(cfg.idleTimeoutMs)
+          if (socket.isPaused()) socket.resume()
+          processPending()
+        },
+        () => {
+          if (state === 'checking') reject(503, 'metrics unavailable', head.method)
+        },
+      )
       return
     }
     let url: URL

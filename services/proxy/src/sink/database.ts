@@ -24,6 +24,9 @@ export function openDatabaseSink(
   metrics: ProxyMetrics,
   /** After each committed flush (the budget evaluator); must not block or throw. */
   onFlushed?: (info: FlushInfo) => void,
+  /** PROXY_WORKERS: this worker's spool, and whether it runs the upkeep (body retention) that
+   *  one process does for all (default: TOKENTAP_HOME/spool, yes). */
+  role: { spoolDir?: string; upkeep?: boolean } = {},
 ): DatabaseSink {
   const { sql } = connect(url, { max: 4, applicationName: 'tokentap-proxy' })
   let stopped = false
@@ -37,15 +40,19 @@ export function openDatabaseSink(
   }
   migrate(1000)
   // Captured bodies expire (a cheap no-op when capture was never on).
-  const pruner = startBodyPruner({
-    sql,
-    retentionDays: config.bodyRetentionDays,
-    now: Date.now,
-    onError: (e) => log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
-  })
+  const pruner =
+    (role.upkeep ?? true)
+      ? startBodyPruner({
+          sql,
+          retentionDays: config.bodyRetentionDays,
+          now: Date.now,
+          onError: (e) =>
+            log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
+        })
+      : null
   const pg = createPostgresSink({
     sql,
-    spoolDir: `${config.home}/spool`,
+    spoolDir: role.spoolDir ?? `${config.home}/spool`,
     batchSize: config.batchSize,
     intervalMs: config.batchIntervalMs,
     log,
@@ -78,7 +85,7 @@ export function openDatabaseSink(
     metrics: m,
     async close() {
       stopped = true
-      pruner.stop()
+      pruner?.stop()
       if (retry) clearTimeout(retry)
       await sql.end({ timeout: 5 })
     },
