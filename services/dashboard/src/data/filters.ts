@@ -9,7 +9,7 @@
 // @tokentap/shared/time, as budget windows do. A dimension value of NONE ('(none)') selects rows
 // where the field is empty; in Filters that is ''.
 
-import type { Outcome } from '@tokentap/shared'
+import { OUTCOMES, type Outcome } from '@tokentap/shared'
 import { DIMENSIONS, type Filters, type RangePreset } from '@tokentap/shared/api'
 import { isValidZone, startOfDay, zonedToUtc } from '@tokentap/shared/time'
 import type { Context } from 'hono'
@@ -24,7 +24,6 @@ export class FilterError extends Error {
 
 export const DEFAULT_RANGE: RangePreset = '7d'
 export const RANGES: readonly RangePreset[] = ['today', '7d', '30d', 'custom']
-export const OUTCOMES: readonly Outcome[] = ['ok', 'upstream_error', 'aborted', 'failed']
 /** Query value standing for "field is empty" (rendered "(none)"); '' inside Filters. */
 export const NONE = '(none)'
 /** Longest custom range accepted (keeps hourly series and scans bounded). */
