@@ -40,15 +40,16 @@ const never = () => false
 
 describe('snapshotOf', () => {
   test('only blocking budgets at or over their limit', () => {
+    const { action: _absent, ...noAction } = budget({ name: 'no-action' })
     const s = snapshotOf('Europe/Berlin', [
       reading({ name: 'at' }, 10),
       reading({ name: 'over' }, 12.5),
       reading({ name: 'under' }, 9.99999999),
       reading({ name: 'alerting', action: 'alert' }, 50),
-      reading({ name: 'default-action', action: undefined }, 50),
+      { ...reading({ name: 'no-action' }, 50), budget: noAction },
     ])
     expect(s.timezone).toBe('Europe/Berlin')
-    expect(names([...s.over])).toEqual(['at', 'over'])
+    expect(names([...s.over])).toEqual(['at', 'over']) // absent action = alert
   })
 
   test('blockingBudgets: block budgets in file order; none without a file', () => {
