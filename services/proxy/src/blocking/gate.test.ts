@@ -65,12 +65,12 @@ describe('requestGate', () => {
     )
     expect(gate?.needsBody).toBe(true)
     const refusal = gate?.decide(held({ model: 'claude-sonnet-4-5', stream: true }))
-    expect(refusal?.response.status).toBe(403)
+    expect(refusal?.response.status).toBe(400)
     expect(refusal?.message).toStartWith('tokentap: budget "team-daily" is used up: $51.50 spent')
     expect(refusal?.message).toContain('until it resets on Fri 16 Jan 2026 01:00 (Europe/Berlin)')
     expect(JSON.parse(refusal?.response.body ?? '')).toEqual({
       type: 'error',
-      error: { type: 'permission_error', message: refusal?.message },
+      error: { type: 'invalid_request_error', message: refusal?.message },
     })
     expect(refusal?.response.headers?.['x-should-retry']).toBe('false')
   })
@@ -106,10 +106,10 @@ describe('requestGate', () => {
     const pro = requestGate(snap, gemini, path('gemini-2.5-pro'), who, NOW, free.isFree)
     const refusal = pro?.decide(null)
     expect(JSON.parse(refusal?.response.body ?? '')).toEqual({
-      error: { code: 403, message: refusal?.message, status: 'PERMISSION_DENIED' },
+      error: { code: 400, message: refusal?.message, status: 'FAILED_PRECONDITION' },
     })
     const unknown = requestGate(snap, gemini, path('gemini-next-unpriced'), who, NOW, free.isFree)
-    expect(unknown?.decide(null)?.response.status).toBe(403)
+    expect(unknown?.decide(null)?.response.status).toBe(400)
     const router = requestGate(
       snap,
       openrouter,
@@ -119,7 +119,7 @@ describe('requestGate', () => {
       free.isFree,
     )
     expect(router?.decide(held({ model: 'deepseek/deepseek-r1:free' }))).toBeNull()
-    expect(router?.decide(held({ model: 'openai/gpt-4o' }))?.response.status).toBe(403)
+    expect(router?.decide(held({ model: 'openai/gpt-4o' }))?.response.status).toBe(400)
   })
 
   test('a model-scoped budget: the held body decides; an unreadable model is not that model', () => {
@@ -144,7 +144,7 @@ describe('requestGate', () => {
     expect(JSON.parse(refusal?.response.body ?? '')).toEqual({
       error: {
         message: refusal?.message,
-        type: 'budget_exceeded',
+        type: 'invalid_request_error',
         param: null,
         code: 'budget_exceeded',
       },
@@ -167,12 +167,12 @@ describe('bodyModel', () => {
 describe('blockedAnswer', () => {
   test('AWS: a JSON message and the error type header', () => {
     const a = blockedAnswer('aws', 'no')
-    expect(a).toMatchObject({ status: 403, contentType: 'application/json' })
+    expect(a).toMatchObject({ status: 400, contentType: 'application/json' })
     expect(JSON.parse(a.body)).toEqual({ message: 'no' })
     expect(a.headers).toEqual({
       'x-should-retry': 'false',
       'x-tokentap-error': 'budget',
-      'x-amzn-errortype': 'AccessDeniedException',
+      'x-amzn-errortype': 'ValidationException',
     })
   })
 

@@ -131,12 +131,12 @@ describe('hard budgets through the proxy', () => {
   test('Anthropic: refused in its own format, recorded blocked, never sent upstream', async () => {
     const before = proxy.sink.records.length
     const r = await send('alice+capped', `${ANTHROPIC}/v1/messages?beta=true`, sonnet, [API_KEY])
-    expect(r.status).toBe(403)
+    expect(r.status).toBe(400)
     expect(r.headers['content-type']).toBe('application/json')
     expect(r.headers['x-should-retry']).toBe('false')
     const body = JSON.parse(r.body) as { type: string; error: { type: string; message: string } }
     expect(body.type).toBe('error')
-    expect(body.error.type).toBe('permission_error')
+    expect(body.error.type).toBe('invalid_request_error')
     expect(body.error.message).toStartWith(blockedErrorPrefix('capped-daily'))
     expect(body.error.message).toContain('$0.6000 spent of its $0.5000 limit per day')
     expect(body.error.message).toMatch(
@@ -149,7 +149,7 @@ describe('hard budgets through the proxy', () => {
       endpoint: 'messages',
       model: 'claude-sonnet-4-5',
       stream: true,
-      status: 403,
+      status: 400,
       outcome: 'blocked',
       billable: false,
       usageSource: 'none',
@@ -171,10 +171,14 @@ describe('hard budgets through the proxy', () => {
     const o = await send('alice+capped', `${OPENAI}/v1/chat/completions`, chat, [
       'authorization: Bearer sk-proj-test',
     ])
-    expect(o.status).toBe(403)
+    expect(o.status).toBe(400)
     expect(o.headers['content-type']).toBe('application/json')
     const oe = (JSON.parse(o.body) as { error: Record<string, unknown> }).error
-    expect(oe).toMatchObject({ type: 'budget_exceeded', code: 'budget_exceeded', param: null })
+    expect(oe).toMatchObject({
+      type: 'invalid_request_error',
+      code: 'budget_exceeded',
+      param: null,
+    })
     expect(oe.message).toStartWith(blockedErrorPrefix('capped-daily'))
 
     const g = await send(
@@ -183,9 +187,9 @@ describe('hard budgets through the proxy', () => {
       '{}',
       ['x-goog-api-key: test-key'],
     )
-    expect(g.status).toBe(403)
+    expect(g.status).toBe(400)
     const ge = (JSON.parse(g.body) as { error: Record<string, unknown> }).error
-    expect(ge).toMatchObject({ code: 403, status: 'PERMISSION_DENIED' })
+    expect(ge).toMatchObject({ code: 400, status: 'FAILED_PRECONDITION' })
     expect(upstreamSaw('/v1/chat/completions') + upstreamSaw('/v1beta/models/gemini-2.5-pro')).toBe(
       0,
     )
@@ -209,7 +213,7 @@ describe('hard budgets through the proxy', () => {
     await ok('alice+opus', `${ANTHROPIC}/v1/messages`, sonnet, [API_KEY])
     const opus = JSON.stringify({ model: 'claude-opus-4-1', max_tokens: 5 })
     const refused = await send('alice+opus', `${ANTHROPIC}/v1/messages`, opus, [API_KEY])
-    expect(refused.status).toBe(403)
+    expect(refused.status).toBe(400)
     expect(refused.body).toContain('opus-daily')
   })
 
@@ -217,7 +221,7 @@ describe('hard budgets through the proxy', () => {
     const r = await send('bob+plans', `${ANTHROPIC}/v1/messages`, sonnet, [
       'authorization: Bearer sk-ant-oat01-subscription',
     ])
-    expect(r.status).toBe(403)
+    expect(r.status).toBe(400)
     expect(r.body).toContain('billed + subscription value')
   })
 
@@ -261,7 +265,7 @@ describe('hard budgets through the proxy', () => {
     expect(r.code).toBe(0)
     const codes = r.stdout.toString().match(/^\d{3} \d+$/gm)
     // The second request reused the connection (no new connect).
-    expect(codes).toEqual(['403 1', '200 0'])
+    expect(codes).toEqual(['400 1', '200 0'])
     const [blocked, counted] = (await proxy.sink.waitFor(before + 2)).slice(before)
     expect(blocked).toMatchObject({ outcome: 'blocked', model: 'claude-sonnet-4-5', user: 'carol' })
     expect(blocked?.requestBytes).toBeGreaterThan(big.length)

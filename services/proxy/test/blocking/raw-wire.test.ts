@@ -77,8 +77,8 @@ describe('hard budgets on the wire', () => {
     await Bun.sleep(50)
     c.send(whole.slice(whole.length - 10))
     const r = await c.responses(1)
-    expect(r.statuses).toEqual([403])
-    expect(r.bodies[0]).toContain('"permission_error"')
+    expect(r.statuses).toEqual([400])
+    expect(r.bodies[0]).toContain('"invalid_request_error"')
     c.destroy()
     await waitFor('the record', () => proxy.sink.records.some((x) => x.outcome === 'blocked'))
     // At most the connection prewarmed at CONNECT; nothing was written on any of them.
@@ -114,7 +114,7 @@ describe('hard budgets on the wire', () => {
     const before = upstream.received()
     c.send(post('/v1/messages', JSON.stringify({ model: 'claude-opus-4-1' })))
     const again = await c.responses(2)
-    expect(again.statuses).toEqual([200, 403])
+    expect(again.statuses).toEqual([200, 400])
     expect(again.bodies[1]).toContain('budget \\"opus\\"')
     expect(upstream.received()).toBe(before)
     c.destroy()
@@ -132,7 +132,7 @@ describe('hard budgets on the wire', () => {
         'sec-websocket-key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
     )
     const r = await c.until((x) => x.closed && x.statuses.length > 0)
-    expect(r.statuses).toEqual([403])
+    expect(r.statuses).toEqual([400])
     expect(JSON.parse(r.bodies[0] ?? '{}')).toMatchObject({ error: { code: 'budget_exceeded' } })
     expect(r.headers[0]).toContain('close')
     expect(r.closed).toBe(true)
