@@ -9,6 +9,7 @@ import { budgetStatuses } from './budgets.ts'
 import type { AggregateCache } from './cache.ts'
 import { eventDetail, events, eventsAfter } from './events.ts'
 import { filterOptions } from './options.ts'
+import { sessionDetail, sessions } from './sessions.ts'
 import type { DataAccess } from './types.ts'
 
 export interface DataAccessOptions {
@@ -35,6 +36,8 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     event: (id) => eventDetail(sql, id),
     filterOptions: (f) => filterOptions(ctx, f),
     budgets: (now) => budgetStatuses(sql, opts.budgets?.() ?? null, now),
+    sessions: (f, o) => sessions(sql, f, o),
+    session: (id) => sessionDetail(sql, id),
     limits: (now) => readAccountLimits(sql, now),
   }
 }

@@ -3,7 +3,14 @@
 // requests without a price (never shown as $0), "covered" an amount a subscription paid (its
 // API-equivalent value, not money billed).
 
-import { type CostText, formatCompact, formatInt } from '@tokentap/shared/api'
+import {
+  billedOfTotals,
+  type CostText,
+  formatCompact,
+  formatInt,
+  type Totals,
+  valueOfTotals,
+} from '@tokentap/shared/api'
 
 export function Cost(props: { cost: CostText }) {
   const { amount, estimated, unpriced, covered } = props.cost
@@ -38,4 +45,32 @@ export function Tokens(props: { n: number }) {
   const short = formatCompact(props.n)
   const full = formatInt(props.n)
   return short === full ? <span>{full}</span> : <span title={full}>{short}</span>
+}
+
+/** An aggregate's billed spend and, under it, the API-equivalent value of its subscription
+ *  traffic when it had any (the sessions and sub-agent tables). */
+export function Spend(props: { t: Totals }) {
+  const { t } = props
+  return (
+    <>
+      <Cost cost={billedOfTotals(t)} />
+      {t.subscriptionRequests > 0 || t.subscriptionValueUsd > 0 ? (
+        <span class="sub">
+          <Cost cost={valueOfTotals(t)} />
+        </span>
+      ) : null}
+    </>
+  )
+}
+
+/** The header of a Spend column. */
+export function SpendHeader(props: { label?: string }) {
+  return (
+    <>
+      {props.label ?? 'Billed'}
+      <span class="sub">
+        <abbr title="API-equivalent value of subscription traffic">+ sub. value</abbr>
+      </span>
+    </>
+  )
 }
