@@ -25,6 +25,8 @@ const who: Attribution = {
   user: 'alice',
   project: null,
   session: null,
+  agent: null,
+  agentType: null,
   program: null,
   billingKind: 'api_key',
   account: null,

@@ -33,6 +33,8 @@ const who: Attribution = {
   user: 'alice',
   project: null,
   session: null,
+  agent: null,
+  agentType: null,
   program: 'claude-code',
   billingKind: 'api_key',
   account: null,
