@@ -80,6 +80,14 @@ describe('parseBudgets', () => {
     expect(parseBudgets('', 'x.yaml')).toEqual({ timezone: 'UTC', budgets: [] })
   })
 
+  test('a blocking budget always alerts at 1, when it starts refusing requests', () => {
+    const at = (o: Record<string, unknown>) => parseBudgets(one(o), 'x.json').budgets[0]?.thresholds
+    expect(at({ action: 'block', thresholds: [0.9, 0.5] })).toEqual([0.5, 0.9, 1])
+    expect(at({ action: 'block', thresholds: [1.2] })).toEqual([1, 1.2])
+    expect(at({ action: 'block', thresholds: [0.5, 1] })).toEqual([0.5, 1])
+    expect(at({ action: 'alert', thresholds: [0.9] })).toEqual([0.9])
+  })
+
   test('errors name the variable, the file, the budget and the field', () => {
     const cases: [string, string][] = [
       [one({ limitUsd: 0 }), 'budgets[0] ("b").limitUsd: must be a number > 0'],

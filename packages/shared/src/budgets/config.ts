@@ -114,14 +114,21 @@ export function parseBudgets(text: string, source: string): BudgetsConfig {
     if (typeof limitUsd !== 'number' || !Number.isFinite(limitUsd) || limitUsd <= 0) {
       bad('limitUsd', 'must be a number > 0 (US dollars)')
     }
+    const action = actionOf(item.action, bad)
+    const thresholds = thresholdsOf(item.thresholds, bad)
+    // A blocking budget always alerts at 1: the moment it starts refusing requests.
+    if (action === 'block' && !thresholds.includes(1)) {
+      thresholds.push(1)
+      thresholds.sort((a, b) => a - b)
+    }
     const budget: Budget = {
       name,
       period: period as BudgetPeriod,
       limitUsd: limitUsd as number,
-      thresholds: thresholdsOf(item.thresholds, bad),
+      thresholds,
       scope: scopeOf(item.scope, bad),
       counts: countsOf(item.counts, bad),
-      action: actionOf(item.action, bad),
+      action,
     }
     if (item.webhookUrl !== undefined) {
       if (typeof item.webhookUrl !== 'string' || !isHttpUrl(item.webhookUrl)) {

@@ -20,6 +20,7 @@ let db: TestDatabase
 let mock: MockUpstream
 let proxy: Harness
 let slack: SlackMock
+let budgetsFile: string
 
 const ANTHROPIC = 'https://api.anthropic.com'
 const GEMINI = 'https://generativelanguage.googleapis.com'
@@ -62,6 +63,7 @@ beforeAll(async () => {
   ])
   const dir = mkdtempSync(join(tmpdir(), 'tt-block-'))
   const budgets = join(dir, 'budgets.yaml')
+  budgetsFile = budgets
   writeFileSync(budgets, BUDGETS)
   proxy = await startProxy({
     upstreamPort: mock.port,
@@ -298,5 +300,41 @@ describe('hard budgets through the proxy', () => {
     const m = await (await fetch(`${proxy.proxyUrl}/metrics`)).text()
     expect(m).toContain('tokentap_budgets_blocking 3')
     expect(m).toMatch(/tokentap_exchanges_total\{provider="anthropic",outcome="blocked"\} [1-9]/)
+  })
+
+  test('Slack: one alert per budget as it starts blocking, naming when it resets', async () => {
+    await waitFor('four alerts at 100 %', () => slack.delivered().length >= 4)
+    const texts = slack.delivered().map((m) => m.text)
+    const blocking = texts.filter((t) => t.includes('is blocking requests until'))
+    expect(blocking.map((t) => t.match(/Budget (\S+) is blocking/)?.[1]).sort()).toEqual([
+      'capped-daily',
+      'opus-daily',
+      'plans-daily',
+    ])
+    for (const t of blocking) expect(t).toMatch(/ \(Europe\/Berlin\): \$0\.60 of \$0\.50/)
+    // The alert-only budget says it reached 100 %, and nothing about blocking.
+    expect(texts.filter((t) => t.includes('watched-daily'))).toEqual([
+      expect.stringContaining('Budget watched-daily: 100 % reached'),
+    ])
+  })
+
+  test('a budgets file reload applies at once: a budget that turns to block refuses the next request', async () => {
+    const watched = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5 })
+    expect(
+      (await send('erin+watched', `${ANTHROPIC}/v1/messages`, watched, [API_KEY])).status,
+    ).toBe(200)
+    writeFileSync(
+      budgetsFile,
+      BUDGETS.replace(
+        '{ name: watched-daily, period: day, limitUsd: 0.5,',
+        '{ name: watched-daily, period: day, limitUsd: 0.5, action: block,',
+      ),
+    )
+    await waitFor('the reloaded snapshot', () => proxy.app.blocker?.snapshot().over.length === 4)
+    const seenBefore = mock.seen.length
+    const r = await send('erin+watched', `${ANTHROPIC}/v1/messages`, watched, [API_KEY])
+    expect(r.status).toBe(400)
+    expect(r.body).toContain('watched-daily')
+    expect(mock.seen.length).toBe(seenBefore)
   })
 })
