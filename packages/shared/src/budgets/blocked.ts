@@ -8,9 +8,15 @@ import type postgres from 'postgres'
 import { formatUsd } from '../api/format.ts'
 import { formatLocal } from '../time/format.ts'
 import { describeScope } from './config.ts'
-import { BUDGET_SCOPE_KEYS, type Budget, type BudgetWindow } from './types.ts'
+import { BUDGET_SCOPE_KEYS, type Budget, type BudgetBlocked, type BudgetWindow } from './types.ts'
 
 type Sql = postgres.Sql
+
+/** Does `budget` block at this window spend? `"action": "block"` and at or over its limit. The
+ *  proxy's snapshot and the dashboard both ask this, over the same budgetSpend figure. */
+export function blocksAt(budget: Pick<Budget, 'action' | 'limitUsd'>, spentUsd: number): boolean {
+  return budget.action === 'block' && spentUsd >= budget.limitUsd
+}
 
 /** How every refusal by `budgetName` starts (the record's `error` too). */
 export function blockedErrorPrefix(budgetName: string): string {
@@ -39,21 +45,6 @@ export function blockedMessage(f: BlockedFacts): string {
 
 /** LIKE pattern: `text` literally, then anything. */
 const likePrefix = (text: string): string => `${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
-
-export interface BlockedUser {
-  /** null: requests without a user. */
-  user: string | null
-  requests: number
-  /** ISO time of the user's latest refused request. */
-  lastAt: string
-}
-
-export interface BudgetBlocked {
-  /** Requests the budget refused in the window. */
-  requests: number
-  /** Whose, most refused first (at most `limit`). */
-  users: BlockedUser[]
-}
 
 /** The requests `budget` refused inside `window`, by user: blocked records in its scope whose
  *  error names it. */

@@ -47,6 +47,21 @@ export interface BudgetSpend {
   estimatedRequests: number
 }
 
+export interface BlockedUser {
+  /** null: requests without a user. */
+  user: string | null
+  requests: number
+  /** ISO time of the user's latest refused request. */
+  lastAt: string
+}
+
+export interface BudgetBlocked {
+  /** Requests the budget refused in the window. */
+  requests: number
+  /** Whose, most refused first (at most `limit`). */
+  users: BlockedUser[]
+}
+
 /** One alerts_sent row. */
 export interface BudgetAlertRow {
   budget: string

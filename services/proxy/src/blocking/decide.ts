@@ -7,7 +7,12 @@
 // could read) is judged as priced, but cannot match a budget scoped to a model.
 
 import type { BillingKind } from '@tokentap/shared'
-import type { Budget, BudgetsConfig, BudgetWindow } from '@tokentap/shared/budgets'
+import {
+  type Budget,
+  type BudgetsConfig,
+  type BudgetWindow,
+  blocksAt,
+} from '@tokentap/shared/budgets'
 
 /** A blocking budget's spend in its window, as last read from Postgres. */
 export interface BudgetReading {
@@ -34,7 +39,7 @@ export function blockingBudgets(cfg: BudgetsConfig | null): Budget[] {
 export function snapshotOf(timezone: string, readings: readonly BudgetReading[]): BlockSnapshot {
   return {
     timezone,
-    over: readings.filter((r) => r.budget.action === 'block' && r.spentUsd >= r.budget.limitUsd),
+    over: readings.filter((r) => blocksAt(r.budget, r.spentUsd)),
   }
 }
 
