@@ -227,6 +227,27 @@ describe('hard budgets through the proxy', () => {
     expect(r.body).toContain('billed + subscription value')
   })
 
+  test('Bedrock: its JSON error with x-amzn-errortype, the model from the path', async () => {
+    const id = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'
+    const url = `https://bedrock-runtime.us-east-1.amazonaws.com/model/${encodeURIComponent(id)}/invoke`
+    const before = proxy.sink.records.length
+    const r = await send('dora+capped', url, JSON.stringify({ max_tokens: 5 }), [
+      'authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260115/us-east-1/bedrock/aws4_request, SignedHeaders=host, Signature=abc',
+    ])
+    expect(r.status).toBe(400)
+    expect(r.headers['x-amzn-errortype']).toBe('ValidationException')
+    const body = JSON.parse(r.body) as { message: string }
+    expect(Object.keys(body)).toEqual(['message'])
+    expect(body.message).toStartWith(blockedErrorPrefix('capped-daily'))
+    expect(await recordOf(before)).toMatchObject({
+      provider: 'bedrock',
+      outcome: 'blocked',
+      billable: false,
+      user: 'dora',
+    })
+    expect(upstreamSaw('/model/')).toBe(0)
+  })
+
   test('keep-alive: a chunked body is read to its end, then the connection carries the next request', async () => {
     const before = proxy.sink.records.length
     const seenBefore = mock.seen.length
@@ -290,6 +311,7 @@ describe('hard budgets through the proxy', () => {
     expect(capped.users.map((u) => [u.user, u.requests])).toEqual([
       ['alice', 3], // Anthropic, OpenAI, Gemini
       ['carol', 1],
+      ['dora', 1], // Bedrock
     ])
     const opus = await budgetBlocked(
       db.sql,
