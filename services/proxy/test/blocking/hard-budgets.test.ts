@@ -15,12 +15,12 @@ import { type SlackMock, startSlackMock } from '../alerts/slack-mock.ts'
 import { type MockUpstream, startMockUpstream } from '../helpers/mock-upstream.ts'
 import { curl, type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { waitFor } from '../storage/helpers.ts'
+import { sendAs } from './helpers.ts'
 
 let db: TestDatabase
 let mock: MockUpstream
 let proxy: Harness
 let slack: SlackMock
-let budgetsFile: string
 
 const ANTHROPIC = 'https://api.anthropic.com'
 const GEMINI = 'https://generativelanguage.googleapis.com'
@@ -63,7 +63,6 @@ beforeAll(async () => {
   ])
   const dir = mkdtempSync(join(tmpdir(), 'tt-block-'))
   const budgets = join(dir, 'budgets.yaml')
-  budgetsFile = budgets
   writeFileSync(budgets, BUDGETS)
   proxy = await startProxy({
     upstreamPort: mock.port,
@@ -86,40 +85,9 @@ afterAll(async () => {
   await db.drop()
 }, 30_000)
 
-interface Sent {
-  status: number
-  headers: Record<string, string>
-  body: string
-}
-
-/** One request through the proxy as `who` (USER+PROJECT); curl -i, so the head is seen too. */
-async function send(who: string, url: string, body: string, headers: string[] = []): Promise<Sent> {
-  const args = ['--proxy', proxy.proxyUrl, '--proxy-user', `${who}:t`, '--cacert', proxy.caPath]
-  for (const h of headers) args.push('-H', h)
-  const r = await curl([
-    ...args,
-    '-i',
-    '--suppress-connect-headers',
-    '-H',
-    'content-type: application/json',
-    '-d',
-    body,
-    url,
-  ])
-  expect(r.code).toBe(0)
-  return parse(r.stdout.toString())
-}
-
-function parse(text: string): Sent {
-  const at = text.indexOf('\r\n\r\n')
-  const [status, ...lines] = text.slice(0, at).split('\r\n')
-  const headers: Record<string, string> = {}
-  for (const l of lines) {
-    const i = l.indexOf(':')
-    headers[l.slice(0, i).toLowerCase()] = l.slice(i + 1).trim()
-  }
-  return { status: Number(status?.split(' ')[1]), headers, body: text.slice(at + 4) }
-}
+/** One request through the proxy as `who` (USER+PROJECT). */
+const send = (who: string, url: string, body: string, headers: string[] = []) =>
+  sendAs(proxy, who, url, body, headers)
 
 const upstreamSaw = (path: string) => mock.seen.filter((s) => s.path.startsWith(path)).length
 const API_KEY = 'x-api-key: sk-ant-api03-test'
@@ -322,41 +290,5 @@ describe('hard budgets through the proxy', () => {
     const m = await (await fetch(`${proxy.proxyUrl}/metrics`)).text()
     expect(m).toContain('tokentap_budgets_blocking 3')
     expect(m).toMatch(/tokentap_exchanges_total\{provider="anthropic",outcome="blocked"\} [1-9]/)
-  })
-
-  test('Slack: one alert per budget as it starts blocking, naming when it resets', async () => {
-    await waitFor('four alerts at 100 %', () => slack.delivered().length >= 4)
-    const texts = slack.delivered().map((m) => m.text)
-    const blocking = texts.filter((t) => t.includes('is blocking requests until'))
-    expect(blocking.map((t) => t.match(/Budget (\S+) is blocking/)?.[1]).sort()).toEqual([
-      'capped-daily',
-      'opus-daily',
-      'plans-daily',
-    ])
-    for (const t of blocking) expect(t).toMatch(/ \(Europe\/Berlin\): \$0\.60 of \$0\.50/)
-    // The alert-only budget says it reached 100 %, and nothing about blocking.
-    expect(texts.filter((t) => t.includes('watched-daily'))).toEqual([
-      expect.stringContaining('Budget watched-daily: 100 % reached'),
-    ])
-  })
-
-  test('a budgets file reload applies at once: a budget that turns to block refuses the next request', async () => {
-    const watched = JSON.stringify({ model: 'claude-sonnet-4-5', max_tokens: 5 })
-    expect(
-      (await send('erin+watched', `${ANTHROPIC}/v1/messages`, watched, [API_KEY])).status,
-    ).toBe(200)
-    writeFileSync(
-      budgetsFile,
-      BUDGETS.replace(
-        '{ name: watched-daily, period: day, limitUsd: 0.5,',
-        '{ name: watched-daily, period: day, limitUsd: 0.5, action: block,',
-      ),
-    )
-    await waitFor('the reloaded snapshot', () => proxy.app.blocker?.snapshot().over.length === 4)
-    const seenBefore = mock.seen.length
-    const r = await send('erin+watched', `${ANTHROPIC}/v1/messages`, watched, [API_KEY])
-    expect(r.status).toBe(400)
-    expect(r.body).toContain('watched-daily')
-    expect(mock.seen.length).toBe(seenBefore)
   })
 })
