@@ -51,6 +51,9 @@ export interface ProxyConfig {
   alerts: AlertsConfig
   batchSize: number
   batchIntervalMs: number
+  /** Hard budgets: how often the blocking snapshot re-reads spend that other replicas committed
+   *  (BUDGET_REFRESH_MS); this replica's own flushes refresh it at once. */
+  budgetRefreshMs: number
   /** User-defined providers (TOKENTAP_PROVIDERS): the file, reloaded on change. */
   providersFile: string | undefined
   providers: ProvidersConfig | null
@@ -172,6 +175,7 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     accountKey: readAccountKey(env),
     batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 200, { min: 10 }),
+    budgetRefreshMs: readInt(env, 'BUDGET_REFRESH_MS', 2000, { min: 100, max: 3_600_000 }),
     proxyUsersFile,
     proxyUsers: proxyUsersFile ? loadUsersFile(proxyUsersFile) : null,
     allowOpenProxy,

@@ -12,10 +12,11 @@ import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { Conn } from '../net/conn.ts'
 import { poolIdentity } from '../upstream/pool.ts'
-import type { Attribution, ExchangeContext, ExchangeTarget } from './context.ts'
+import type { Attribution, ClientExchange, ExchangeContext, ExchangeTarget } from './context.ts'
 import { Exchange } from './exchange.ts'
 import { planRequest } from './forward-head.ts'
 import { requestFraming, wantsClose } from './framing.ts'
+import { GatedRequest, gateFor } from './gated-request.ts'
 
 export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
 
@@ -50,7 +51,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
   const cfg = ctx.config
   let pending = initial
   let state: 'head' | 'checking' | 'exchange' | 'detached' | 'closed' = 'head'
-  let exchange: Exchange | null = null
+  let exchange: ClientExchange | null = null
   let timer: ReturnType<typeof setTimeout> | null = null
 
   const arm = (ms: number): void => {
@@ -279,15 +280,15 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
         return p
       },
     }
-    const ex = new Exchange(
-      ctx,
-      port,
-      plan,
-      target,
-      record ? ctx.dialectFor(target.key.host, target.path) : null,
-      attribution,
-      wantsClose(head.version, head.headers),
-    )
+    const dialect = record ? ctx.dialectFor(target.key.host, target.path) : null
+    const clientClose = wantsClose(head.version, head.headers)
+    // Hard budgets: asked only while some budget blocks (ctx.blocking.active).
+    const gate =
+      dialect && ctx.blocking?.active ? gateFor(ctx, plan, target, dialect, attribution) : null
+    const ex: ClientExchange =
+      dialect && gate
+        ? new GatedRequest(ctx, port, plan, target, dialect, attribution, clientClose, gate)
+        : new Exchange(ctx, port, plan, target, dialect, attribution, clientClose)
     exchange = ex
     o.track?.(ex.submitted)
     const rest = ex.onClientData(leftover)

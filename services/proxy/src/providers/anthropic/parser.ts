@@ -3,7 +3,12 @@
 // throws (the shared guardedParser shell): anything unreadable is recorded as `parseError`, with
 // whatever was known kept.
 
-import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import type {
+  BillableRequest,
+  ExchangeMeta,
+  ExchangeParser,
+  ProviderDialect,
+} from '@tokentap/shared'
 import { firstStringField } from '../common/json-fields.ts'
 import { readCount, readString } from '../common/json-values.ts'
 import {
@@ -40,6 +45,12 @@ export function classifyAnthropicPath(path: string): AnthropicEndpoint {
   }
   if (trimmed === '/v1/complete') return { kind: 'complete', endpoint: 'complete', billable: true }
   return { kind: 'other', endpoint: bare, billable: false }
+}
+
+/** A Messages (or legacy Complete) POST bills its body's model; counts and the rest do not. */
+export function anthropicBillable(meta: ExchangeMeta): BillableRequest | null {
+  if (meta.method !== 'POST' || !classifyAnthropicPath(meta.path).billable) return null
+  return { pathModel: null, modelInBody: true, errorFormat: 'anthropic' }
 }
 
 function createAnthropicParser(provider: string, meta: ExchangeMeta): ExchangeParser {
@@ -118,7 +129,11 @@ function createAnthropicParser(provider: string, meta: ExchangeMeta): ExchangePa
 
 /** The Anthropic Messages dialect, recorded under `provider` (TOKENTAP_PROVIDERS may rename it). */
 export function anthropicMessagesDialect(provider: string): ProviderDialect {
-  return { provider, createParser: (meta) => createAnthropicParser(provider, meta) }
+  return {
+    provider,
+    createParser: (meta) => createAnthropicParser(provider, meta),
+    billableRequest: anthropicBillable,
+  }
 }
 
 /** The dialect of api.anthropic.com. */

@@ -20,7 +20,7 @@ import { factsParser } from '../common/shell.ts'
 import { createSseReader } from '../common/sse-reader.ts'
 import { chatBillingFacts } from './billing-facts.ts'
 import { createChatStreamAccumulator } from './chat-stream.ts'
-import { classifyOpenAIPath } from './paths.ts'
+import { classifyOpenAIPath, openaiBillable } from './paths.ts'
 import { openaiRequest } from './request.ts'
 import {
   missingStreamUsageReason,
@@ -119,6 +119,7 @@ export function openaiChatDialect(
   return {
     provider,
     createParser: (meta) => createChatParser(provider, meta, opts),
+    billableRequest: openaiBillable,
     ...streamUsageHooks(opts),
   }
 }

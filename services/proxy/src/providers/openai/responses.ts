@@ -17,7 +17,7 @@ import { createOutputText, outputTextOf } from '../common/seen-text.ts'
 import { factsParser } from '../common/shell.ts'
 import { createSseReader } from '../common/sse-reader.ts'
 import { responseBillingFacts } from './billing-facts.ts'
-import { classifyOpenAIPath } from './paths.ts'
+import { classifyOpenAIPath, openaiBillable } from './paths.ts'
 import { openaiRequest } from './request.ts'
 import {
   deltaText,
@@ -107,5 +107,6 @@ export function openaiResponsesDialect(provider: string): ProviderDialect {
     provider,
     createParser: (meta) => createResponsesParser(provider, meta),
     createWsParser: (meta) => createResponsesWsParser(provider, meta),
+    billableRequest: openaiBillable,
   }
 }
