@@ -57,6 +57,15 @@ export interface Totals {
   subscriptionValueUsd: number
   /** Billed spend: costUsd − subscriptionValueUsd (API keys, cloud accounts, unknown). */
   billedCostUsd: number
+  // --- Billed units (issue 14): sums over billable requests.
+  /** Audio part of the input (uncached and cached): already in the input token figures. */
+  audioInputTokens: number
+  /** Audio part of the output: already in outputTokens. */
+  audioOutputTokens: number
+  /** Web searches run by server tools (billed per use). */
+  webSearches: number
+  /** Priced requests with a unit the price table has no price for: their cost is a lower bound. */
+  partiallyPricedRequests: number
 }
 
 export interface BreakdownRow extends Totals {

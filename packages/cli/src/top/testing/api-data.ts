@@ -20,6 +20,10 @@ export const ZERO: Totals = {
   subscriptionRequests: 0,
   subscriptionValueUsd: 0,
   billedCostUsd: 0,
+  audioInputTokens: 0,
+  audioOutputTokens: 0,
+  webSearches: 0,
+  partiallyPricedRequests: 0,
 }
 export const SUMMARY: Totals = {
   ...ZERO,

@@ -31,6 +31,10 @@ export const zeroTotals = (): Totals => ({
   subscriptionRequests: 0,
   subscriptionValueUsd: 0,
   billedCostUsd: 0,
+  audioInputTokens: 0,
+  audioOutputTokens: 0,
+  webSearches: 0,
+  partiallyPricedRequests: 0,
 })
 
 export function eventRow(o: Partial<EventRow> = {}): EventRow {
