@@ -248,13 +248,37 @@ describe('CSV exports', () => {
       const want = header!.map((col) => {
         const v = e[col as keyof EventRow]
         if (v === null) return ''
-        const s = String(v)
+        const s = typeof v === 'object' ? JSON.stringify(v) : String(v)
         return typeof v === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
       })
       expect(r).toEqual(want)
     }
     // The formula-looking program was defused.
     expect(rows.some((r) => r.includes("'=cmd"))).toBe(true)
+  })
+
+  test('events.csv carries the billed units: tier, unit columns, units and unpriced as JSON', async () => {
+    const res = await app.request('/api/events.csv?range=30d')
+    const [header, ...rows] = parseCsv(await res.text())
+    const col = (name: string): number => header!.indexOf(name)
+    for (const name of ['serviceTier', 'webSearches', 'units', 'unpricedUnits', 'subUsage']) {
+      expect(col(name)).toBeGreaterThan(0)
+    }
+    const [ref] = await db.sql`select count(*)::int as n,
+        coalesce(sum(web_searches), 0)::int as searches,
+        count(*) filter (where unpriced_units is not null)::int as partial
+      from usage_events where started_at >= ${f({ range: '30d' }).from.toISOString()}::timestamptz`
+    expect(rows.length).toBe(ref?.n)
+    const searches = rows.reduce((n, r) => n + Number(r[col('webSearches')] || 0), 0)
+    expect(searches).toBe(ref?.searches)
+    const partial = rows.filter((r) => r[col('unpricedUnits')] !== '')
+    expect(partial.length).toBe(ref?.partial)
+    expect(partial.length).toBeGreaterThan(0)
+    for (const r of partial) {
+      expect(JSON.parse(r[col('unpricedUnits')]!)).toEqual(['web_fetches'])
+      expect(JSON.parse(r[col('units')]!)).toMatchObject({ web_fetches: 1 })
+      expect(r[col('serviceTier')]).toBe('standard')
+    }
   })
 
   test('breakdown.csv parses back to the breakdown', async () => {
@@ -269,5 +293,18 @@ describe('CSV exports', () => {
         b.costUsd,
       ]),
     )
+    // The billed-unit sums, column by column, as the JSON has them.
+    const units = [
+      'audioInputTokens',
+      'audioOutputTokens',
+      'webSearches',
+      'partiallyPricedRequests',
+    ]
+    const at = units.map((u) => header!.indexOf(u))
+    expect(at.every((i) => i > 0)).toBe(true)
+    expect(rows.map((r) => at.map((i) => Number(r[i])))).toEqual(
+      (body.rows as Array<Record<string, number>>).map((b) => units.map((u) => b[u] ?? NaN)),
+    )
+    expect(rows.some((r) => Number(r[at[3]!]) > 0)).toBe(true)
   })
 })

@@ -90,9 +90,23 @@ type DetailField =
   | 'priceVersion'
   | 'rawUsage'
 
+/** Billed units beyond the buckets (issue 14): optional in UsageRecord (older spooled records),
+ *  always in the dashboard's answers (null when none). */
+type BilledField =
+  | 'serviceTier'
+  | 'inferenceGeo'
+  | 'speed'
+  | 'units'
+  | 'subUsage'
+  | 'audioInputTokens'
+  | 'audioOutputTokens'
+  | 'webSearches'
+  | 'unpricedUnits'
+
 /** One event-log row: a usage_events row as its UsageRecord (camelCase, numbers as numbers),
  *  less the detail fields and session (not shown). Also each `usage` event of /api/stream. */
-export type EventRow = Omit<UsageRecord, DetailField | 'session'>
+export type EventRow = Omit<UsageRecord, DetailField | 'session' | BilledField> &
+  Required<Pick<UsageRecord, BilledField>>
 
 export interface EventPage {
   events: EventRow[]

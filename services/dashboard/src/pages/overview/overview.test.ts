@@ -72,6 +72,44 @@ describe('overview page', () => {
     )
   })
 
+  test('billed units: web searches, audio tokens and partially priced requests where billed', async () => {
+    const units = {
+      ...totals,
+      webSearches: 1_234,
+      audioInputTokens: 40_000,
+      audioOutputTokens: 2_500,
+      partiallyPricedRequests: 7,
+    }
+    const d = fakeData({
+      totals: units,
+      breakdown: {
+        model: [
+          { ...units, key: 'gpt-4o-audio' },
+          { ...zeroTotals(), key: 'x' },
+        ],
+      },
+    })
+    const { html } = await get(d, '/')
+    expect(html).toContain('<dt>Web searches</dt><dd class="figure">1,234</dd>')
+    expect(html).toContain(
+      '<dt>Audio tokens</dt><dd class="figure"><span title="42,500">42.5k</span>',
+    )
+    expect(html).toContain('in 40,000 · out 2,500 · part of input / output')
+    expect(html).toContain(' + 7 partially priced')
+    const byModel = html.slice(html.indexOf('id="by-model"')).split('</section>')[0] ?? ''
+    expect(byModel).toContain('Web searches')
+    expect(byModel).toContain('Audio in/out')
+    expect(byModel).toContain('<td class="num">1,234</td>')
+    // a breakdown without units has no unit columns; totals without them no unit cards
+    const byUser = html.slice(html.indexOf('id="by-user"')).split('</section>')[0] ?? ''
+    expect(byUser).not.toContain('Web searches')
+    const plain = await get(data(), '/')
+    expect(plain.html).not.toContain('Web searches')
+    expect(plain.html).not.toContain('Audio tokens')
+    expect(plain.html).not.toContain('partially priced')
+    expectCspClean(html)
+  })
+
   test('hostile dimension values are escaped everywhere', async () => {
     const { html } = await get(data(), '/')
     expect(html).not.toContain(HOSTILE)

@@ -1,6 +1,7 @@
 // A DataAccess over fixed in-memory values for page tests (pure view/handler correctness).
 // Records every call so tests can check which filters reached the query layer.
 
+import { emptyBilling, unitColumns } from '@tokentap/shared'
 import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
@@ -67,6 +68,9 @@ export function eventRow(o: Partial<EventRow> = {}): EventRow {
     credits: null,
     costUsd: 0.0021525,
     priceSource: 'genai-prices',
+    ...emptyBilling(),
+    ...unitColumns(null),
+    unpricedUnits: null,
     ...o,
   }
 }
