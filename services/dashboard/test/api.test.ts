@@ -3,7 +3,11 @@
 // CSV parses back to the same rows.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { DIMENSIONS, type EventRow, type Filters } from '@tokentap/shared/api'
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { GENAI_PRICES_VERSION, overridesVersion } from '@tokentap/shared'
+import { DIMENSIONS, type EventRow, type Filters, type PricesResponse } from '@tokentap/shared/api'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { createDashboardApp } from '../src/app.ts'
 import { parseFilters } from '../src/data/filters.ts'
@@ -222,6 +226,58 @@ describe('JSON API', () => {
     const { status, body } = await json('/api/nope')
     expect(status).toBe(404)
     expect(body.error).toBe('not_found')
+  })
+})
+
+describe('price tables', () => {
+  test('/api/prices: genai-prices, the TOKENTAP_PRICES file (re-read when it changes), the newest priced row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-prices-'))
+    try {
+      const file = join(dir, 'prices.json')
+      const v1 = '{"models":[]}\n'
+      writeFileSync(file, v1)
+      utimesSync(file, new Date('2026-01-10T08:30:00Z'), new Date('2026-01-10T08:30:00Z'))
+      const data = createDataAccess(db.sql, { pricesFile: file })
+      const priced = createDashboardApp({ data, now: () => SEED_NOW })
+      const read = async () => {
+        const res = await priced.request('/api/prices')
+        expect(res.status).toBe(200)
+        expect(res.headers.get('cache-control')).toBe('no-store')
+        return (await res.json()) as PricesResponse
+      }
+      const [newest] = await db.sql`select price_version, price_source,
+          to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+        from usage_events where price_version is not null order by started_at desc limit 1`
+      expect(await read()).toEqual({
+        genaiPrices: GENAI_PRICES_VERSION,
+        overrides: {
+          file: 'prices.json',
+          modifiedAt: '2026-01-10T08:30:00.000Z',
+          version: overridesVersion(v1),
+          error: null,
+        },
+        lastPriced: {
+          priceVersion: newest?.price_version,
+          priceSource: newest?.price_source,
+          startedAt: newest?.at,
+        },
+      })
+      const v2 = '{"models":[], "credits":[]}\n'
+      writeFileSync(file, v2)
+      expect((await read()).overrides?.version).toBe(overridesVersion(v2))
+      expect(overridesVersion(v2)).not.toBe(overridesVersion(v1))
+      rmSync(file)
+      expect((await read()).overrides).toEqual({
+        file: 'prices.json',
+        modifiedAt: null,
+        version: null,
+        error: 'ENOENT',
+      })
+      // Unset: no file; the default app (no pricesFile) says so.
+      expect((await json('/api/prices')).body.overrides).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 

@@ -15,6 +15,7 @@ import {
   type Filters,
   type FiltersJson,
   type LimitsResponse,
+  type PricesResponse,
   type SummaryResponse,
   type TimeseriesResponse,
 } from '@tokentap/shared/api'
@@ -198,6 +199,12 @@ export function apiRoutes(deps: ApiDeps): Hono {
       now: now.toISOString(),
       accounts: await data.limits(now),
     } satisfies LimitsResponse)
+  })
+
+  // The price tables behind the costs (issue 14).
+  app.get('/prices', async (c) => {
+    noStore(c)
+    return c.json((await data.prices()) satisfies PricesResponse)
   })
 
   return app

@@ -9,6 +9,7 @@ import { budgetStatuses } from './budgets.ts'
 import type { AggregateCache } from './cache.ts'
 import { eventDetail, events, eventsAfter } from './events.ts'
 import { filterOptions } from './options.ts'
+import { priceFileReader, priceTables } from './prices.ts'
 import type { DataAccess } from './types.ts'
 
 export interface DataAccessOptions {
@@ -18,6 +19,8 @@ export interface DataAccessOptions {
   cache?: AggregateCache | null
   /** Clock for the cache's closed-hours boundary (default: the system clock). */
   now?: () => Date
+  /** TOKENTAP_PRICES as the dashboard sees it (shown, never parsed); absent or null = unset. */
+  pricesFile?: string | null
 }
 
 export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAccess {
@@ -26,6 +29,7 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     cache: opts.cache ?? null,
     now: opts.now ?? (() => new Date()),
   }
+  const priceFile = priceFileReader(opts.pricesFile ?? null)
   return {
     summary: (f) => summary(ctx, f),
     breakdown: (f, by, limit) => breakdown(ctx, f, by, limit),
@@ -36,6 +40,7 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     filterOptions: (f) => filterOptions(ctx, f),
     budgets: (now) => budgetStatuses(sql, opts.budgets?.() ?? null, now),
     limits: (now) => readAccountLimits(sql, now),
+    prices: () => priceTables(sql, priceFile),
   }
 }
 

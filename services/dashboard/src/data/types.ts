@@ -11,6 +11,7 @@ import type {
   EventPage,
   EventRow,
   Filters,
+  PricesResponse,
   TimeseriesPoint,
   Totals,
 } from '@tokentap/shared/api'
@@ -30,4 +31,6 @@ export interface DataAccess {
   budgets(now: Date): Promise<BudgetStatus[]>
   /** Rate-limit and subscription windows per account (account_limits), worst first. */
   limits(now: Date): Promise<AccountLimits[]>
+  /** The price tables behind the costs (genai-prices, TOKENTAP_PRICES, the newest priced row). */
+  prices(): Promise<PricesResponse>
 }

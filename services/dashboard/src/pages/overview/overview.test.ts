@@ -110,6 +110,55 @@ describe('overview page', () => {
     expectCspClean(html)
   })
 
+  test('the price tables: genai-prices version, TOKENTAP_PRICES file and the newest priced row', async () => {
+    const d = fakeData({
+      totals,
+      prices: {
+        genaiPrices: 'genai-prices@0.1.8',
+        overrides: {
+          file: 'prices<1>.json',
+          modifiedAt: '2026-01-10T08:30:00.000Z',
+          version: 'overrides:0123456789ab',
+          error: null,
+        },
+        lastPriced: {
+          priceVersion: 'overrides:0123456789ab',
+          priceSource: 'override',
+          startedAt: '2026-01-15T09:59:00.000Z',
+        },
+      },
+    })
+    const { html } = await get(d, '/', { cookie: 'tz=Europe/Paris' })
+    expect(d.calls.some((c) => c.method === 'prices')).toBe(true)
+    const line = html.slice(html.indexOf('aria-labelledby="prices-title"')).split('</section>')[0]
+    expect(line).toContain('<code>genai-prices@0.1.8</code>')
+    expect(line).toContain('the package names no data date')
+    expect(line).toContain('TOKENTAP_PRICES prices&lt;1&gt;.json, modified ')
+    expect(line).toContain('2026-01-10 09:30:00') // Paris
+    expect(line).toContain('<code>overrides:0123456789ab</code>')
+    expect(line).toContain('newest priced request: <code>overrides:0123456789ab</code> at ')
+    expect(line).toContain('2026-01-15 10:59:00')
+    expectCspClean(html)
+
+    const unset = await get(fakeData({ totals }), '/')
+    expect(unset.html).toContain(' · no TOKENTAP_PRICES')
+    expect(unset.html).not.toContain('newest priced request')
+    const broken = await get(
+      fakeData({
+        totals,
+        prices: {
+          genaiPrices: 'genai-prices@0.1.8',
+          overrides: { file: 'p.json', modifiedAt: null, version: null, error: 'ENOENT' },
+          lastPriced: null,
+        },
+      }),
+      '/',
+    )
+    expect(broken.html).toContain('TOKENTAP_PRICES p.json: cannot be read (ENOENT)')
+    // the live fragment does not carry it (the full page does)
+    expect((await get(d, '/fragments/overview')).html).not.toContain('prices-title')
+  })
+
   test('hostile dimension values are escaped everywhere', async () => {
     const { html } = await get(data(), '/')
     expect(html).not.toContain(HOSTILE)

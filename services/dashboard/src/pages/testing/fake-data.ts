@@ -1,7 +1,7 @@
 // A DataAccess over fixed in-memory values for page tests (pure view/handler correctness).
 // Records every call so tests can check which filters reached the query layer.
 
-import { emptyBilling, unitColumns } from '@tokentap/shared'
+import { emptyBilling, GENAI_PRICES_VERSION, unitColumns } from '@tokentap/shared'
 import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
@@ -10,6 +10,7 @@ import type {
   EventDetail,
   EventRow,
   Filters,
+  PricesResponse,
   TimeseriesPoint,
   Totals,
 } from '@tokentap/shared/api'
@@ -90,6 +91,7 @@ export interface FakeValues {
   options?: Partial<Record<Dimension, string[]>>
   budgets?: BudgetStatus[]
   limits?: AccountLimits[]
+  prices?: PricesResponse
 }
 
 export function fakeData(v: FakeValues = {}): FakeData {
@@ -138,6 +140,10 @@ export function fakeData(v: FakeValues = {}): FakeData {
     async limits(now) {
       calls.push({ method: 'limits', arg: now })
       return v.limits ?? []
+    },
+    async prices() {
+      calls.push({ method: 'prices' })
+      return v.prices ?? { genaiPrices: GENAI_PRICES_VERSION, overrides: null, lastPriced: null }
     },
   }
 }
