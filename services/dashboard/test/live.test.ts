@@ -225,4 +225,29 @@ describe('live feed', () => {
     s.close()
     await until(() => live.hub.subscribers() === n - 1, 'unsubscribe')
   }, 30_000)
+
+  test('a reprice notice makes the feed drop cached sums; a row range does not', async () => {
+    let gaps = 0
+    const own = startLive({
+      sql: db.sql,
+      open: listenClient(db.url, `${APP_NAME}-reprice`),
+      onGap: () => gaps++,
+    })
+    try {
+      await until(() => own.listener.listening(), 'listening')
+      const first = gaps // the first LISTEN counts as a gap (nothing was heard before it)
+      await db.sql`select pg_notify(${USAGE_CHANNEL}, '{"repriced":3}')`
+      await until(() => gaps === first + 1, 'the reprice notice')
+      const r = record({ startedAt: new Date().toISOString() })
+      await insertRecords(db.sql, [r])
+      const payload = JSON.stringify({ count: 1, firstId: r.id, lastId: r.id })
+      await db.sql`select pg_notify(${USAGE_CHANNEL}, ${payload})`
+      await db.sql`select pg_notify(${USAGE_CHANNEL}, '{"repriced":1}')`
+      await until(() => gaps === first + 2, 'the second notice')
+      await own.hub.idle()
+      expect(gaps).toBe(first + 2)
+    } finally {
+      await own.stop()
+    }
+  }, 30_000)
 })
