@@ -1,8 +1,9 @@
 // Seeds a bench database with N usage_events (default 10M) generated in SQL (generate_series),
-// ending now, plus the matching usage_rollup_hourly rows (folded by shared/db rollup.ts).
+// ending now, plus the matching usage_rollup_hourly and usage_sessions rows (folded by shared/db
+// rollup.ts and sessions.ts).
 // Traffic is shaped like a team's: 50 users, each with a project, a program and three favourite
 // models (so the rollup stays ~150 rows per hour, as it would in practice), mostly ok outcomes,
-// a few unpriced/estimated.
+// a few unpriced/estimated; coding agents' traffic in two-hour sessions with sub-agents.
 // Secondary indexes are dropped during the load and rebuilt after (much faster than
 // maintaining them row by row), then VACUUM ANALYZE sets the visibility map and statistics.
 
@@ -11,6 +12,7 @@ import {
   ident,
   rollupUpsert,
   type Sql,
+  sessionsUpsert,
   type UsageEventRow,
   usageEvents,
 } from '@tokentap/shared/db'
@@ -85,7 +87,15 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     user: 'usr',
     project: `${projects}[1 + u % 8]`,
     program: `${programs}[1 + u % 5]`,
-    session: 'null',
+    // Coding agents (claude-cli, codex) always name their session, half of the Gemini CLI and
+    // SDK traffic is tagged (X-Tokentap-Session), the rest has none; 30 % of an agent session's
+    // rows come from one of three sub-agents.
+    session: 'sess',
+    agent: `case when sess is not null and u % 5 < 2 and ${r(18)} % 10 < 3
+        then substr(md5(sess || (${r(19)} % 3)), 1, 17) end`,
+    agentType: `case when sess is not null and u % 5 < 2 and ${r(18)} % 10 < 3
+        then case u % 5 when 0 then (array['general-purpose', 'Explore', 'Plan'])[1 + ${r(19)} % 3]
+        else 'collab_spawn' end end`,
     // Users 0–19 work on a subscription for Anthropic models, the rest use API keys.
     billingKind: `case when u < 20 and ${providers}[m] = 'anthropic' then 'subscription'
         else 'api_key' end`,
@@ -124,6 +134,9 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     select ${COLUMNS.map((c) => exprs[c.key]).join(',\n      ')}
     from (
       select i, ts, h, u, m, stream, dur, usr, outcome,
+        -- One session per user and two hours, shaped like the clients' UUIDs.
+        case when u % 5 < 2 or (u % 5 < 4 and ${r(20)} % 2 = 0)
+          then md5(u || ':' || floor(extract(epoch from ts) / 7200))::uuid::text end as sess,
         ${r(7)} % 20000 as inp, ${r(8)} % 4000 as outp, ${r(9)} % 100000 as cr,
         case when ${r(10)} % 10 = 0 then ${r(11)} % 10000 else 0 end as cw5,
         case when ${r(12)} % 50 = 0 then ${r(13)} % 5000 else 0 end as cw1
@@ -149,7 +162,7 @@ export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<Se
   const lap = (since: number): number => (performance.now() - since) / 1000
   const indexes = await sql<{ name: string; def: string }[]>`
     select indexname as name, indexdef as def from pg_indexes
-    where schemaname = current_schema() and tablename in ('usage_events', 'usage_rollup_hourly')
+    where schemaname = current_schema() and tablename in ('usage_events', 'usage_rollup_hourly', 'usage_sessions')
       and indexname not like '%_pkey'
       and indexname not in (select conname from pg_constraint where contype = 'u')`
   for (const ix of indexes) await sql.unsafe(`drop index "${ix.name}"`)
@@ -174,6 +187,7 @@ export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<Se
 
   t = performance.now()
   await sql.unsafe(rollupUpsert('usage_events'))
+  await sql.unsafe(sessionsUpsert('usage_events'))
   const rollup = lap(t)
   t = performance.now()
   for (const ix of indexes) await sql.unsafe(ix.def)
@@ -181,6 +195,7 @@ export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<Se
   t = performance.now()
   await sql.unsafe('vacuum analyze usage_events')
   await sql.unsafe('vacuum analyze usage_rollup_hourly')
+  await sql.unsafe('vacuum analyze usage_sessions')
   const vacuum = lap(t)
   const [c] = await sql<{ n: number }[]>`select count(*)::int as n from usage_rollup_hourly`
   return {

@@ -48,8 +48,13 @@ export interface UsageRecord extends TokenBuckets {
   responseId: string | null
   user: string | null
   project: string | null
-  /** X-Tokentap-Session tag; optional so records from older proxies (spool files) still fit. */
+  // Sessions and sub-agents (optional so records from older proxies, e.g. spool files, fit).
+  /** X-Tokentap-Session, else the client's own session id (Claude Code, Codex). */
   session?: string | null
+  /** The sub-agent's id (Claude Code's agent id, a Codex sub-agent's thread); null = main thread. */
+  agent?: string | null
+  /** The sub-agent's kind (general-purpose, Explore, collab_spawn, review …), when sent. */
+  agentType?: string | null
   program: string | null
   // --- Billing kind and account (issue 16): optional so older spooled records still fit.
   /** The credential's kind (see BillingKind); absent = 'unknown'. */

@@ -96,10 +96,59 @@ export async function refEventIds(sql: Sql, f: Filters): Promise<string[]> {
   const conds = [w.text]
   if (f.outcome !== undefined) conds.push(`outcome = '${f.outcome}'`)
   if (f.stream !== undefined) conds.push(`stream = ${f.stream}`)
+  const params = [...w.params]
+  if (f.session !== undefined) {
+    params.push(f.session)
+    conds.push(`session = $${params.length}`)
+  }
   const rows = await sql.unsafe(
     `select id::text as id from usage_events where ${conds.join(' and ')}
      order by started_at desc, id desc`,
-    w.params,
+    params,
   )
   return rows.map((r) => String(r.id))
+}
+
+export interface RefSession {
+  session: string
+  firstAt: string
+  lastAt: string
+  users: string[]
+  totals: Totals
+}
+
+const span = (min: unknown, max: unknown): string[] =>
+  min === null ? [] : min === max ? [String(min)] : [String(min), String(max)]
+
+/** Sessions active in [from, to) (first request before `to`, last at or after `from`; user
+ *  filter: its smallest or largest user), each over all its requests, most spend first. */
+export async function refSessions(sql: Sql, f: Filters): Promise<RefSession[]> {
+  const rows = await sql.unsafe(
+    `select session, min(started_at) as first, max(started_at) as last,
+       min("user") as user_min, max("user") as user_max, ${SUMS}
+     from usage_events where session is not null group by session
+     having max(started_at) >= $1::timestamptz and min(started_at) < $2::timestamptz
+     order by cost_usd desc, requests desc, session`,
+    [f.from.toISOString(), f.to.toISOString()],
+  )
+  return rows
+    .map((r) => ({
+      session: String(r.session),
+      firstAt: new Date(String(r.first)).toISOString(),
+      lastAt: new Date(String(r.last)).toISOString(),
+      users: span(r.user_min, r.user_max),
+      totals: totals(r),
+    }))
+    .filter((s) => f.user === undefined || s.users[0] === f.user || s.users.at(-1) === f.user)
+}
+
+/** One session's totals: '' = the whole session, else 'agent|agentType' ('' for none). */
+export async function refSession(sql: Sql, id: string): Promise<Map<string, Totals>> {
+  const rows = await sql.unsafe(
+    `select coalesce(agent, '') || '|' || coalesce(agent_type, '') as k, ${SUMS}
+     from usage_events where session = $1 group by 1
+     union all select '' as k, ${SUMS} from usage_events where session = $1`,
+    [id],
+  )
+  return new Map(rows.map((r) => [String(r.k), totals(r)]))
 }

@@ -29,6 +29,8 @@ export interface Filters {
   outcome?: Outcome
   /** Event log only. */
   stream?: boolean
+  /** Event log only: one session's requests (usage_events.session). */
+  session?: string
 }
 
 /** An aggregate's figures: exactly the hourly rollup's measures (db/rollup.ts; the dashboard's
@@ -104,9 +106,12 @@ type BilledField =
   | 'unpricedUnits'
 
 /** One event-log row: a usage_events row as its UsageRecord (camelCase, numbers as numbers),
- *  less the detail fields and session (not shown). Also each `usage` event of /api/stream. */
-export type EventRow = Omit<UsageRecord, DetailField | 'session' | BilledField> &
-  Required<Pick<UsageRecord, BilledField>>
+ *  less the detail fields. Also each `usage` event of /api/stream. */
+export type EventRow = Omit<
+  UsageRecord,
+  DetailField | 'session' | 'agent' | 'agentType' | BilledField
+> &
+  Required<Pick<UsageRecord, 'session' | 'agent' | 'agentType' | BilledField>>
 
 export interface EventPage {
   events: EventRow[]

@@ -5,6 +5,7 @@
 // for "unknown": a plain unique key then works on any Postgres version (no NULLS NOT DISTINCT)
 // and GROUP BY / equality queries need no NULL handling. Readers render '' as "(none)".
 
+import { sql } from 'drizzle-orm'
 import {
   bigint,
   boolean,
@@ -50,8 +51,13 @@ export const usageEvents = pgTable(
     user: text('user'),
     project: text('project'),
     program: text('program'),
-    /** X-Tokentap-Session tag (one agent run / conversation); NULL when not sent. */
+    // Sessions and sub-agents (identity/client-ids.ts in the proxy).
+    /** X-Tokentap-Session, else the client's own session id; NULL when neither was sent. */
     session: text('session'),
+    /** Sub-agent id; NULL on a session's main thread. */
+    agent: text('agent'),
+    /** Sub-agent kind (general-purpose, collab_spawn, …); NULL when not sent. */
+    agentType: text('agent_type'),
     // --- Billing kind and account (issue 16) ---
     /** 'api_key' | 'subscription' | 'unknown' (from the credential's kind; unknown = billed). */
     billingKind: text('billing_kind').$type<BillingKind>().notNull().default('unknown'),
@@ -101,11 +107,50 @@ export const usageEvents = pgTable(
     index('usage_events_project_started_at_idx').on(t.project, t.startedAt),
     index('usage_events_model_started_at_idx').on(t.model, t.startedAt),
     index('usage_events_provider_started_at_idx').on(t.provider, t.startedAt),
+    // A session's events (its page, the event log filtered by session); partial: most
+    // non-agent traffic has no session.
+    index('usage_events_session_started_at_idx')
+      .on(t.session, t.startedAt)
+      .where(sql`${t.session} is not null`),
   ],
 )
 
 const counter = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0)
 const key = (name: string) => text(name).notNull().default('')
+
+/** The measure columns, defined once: the hourly rollup and the session totals carry the same
+ *  (rollup.ts defines what each counts; sessions.ts folds them per session). */
+const measureColumns = () => ({
+  requests: counter('requests'),
+  /** outcome <> 'ok' */
+  errors: counter('errors'),
+  billableRequests: counter('billable_requests'),
+  inputTokens: counter('input_tokens'),
+  outputTokens: counter('output_tokens'),
+  cacheReadTokens: counter('cache_read_tokens'),
+  cacheWrite5mTokens: counter('cache_write_5m_tokens'),
+  cacheWrite1hTokens: counter('cache_write_1h_tokens'),
+  reasoningTokens: counter('reasoning_tokens'),
+  /** Sum over priced rows only; see unpricedRequests. */
+  costUsd: numeric('cost_usd').notNull().default('0'),
+  /** billable AND cost_usd IS NULL */
+  unpricedRequests: counter('unpriced_requests'),
+  /** usage_source = 'estimated' */
+  estimatedRequests: counter('estimated_requests'),
+  credits: numeric('credits').notNull().default('0'),
+  // --- Billing kind (issue 16): subscription traffic apart, so billed spend = cost_usd minus
+  // subscription_value_usd and the rollup key (and its row count) stays as it was.
+  /** billable AND billing_kind = 'subscription' */
+  subscriptionRequests: counter('subscription_requests'),
+  /** API-equivalent value of subscription traffic: its priced rows' cost_usd (part of cost_usd). */
+  subscriptionValueUsd: numeric('subscription_value_usd').notNull().default('0'),
+  // --- Billed units (issue 14): sums over billable rows; partially priced = priced rows that
+  // also carry units without a price (their cost_usd is a lower bound).
+  audioInputTokens: counter('audio_input_tokens'),
+  audioOutputTokens: counter('audio_output_tokens'),
+  webSearches: counter('web_searches'),
+  partiallyPricedRequests: counter('partially_priced_requests'),
+})
 
 /** Hourly sums per (hour, provider, model, user, project, program); '' = unknown. */
 export const usageRollupHourly = pgTable(
@@ -118,40 +163,34 @@ export const usageRollupHourly = pgTable(
     user: key('user'),
     project: key('project'),
     program: key('program'),
-    requests: counter('requests'),
-    /** outcome <> 'ok' */
-    errors: counter('errors'),
-    billableRequests: counter('billable_requests'),
-    inputTokens: counter('input_tokens'),
-    outputTokens: counter('output_tokens'),
-    cacheReadTokens: counter('cache_read_tokens'),
-    cacheWrite5mTokens: counter('cache_write_5m_tokens'),
-    cacheWrite1hTokens: counter('cache_write_1h_tokens'),
-    reasoningTokens: counter('reasoning_tokens'),
-    /** Sum over priced rows only; see unpricedRequests. */
-    costUsd: numeric('cost_usd').notNull().default('0'),
-    /** billable AND cost_usd IS NULL */
-    unpricedRequests: counter('unpriced_requests'),
-    /** usage_source = 'estimated' */
-    estimatedRequests: counter('estimated_requests'),
-    credits: numeric('credits').notNull().default('0'),
-    // --- Billing kind (issue 16): subscription traffic apart, so billed spend = cost_usd minus
-    // subscription_value_usd and the rollup key (and its row count) stays as it was.
-    /** billable AND billing_kind = 'subscription' */
-    subscriptionRequests: counter('subscription_requests'),
-    /** API-equivalent value of subscription traffic: its priced rows' cost_usd (part of cost_usd). */
-    subscriptionValueUsd: numeric('subscription_value_usd').notNull().default('0'),
-    // --- Billed units (issue 14): sums over billable rows; partially priced = priced rows that
-    // also carry units without a price (their cost_usd is a lower bound).
-    audioInputTokens: counter('audio_input_tokens'),
-    audioOutputTokens: counter('audio_output_tokens'),
-    webSearches: counter('web_searches'),
-    partiallyPricedRequests: counter('partially_priced_requests'),
+    ...measureColumns(),
   },
   (t) => [
     // Leads with hour, so it also serves time-range scans.
     unique('usage_rollup_hourly_key').on(t.hour, t.provider, t.model, t.user, t.project, t.program),
   ],
+)
+
+// Sessions: one row per session, its whole totals, folded by the writer in the statement that
+// inserts the events (sessions.ts), so replicas add up exactly, as the hourly rollup does.
+/** Totals per session (usage_events.session) over all its requests; NULL user etc. = none. */
+export const usageSessions = pgTable(
+  'usage_sessions',
+  {
+    session: text('session').primaryKey(),
+    firstAt: tstz('first_at').notNull(),
+    lastAt: tstz('last_at').notNull(),
+    /** The smallest and largest value among the session's requests (equal: one value). */
+    userMin: text('user_min'),
+    userMax: text('user_max'),
+    projectMin: text('project_min'),
+    projectMax: text('project_max'),
+    programMin: text('program_min'),
+    programMax: text('program_max'),
+    ...measureColumns(),
+  },
+  // Sessions active in a range: last_at >= from (and first_at < to).
+  (t) => [index('usage_sessions_last_at_idx').on(t.lastAt)],
 )
 
 /** Budget alerts already sent (dedup across proxy replicas). */
@@ -213,6 +252,7 @@ export const exchangeBodies = pgTable(
 
 export type UsageEventRow = typeof usageEvents.$inferSelect
 export type UsageRollupHourlyRow = typeof usageRollupHourly.$inferSelect
+export type UsageSessionRow = typeof usageSessions.$inferSelect
 
 /** Channel the writer NOTIFYs after each committed flush; payload is NotifyPayload JSON. */
 export const USAGE_CHANNEL = 'tokentap_usage'

@@ -1,6 +1,6 @@
 // UsageRecords into usage_events with plain SQL, for tests and seeds: one statement, the column
-// list from the drizzle schema, folded into usage_rollup_hourly by the shared rollup definition
-// (as the proxy's writer does), or left out of it.
+// list from the drizzle schema, folded into usage_rollup_hourly and usage_sessions by the shared
+// definitions (as the proxy's writer does), or left out of them.
 
 import type { UsageRecord } from '@tokentap/shared'
 import {
@@ -9,6 +9,7 @@ import {
   eventsFromJson,
   rollupUpsert,
   type Sql,
+  sessionsUpsert,
 } from '@tokentap/shared/db'
 
 /** The JSON document eventsFromJson reads: one object per record, keyed by column name. */
@@ -26,9 +27,12 @@ function eventsJson(records: UsageRecord[]): string {
 }
 
 const INSERT = `insert into usage_events (${EVENT_COLUMN_LIST}) ${eventsFromJson('$1')}`
-const INSERT_AND_ROLLUP = `with ins as (${INSERT} returning *) ${rollupUpsert('ins')}`
+const INSERT_AND_ROLLUP = `with ins as (${INSERT} returning *),
+  rollup as (${rollupUpsert('ins')})
+  ${sessionsUpsert('ins')}`
 
-/** Inserts records into usage_events and, unless `rollup` is false, into the rollup. */
+/** Inserts records into usage_events and, unless `rollup` is false, into the rollup and the
+ *  session totals. */
 export async function insertRecords(
   sql: Sql,
   records: UsageRecord[],

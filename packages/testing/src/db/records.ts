@@ -92,6 +92,10 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
       project: random ? pick(PROJECTS) : prof[3],
       program: random ? pick(PROGRAMS) : prof[4],
       session: i % 4 === 0 ? null : `run-${i % 5}`,
+      // A third of a session's records from one of two sub-agents (no rand(): the spread of
+      // every other field stays as it was).
+      agent: i % 4 !== 0 && i % 3 === 0 ? `agent-${i % 2}` : null,
+      agentType: i % 4 !== 0 && i % 3 === 0 ? (i % 2 === 0 ? 'general-purpose' : 'Explore') : null,
       // Every third record on a subscription, a few without a credential (no rand() drawn, so
       // the other fields stay as they were for a seed).
       billingKind: i % 3 === 0 ? 'subscription' : i % 11 === 0 ? 'unknown' : 'api_key',

@@ -10,6 +10,7 @@ import type { AggregateCache } from './cache.ts'
 import { eventDetail, events, eventsAfter } from './events.ts'
 import { filterOptions } from './options.ts'
 import { priceFileReader, priceTables } from './prices.ts'
+import { sessionDetail, sessions } from './sessions.ts'
 import type { DataAccess } from './types.ts'
 
 export interface DataAccessOptions {
@@ -39,6 +40,8 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     event: (id) => eventDetail(sql, id),
     filterOptions: (f) => filterOptions(ctx, f),
     budgets: (now) => budgetStatuses(sql, opts.budgets?.() ?? null, now),
+    sessions: (f, o) => sessions(sql, f, o),
+    session: (id) => sessionDetail(sql, id),
     limits: (now) => readAccountLimits(sql, now),
     prices: () => priceTables(sql, priceFile),
   }

@@ -12,6 +12,9 @@ import type {
   EventRow,
   Filters,
   PricesResponse,
+  SessionDetail,
+  SessionRow,
+  SessionSort,
   TimeseriesPoint,
   Totals,
 } from '@tokentap/shared/api'
@@ -29,6 +32,10 @@ export interface DataAccess {
   filterOptions(f: Filters): Promise<Record<Dimension, string[]>>
   /** Every configured budget's status now; [] when TOKENTAP_BUDGETS is unset. */
   budgets(now: Date): Promise<BudgetStatus[]>
+  /** Sessions with a request in f's range (user, project, program filters), whole totals. */
+  sessions(f: Filters, opts: { sort: SessionSort; limit: number }): Promise<SessionRow[]>
+  /** One session over all its requests, by sub-agent; null when unknown. */
+  session(id: string): Promise<SessionDetail | null>
   /** Rate-limit and subscription windows per account (account_limits), worst first. */
   limits(now: Date): Promise<AccountLimits[]>
   /** The price tables behind the costs (genai-prices, TOKENTAP_PRICES, the newest priced row). */

@@ -4,7 +4,14 @@
 // API-equivalent value, not money billed), "partial" a cost that leaves out billed units the price
 // table has no price for (a lower bound; an event names them: "not priced: …").
 
-import { type CostText, formatCompact, formatInt } from '@tokentap/shared/api'
+import {
+  billedOfTotals,
+  type CostText,
+  formatCompact,
+  formatInt,
+  type Totals,
+  valueOfTotals,
+} from '@tokentap/shared/api'
 
 export function Cost(props: { cost: CostText; notPriced?: string[] | null }) {
   const { amount, estimated, unpriced, covered } = props.cost
@@ -60,5 +67,33 @@ function PartialMark(props: { partial: number; notPriced: string[] | null }) {
     >
       {` + ${formatInt(props.partial)} partially priced`}
     </abbr>
+  )
+}
+
+/** An aggregate's billed spend and, under it, the API-equivalent value of its subscription
+ *  traffic when it had any (the sessions and sub-agent tables). */
+export function Spend(props: { t: Totals }) {
+  const { t } = props
+  return (
+    <>
+      <Cost cost={billedOfTotals(t)} />
+      {t.subscriptionRequests > 0 || t.subscriptionValueUsd > 0 ? (
+        <span class="sub">
+          <Cost cost={valueOfTotals(t)} />
+        </span>
+      ) : null}
+    </>
+  )
+}
+
+/** The header of a Spend column. */
+export function SpendHeader(props: { label?: string }) {
+  return (
+    <>
+      {props.label ?? 'Billed'}
+      <span class="sub">
+        <abbr title="API-equivalent value of subscription traffic">+ sub. value</abbr>
+      </span>
+    </>
   )
 }

@@ -8,10 +8,11 @@ import type { Child } from 'hono/jsx'
 import { assetUrl } from '../static/index.ts'
 import { link } from './url.ts'
 
-export type Section = 'overview' | 'events' | 'budgets' | 'limits' | 'none'
+export type Section = 'overview' | 'events' | 'budgets' | 'limits' | 'none' | 'sessions'
 
 const NAV: { section: Section; path: string; label: string }[] = [
   { section: 'overview', path: '/', label: 'Overview' },
+  { section: 'sessions', path: '/sessions', label: 'Sessions' },
   { section: 'events', path: '/events', label: 'Events' },
   { section: 'budgets', path: '/budgets', label: 'Budgets' },
   // Rate-limit and subscription windows per account (issue 16)

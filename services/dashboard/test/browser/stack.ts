@@ -20,8 +20,9 @@ export interface Stack {
   dashboardUrl: string
   apiKey: string
   /** One request through the proxy (a priced Anthropic response), as `user`; `oauth`: signed in
-   *  to a Claude subscription (its answer carries the subscription's windows). */
-  send(user: string, opts?: { oauth?: boolean }): Promise<void>
+   *  to a Claude subscription (its answer carries the subscription's windows); `headers`: extra
+   *  request header lines (`Name: value`). */
+  send(user: string, opts?: { oauth?: boolean; headers?: string[] }): Promise<void>
   /** Rows in usage_events (to wait for the proxy's batch writer). */
   count(): Promise<number>
   stop(): Promise<void>
@@ -105,6 +106,7 @@ export async function startStack(): Promise<Stack> {
           'claude-cli/2.1.0 (external, cli)',
           '-H',
           'content-type: application/json',
+          ...(opts.headers ?? []).flatMap((h) => ['-H', h]),
           '-d',
           '{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[]}',
           'https://api.anthropic.com/v1/messages',

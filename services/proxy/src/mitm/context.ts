@@ -27,8 +27,11 @@ export interface ExchangeContext {
 export interface Attribution {
   user: string | null
   project: string | null
-  /** X-Tokentap-Session: groups a client's exchanges (one agent run, one conversation). */
+  /** X-Tokentap-Session, else the client's own session id (one agent run, one conversation). */
   session: string | null
+  /** The client's sub-agent id and kind (identity/client-ids.ts); null on the main thread. */
+  agent: string | null
+  agentType: string | null
   program: string | null
   /** Who pays (from the credential's kind) and the credential's fingerprint (issue 16). */
   billingKind: BillingKind

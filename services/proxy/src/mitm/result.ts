@@ -21,6 +21,8 @@ type FixedFacts = Pick<
   | 'user'
   | 'project'
   | 'session'
+  | 'agent'
+  | 'agentType'
   | 'program'
   | 'billingKind'
   | 'account'

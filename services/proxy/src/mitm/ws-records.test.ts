@@ -57,7 +57,10 @@ function socket(parser: WsExchangeParser | null = fakeParser()) {
     path: '/v1/responses?stream=1',
     user: 'alice',
     project: null,
-    session: null,
+    // Read from the upgrade request: every result on the socket carries them.
+    session: 'sess-1',
+    agent: 'thread-2',
+    agentType: 'collab_spawn',
     program: 'codex',
     billingKind: 'subscription',
     account: 'c0dec0dec0dec0dec0de',
@@ -184,6 +187,28 @@ describe('WebSocket results', () => {
     expect(failed.results.map((r) => [r.facts.outcome, r.facts.error])).toEqual([
       ['failed', 'ECONNRESET'],
     ])
+  })
+
+  test("the upgrade request's session and sub-agent ride on every response of the socket", async () => {
+    const s = socket()
+    await s.client('create-1')
+    s.server('done:r1')
+    await s.client('create-2')
+    s.server('done:r2')
+    await s.client('create-3')
+    await s.close()
+    expect(s.results.map(summary)).toEqual([
+      ['r1', null],
+      ['r2', null],
+      ['open:create-3', null],
+    ])
+    for (const r of s.results) {
+      expect(r.facts).toMatchObject({
+        session: 'sess-1',
+        agent: 'thread-2',
+        agentType: 'collab_spawn',
+      })
+    }
   })
 
   test('the close flushes responses still open (and adds nothing more)', async () => {

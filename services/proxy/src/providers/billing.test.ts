@@ -43,6 +43,8 @@ function facts(f: BillingFixture): ExchangeFacts {
     user: null,
     project: null,
     session: null,
+    agent: null,
+    agentType: null,
     program: null,
     billingKind: 'api_key',
     account: null,

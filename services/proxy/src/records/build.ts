@@ -42,6 +42,8 @@ export function buildRecord(id: string, facts: ExchangeFacts, usage: ParsedUsage
     user: facts.user,
     project: facts.project,
     session: facts.session,
+    agent: facts.agent,
+    agentType: facts.agentType,
     program: facts.program,
     billingKind: facts.billingKind,
     account: facts.account,

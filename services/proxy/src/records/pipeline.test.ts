@@ -26,6 +26,8 @@ const facts: ExchangeFacts = {
   user: 'alice',
   project: null,
   session: null,
+  agent: null,
+  agentType: null,
   program: 'curl',
   billingKind: 'subscription',
   account: 'a1a1a1a1a1a1a1a1a1a1',

@@ -21,6 +21,8 @@ export interface ExchangeFacts {
   user: string | null
   project: string | null
   session: string | null
+  agent: string | null
+  agentType: string | null
   program: string | null
   /** Who pays and the credential's fingerprint (identity/accounts.ts). */
   billingKind: BillingKind

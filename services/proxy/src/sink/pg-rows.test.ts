@@ -10,8 +10,8 @@ import { readRecords } from '../../test/storage/helpers.ts'
 import { type Cell, toCells } from './pg-rows.ts'
 import { writeEvents } from './pg-write.ts'
 
-/** Every field set, none null (session, billing kind and account too, which older records
- *  lack). */
+/** Every field set, none null (session, agent, billing kind and account too, which older
+ *  records lack). */
 const FULL: UsageRecord = {
   id: '0190f5a8-7b3c-7def-8123-456789abcdef',
   startedAt: '2026-01-15T10:11:12.345Z',
@@ -33,6 +33,8 @@ const FULL: UsageRecord = {
   user: 'alice',
   project: 'web',
   session: 'run-7',
+  agent: 'a0aaff6c392cc486a',
+  agentType: 'general-purpose',
   program: 'claude-cli',
   billingKind: 'subscription',
   account: 'a1b2c3d4e5f6a7b8c9d0',
@@ -80,7 +82,13 @@ describe('toCells', () => {
     expect(EVENT_COLUMNS.map((c): string => c.key).sort()).toEqual(Object.keys(FULL).sort())
     const cells = byName(toCells(FULL))
     expect(Object.entries(cells).filter(([, v]) => v === null)).toEqual([])
-    expect(cells).toMatchObject({ session: 'run-7', cost_usd: '0.01234567', stream: true })
+    expect(cells).toMatchObject({
+      session: 'run-7',
+      agent: 'a0aaff6c392cc486a',
+      agent_type: 'general-purpose',
+      cost_usd: '0.01234567',
+      stream: true,
+    })
   })
 
   test('an older spool record: missing fields are NULL or the NOT NULL default', () => {
@@ -148,7 +156,7 @@ describe('usage_events in Postgres', () => {
   test.each(['json', 'copy', 'values'] as const)(
     'every field of a full record round-trips through the writer (%s) and a SELECT',
     async (method) => {
-      await db.sql`truncate usage_events, usage_rollup_hourly, exchange_bodies`
+      await db.sql`truncate usage_events, usage_rollup_hourly, usage_sessions, exchange_bodies`
       expect((await writeEvents(db.sql, [toCells(FULL)], method)).inserted).toBe(1)
       expect(await readRecords(db.sql)).toEqual([FULL])
     },

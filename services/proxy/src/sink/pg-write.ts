@@ -1,7 +1,8 @@
 // One flush = one SQL statement (so one transaction): insert the events ON CONFLICT (id) DO
-// NOTHING, fold ONLY the rows actually inserted into usage_rollup_hourly and account_limits
-// (pg-accounts.ts, with the flush's limits readings), and pg_notify the id range (delivered on
-// commit). Replays are therefore idempotent, rows, rollups and 429 counts alike.
+// NOTHING, fold ONLY the rows actually inserted into usage_rollup_hourly, (those with a session)
+// usage_sessions and account_limits (pg-accounts.ts, with the flush's limits readings), and
+// pg_notify the id range (delivered on commit). Replays are therefore idempotent, rows, rollups,
+// session totals and 429 counts alike.
 // Three ways to ship the rows (scripts/bench/ingest.ts compares them): 'json' (the default: one
 // JSON parameter expanded by json_to_recordset; one round trip, least proxy CPU), 'copy' (COPY
 // into a temp table, then INSERT … SELECT; least Postgres CPU), 'values' (multi-row INSERT).
@@ -13,6 +14,8 @@ import {
   ident,
   ROLLUP_INPUTS,
   rollupUpsert,
+  SESSION_INPUTS,
+  sessionsUpsert,
   USAGE_CHANNEL,
 } from '@tokentap/shared/db'
 import type postgres from 'postgres'
@@ -29,10 +32,13 @@ export interface WriteResult {
 }
 
 /** `ins` must be a CTE over usage_events' RETURNING (see RETURNING); the rollup (shared/db
- *  rollup.ts) folds exactly the rows inserted. */
+ *  rollup.ts) and the session totals (sessions.ts) fold exactly the rows inserted. */
 const TAIL = `
 , rollup as (
   ${rollupUpsert('ins')}
+)
+, sessions as (
+  ${sessionsUpsert('ins')}
 )
 select c.n as inserted, c.first_id, c.last_id,
   case when c.n > 0 then pg_notify('${USAGE_CHANNEL}',
@@ -40,8 +46,8 @@ select c.n as inserted, c.first_id, c.last_id,
 from (select count(*)::int as n, min(id::text) as first_id, max(id::text) as last_id from ins) c`
 
 const INSERT = `insert into usage_events (${EVENT_COLUMN_LIST})`
-// Only what the rollup, the account upsert and the NOTIFY need.
-const RETURNED = [...new Set([...ROLLUP_INPUTS, ...ACCOUNT_INPUTS])]
+// Only what the rollup, the session totals, the account upsert and the NOTIFY need.
+const RETURNED = [...new Set([...ROLLUP_INPUTS, ...SESSION_INPUTS, ...ACCOUNT_INPUTS])]
 const RETURNING = `on conflict (id) do nothing returning id, ${RETURNED.map(ident).join(', ')}`
 
 // 'json': the batch travels as one JSON array of row objects; constant SQL text, one parameter.

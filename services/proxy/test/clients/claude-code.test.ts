@@ -2,15 +2,25 @@
 // package) through the proxy, configured as a user would: HTTPS_PROXY, NODE_EXTRA_CA_CERTS, an API
 // key. Its turn is a streamed POST /v1/messages?beta=true with thinking and tools; its side calls
 // (settings, policy limits) must be recorded as non-billable, the turn with the mock's numbers.
+// Its session id (X-Claude-Code-Session-Id) and, for a sub-agent started with the Agent tool,
+// the agent's id and kind are recorded and reach the upstream unchanged.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { type CliUpstream, startCliUpstream } from './cli-upstream.ts'
-import { CLAUDE_ANSWER, CLAUDE_USAGE, claudeStream, notFound } from './fixtures/anthropic.ts'
+import {
+  CLAUDE_ANSWER,
+  CLAUDE_USAGE,
+  claudeStream,
+  claudeToolUseStream,
+  notFound,
+  TOOL_TURN_USAGE,
+} from './fixtures/anthropic.ts'
 import { PROGRAM } from './programs.ts'
 import { claudeBinary, describeRun, runCli, tempDir, trustBundle } from './run-cli.ts'
 
 const HOST = 'api.anthropic.com'
+const SUBAGENT_PROMPT = 'delegate this to a sub-agent'
 /** Claude subscription windows (as Claude Code reads them): 5-hour at 83 %, 7-day at 41 %. */
 const RESET_5H = 1_900_000_000
 const SUBSCRIPTION_LIMITS = {
@@ -42,12 +52,14 @@ let mock: CliUpstream
 let proxy: Harness
 
 /** Runs `claude -p hi` as a user would; returns what the mock saw and the records of this run. */
-async function runClaude(extra: { proxyUrl?: string; env?: Record<string, string> } = {}) {
+async function runClaude(
+  extra: { proxyUrl?: string; env?: Record<string, string>; args?: string[] } = {},
+) {
   const home = tempDir('tt-claude-home-')
   const seenBefore = mock.seen.length
   const recordsBefore = proxy.sink.records.length
   try {
-    const run = await runCli([bin!, '-p', 'hi'], {
+    const run = await runCli([bin!, ...(extra.args ?? ['-p', 'hi'])], {
       cwd: home.path,
       timeoutMs: 60_000,
       env: {
@@ -79,15 +91,27 @@ describe.skipIf(!bin)(title, () => {
       if (request.stream !== true) {
         return Response.json({ error: 'the mock streams only' }, { status: 400 })
       }
-      // The account's standing, as Anthropic answers an API key or a Claude sign-in.
-      const oauth = req.headers.get('authorization')?.startsWith('Bearer sk-ant-oat') === true
-      return new Response(claudeStream(request.model, 'msg_01CliMockTurn'), {
-        headers: {
-          'content-type': 'text/event-stream; charset=utf-8',
-          'request-id': 'req_mock_1',
-          ...(oauth ? SUBSCRIPTION_LIMITS : API_KEY_LIMITS),
-        },
-      })
+      const sse = {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'request-id': 'req_mock_1',
+        // The account's standing, as Anthropic answers an API key or a Claude sign-in.
+        ...(req.headers.get('authorization')?.startsWith('Bearer sk-ant-oat') === true
+          ? SUBSCRIPTION_LIMITS
+          : API_KEY_LIMITS),
+      }
+      // The sub-agent prompt: the main thread's first turn starts one with the Agent tool; the
+      // sub-agent and every later turn answer.
+      if (
+        body.includes(SUBAGENT_PROMPT) &&
+        !req.headers.has('x-claude-code-agent-id') &&
+        !body.includes('"tool_result"')
+      ) {
+        const input = { description: 'greet', prompt: 'say hi', subagent_type: 'general-purpose' }
+        return new Response(claudeToolUseStream(request.model, 'msg_01Spawn', 'Agent', input), {
+          headers: sse,
+        })
+      }
+      return new Response(claudeStream(request.model, 'msg_01CliMockTurn'), { headers: sse })
     })
     // An organisation without policy restrictions; no remote managed settings (404).
     mock.on(HOST, 'GET /api/claude_code/policy_limits', () => Response.json({ restrictions: {} }))
@@ -117,6 +141,10 @@ describe.skipIf(!bin)(title, () => {
     expect(sent.tools?.length).toBeGreaterThan(0)
     expect(turn.headers['x-api-key']).toBe('sk-ant-api03-test')
     expect(turn.headers['user-agent']).toMatch(/^claude-cli\/\d+\.\d+\.\d+ \(external, /)
+    // Its own session id, recorded below and forwarded as sent.
+    const session = turn.headers['x-claude-code-session-id']
+    expect(session).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(turn.headers['x-claude-code-agent-id']).toBeUndefined()
 
     expect(records).toHaveLength(seen.length)
     const model = records.filter((r) => r.billable)
@@ -142,6 +170,9 @@ describe.skipIf(!bin)(title, () => {
       reasoningTokens: null,
       parseError: null,
       program: PROGRAM.claudeCode,
+      session,
+      agent: null,
+      agentType: null,
     })
 
     // Billed to the API key; the account is a fingerprint, never the key.
@@ -167,6 +198,8 @@ describe.skipIf(!bin)(title, () => {
         costUsd: 0,
         priceSource: 'free',
         program: PROGRAM.claudeCode,
+        // Side calls carry no session header.
+        session: null,
       })
     }
     expect(side.find((r) => r.path.endsWith('policy_limits'))).toMatchObject({
@@ -218,5 +251,35 @@ describe.skipIf(!bin)(title, () => {
       expect(r.project).toBe(r.billable ? 'billing' : 'web')
       expect(r.session).toBe(r.billable ? 's-42' : null)
     }
+  }, 90_000)
+  test('a sub-agent (Agent tool): its turn carries its id and kind, the session is one', async () => {
+    const { stdout, seen, records } = await runClaude({
+      args: ['-p', SUBAGENT_PROMPT, '--allowedTools', 'Agent'],
+    })
+    expect(stdout).toContain(CLAUDE_ANSWER)
+    const turns = seen.filter((s) => s.path.startsWith('/v1/messages'))
+    const sub = turns.filter((s) => s.headers['x-claude-code-agent-id'] !== undefined)
+    expect(sub).toHaveLength(1)
+    const agent = sub[0]!.headers['x-claude-code-agent-id']!
+    expect(agent).toMatch(/^[0-9a-z]{8,64}$/)
+    expect(sub[0]!.headers['x-claude-code-agent-type']).toBe('general-purpose')
+    const sessions = new Set(turns.map((s) => s.headers['x-claude-code-session-id']))
+    expect(sessions.size).toBe(1)
+    const [session] = sessions
+
+    const billable = records.filter((r) => r.billable)
+    expect(billable).toHaveLength(turns.length)
+    for (const r of billable) expect(r.session).toBe(session)
+    const bySub = billable.filter((r) => r.agent !== null)
+    expect(bySub).toHaveLength(1)
+    expect(bySub[0]).toMatchObject({
+      agent,
+      agentType: 'general-purpose',
+      outputTokens: CLAUDE_USAGE.output_tokens,
+    })
+    // The main thread: the spawning turn (tool call) and the answers after it.
+    const main = billable.filter((r) => r.agent === null)
+    expect(main.every((r) => r.agentType === null)).toBe(true)
+    expect(main.map((r) => r.outputTokens)).toContain(TOOL_TURN_USAGE.output_tokens)
   }, 90_000)
 })

@@ -16,7 +16,7 @@ import { Iterations, NotPriced, unitRows } from '../../views/billing.tsx'
 import { Cost } from '../../views/cost.tsx'
 import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
-import { link } from '../../views/url.ts'
+import { link, sessionPath } from '../../views/url.ts'
 
 type Field = [label: string, value: Child]
 
@@ -96,6 +96,16 @@ export function EventDetailPage(props: { e: EventDetail; f: Filters }) {
             ['User', e.user],
             ['Project', e.project],
             ['Program', e.program],
+            [
+              'Session',
+              e.session === null ? null : (
+                <a href={link(sessionPath(e.session), f)}>
+                  <code>{e.session}</code>
+                </a>
+              ),
+            ],
+            ['Sub-agent', e.agent],
+            ['Sub-agent kind', e.agentType],
             ['Billing', e.billingKind ? BILLING_LABELS[e.billingKind] : null],
             [
               'Account',

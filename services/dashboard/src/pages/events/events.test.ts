@@ -144,4 +144,26 @@ describe('event log', () => {
     expect(status).toBe(400)
     expect(html).toContain('stream: expected true or false')
   })
+
+  test('session filter: passed to the query, in the form, kept by paging, linked to its page', async () => {
+    const sub = eventRow({
+      id: C,
+      session: 'run 42/a',
+      agent: 'a0aaff6c392cc486a',
+      agentType: 'Explore',
+    })
+    const d = fakeData({ events: [sub], nextCursor: 'N' })
+    const { html } = await get(d, '/events?range=30d&session=run+42%2Fa')
+    expect(d.calls.find((c) => c.method === 'events')?.f?.session).toBe('run 42/a')
+    expect(html).toContain('<input id="f-session" type="text" name="session" value="run 42/a"')
+    expect(html).toContain('href="/events?range=30d&amp;session=run+42%2Fa&amp;cursor=N"')
+    expect(html).toContain('href="/sessions/run%2042%2Fa?range=30d"')
+    // The sub-agent's kind under the program; its id in the title.
+    expect(html).toContain('<span class="sub" title="a0aaff6c392cc486a">sub-agent Explore</span>')
+    // The live feed is filtered to the session too.
+    expect(html).toContain('sse-connect="/api/stream?range=30d&amp;session=run+42%2Fa"')
+    // Other pages' links drop it.
+    expect(html).toContain('href="/?range=30d"')
+    expectCspClean(html)
+  })
 })

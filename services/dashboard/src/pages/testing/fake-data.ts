@@ -11,6 +11,8 @@ import type {
   EventRow,
   Filters,
   PricesResponse,
+  SessionDetail,
+  SessionRow,
   TimeseriesPoint,
   Totals,
 } from '@tokentap/shared/api'
@@ -60,6 +62,9 @@ export function eventRow(o: Partial<EventRow> = {}): EventRow {
     user: 'alice',
     project: 'billing-bot',
     program: 'claude-cli',
+    session: null,
+    agent: null,
+    agentType: null,
     inputTokens: 30,
     outputTokens: 70,
     cacheReadTokens: 500,
@@ -72,6 +77,26 @@ export function eventRow(o: Partial<EventRow> = {}): EventRow {
     ...emptyBilling(),
     ...unitColumns(null),
     unpricedUnits: null,
+    ...o,
+  }
+}
+
+export function sessionRow(o: Partial<SessionRow> = {}): SessionRow {
+  return {
+    ...zeroTotals(),
+    session: '7f713c82-2434-4741-a166-4f587a5a8096',
+    firstAt: '2026-01-15T09:00:00.000Z',
+    lastAt: '2026-01-15T11:30:00.000Z',
+    programs: ['claude-code'],
+    users: ['alice'],
+    projects: ['billing-bot'],
+    requests: 42,
+    billableRequests: 40,
+    inputTokens: 1_000,
+    outputTokens: 2_000,
+    cacheReadTokens: 30_000,
+    costUsd: 1.25,
+    billedCostUsd: 1.25,
     ...o,
   }
 }
@@ -90,6 +115,8 @@ export interface FakeValues {
   detail?: EventDetail | null
   options?: Partial<Record<Dimension, string[]>>
   budgets?: BudgetStatus[]
+  sessions?: SessionRow[]
+  session?: SessionDetail | null
   limits?: AccountLimits[]
   prices?: PricesResponse
 }
@@ -136,6 +163,14 @@ export function fakeData(v: FakeValues = {}): FakeData {
     async budgets(now) {
       calls.push({ method: 'budgets', arg: now })
       return v.budgets ?? []
+    },
+    async sessions(f, opts) {
+      calls.push({ method: 'sessions', f, arg: opts })
+      return v.sessions ?? []
+    },
+    async session(id) {
+      calls.push({ method: 'session', arg: id })
+      return v.session ?? null
     },
     async limits(now) {
       calls.push({ method: 'limits', arg: now })
