@@ -1,6 +1,6 @@
 // `tokentap reprice` as a user runs it, against a real Postgres: a dry run prints what would
-// change and writes nothing, a run rewrites the mispriced rows (the rollup equal to the events
-// again) and prints the totals by model, a second run changes nothing; the embedded Postgres of a
+// change and writes nothing, a run rewrites the mispriced rows (the rollup and the session's
+// totals equal to the events again) and prints the totals by model, a second run changes nothing; the embedded Postgres of a
 // running `tokentap up` is found through TOKENTAP_HOME; bad flags are usage errors.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -36,6 +36,7 @@ function rec(minute: number, o: Partial<UsageRecord>): UsageRecord {
     usageSource: 'provider',
     billable: true,
     credits: null,
+    session: 'cli-session',
     ...emptyBuckets(),
     ...emptyBilling(),
     ...unitColumns(null),
@@ -117,12 +118,15 @@ describe('tokentap reprice', () => {
       `rows: started from 2026-04-01 00:00:00 UTC before ${NOW}, model claude-*`,
     )
     expect(ctx.output()).toContain(
-      '2 of 3 rows changed in 1 batches; the hourly rollups moved with them.',
+      '2 of 3 rows changed in 1 batches; the hourly rollups and session totals moved with them.',
     )
     expect(await costs()).toEqual(['0.00450000', '0.00450000', '0.00450000', null])
     const [r] = await db.sql`select sum(cost_usd)::text as c, sum(unpriced_requests)::int as u
       from usage_rollup_hourly`
     expect(r).toEqual({ c: '0.01350000', u: 1 })
+    const [s] = await db.sql`select cost_usd::text as c, unpriced_requests::int as u
+      from usage_sessions where session = 'cli-session'`
+    expect(s).toEqual({ c: '0.01350000', u: 1 })
     const again = testContext({ DATABASE_URL: db.url })
     expect(await main(['reprice'], again)).toBe(0)
     expect(again.output()).toContain('0 of 4 rows changed')

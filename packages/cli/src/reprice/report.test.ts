@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'bun:test'
 import type { RepriceReport } from '@tokentap/proxy/reprice'
-import { renderReport, type RunFacts, usdOfUnits } from './report.ts'
+import { type RunFacts, renderReport, usdOfUnits } from './report.ts'
 
 const FACTS: RunFacts = {
   database: 'DATABASE_URL (postgres://tt:***@db:5432/tokentap)',
@@ -60,7 +60,7 @@ describe('reprice report', () => {
         'claude-sonnet-4-5  1,200       42        3     2 → 0    0 → 1  $12.345 → $12.40473',
         'total              1,250       42        3   52 → 50    0 → 1  $12.345 → $12.40473',
         '',
-        '42 of 1,250 rows changed in 2 batches; the hourly rollups moved with them.',
+        '42 of 1,250 rows changed in 2 batches; the hourly rollups and session totals moved with them.',
         '',
       ].join('\n'),
     )

@@ -89,7 +89,7 @@ export function renderReport(r: RepriceReport, f: RunFacts): string {
   out.push(
     r.dryRun
       ? `${changed} of ${formatInt(r.examined)} rows would change; run without --dry-run to write them.`
-      : `${changed} of ${formatInt(r.examined)} rows changed in ${formatInt(r.batches)} batches; the hourly rollups moved with them.`,
+      : `${changed} of ${formatInt(r.examined)} rows changed in ${formatInt(r.batches)} batches; the hourly rollups and session totals moved with them.`,
   )
   if (r.failed > 0) {
     out.push(

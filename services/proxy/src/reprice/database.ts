@@ -1,11 +1,13 @@
 // `tokentap reprice` over Postgres: walks the selected usage_events rows in (started_at, id)
 // order, one transaction per batch, and rewrites each changed row (recompute.ts) together with
-// its rollup rows, so usage_rollup_hourly stays equal to the events. Safe while proxies write:
+// its rollup rows and session totals, so usage_rollup_hourly and usage_sessions stay equal to
+// the events. Safe while proxies write:
 // - a batch locks its rows (FOR NO KEY UPDATE, in started_at, id order; the writer never updates
 //   a stored row, and bodies' key-share locks do not conflict), reads them, and in ONE statement
-//   updates them and adds (new − old) per rollup key (shared/db rollupAdjust) in key order, the
-//   order the writer's rollupUpsert takes rollup row locks in: no deadlock, and the two additions
-//   commute under the row lock, so the sums stay exact whatever commits first;
+//   updates them and adds (new − old) per rollup key (shared/db rollupAdjust) and per session
+//   (sessionsAdjust) in key order, the order the writer's rollupUpsert and sessionsUpsert take
+//   row locks in (and rollup vs session rows in the writer's order: REWRITE): no deadlock, and
+//   the additions commute under the row lock, so the sums stay exact whatever commits first;
 // - the update is keyed by (id, started_at): a table partitioned by started_at prunes to one
 //   partition per row, a plain one uses its primary key;
 // - every committed batch NOTIFYs {"repriced": n} on the usage channel: dashboards drop their
@@ -18,6 +20,7 @@ import {
   ident,
   rollupAdjust,
   type Sql,
+  sessionsAdjust,
   TOKEN_FIELDS,
   USAGE_CHANNEL,
 } from '@tokentap/shared/db'
@@ -129,12 +132,21 @@ const assign = WRITTEN_COLUMNS.map(
   (c) => `${ident(c.name)} = n.${ident(c.name)}${c.sqlType === 'jsonb' ? '::jsonb' : ''}`,
 ).join(', ')
 
-/** One statement: the rows' old values, the update, the rollup moved from old to new, NOTIFY. */
+/** One statement: the rows' old values, the update, the rollup and the session totals moved
+ *  from old to new, NOTIFY. The two adjustments sit where the writer's statement has its two
+ *  folds (pg-write.ts TAIL: rollup, then sessions, neither read by the final select); Postgres runs
+ *  such CTEs to completion last-first, so both take session row locks, then rollup row locks,
+ *  each in key order: no deadlock between a reprice batch and a flush. */
 const REWRITE = `with n as (select * from json_to_recordset($1::text::json) as x(${typed})),
 old as (select e.* from usage_events e join n on e.id = n.id and e.started_at = n.started_at),
 upd as (update usage_events e set ${assign}
-  from n where e.id = n.id and e.started_at = n.started_at returning e.*),
-adj as (${rollupAdjust('old', 'upd')})
+  from n where e.id = n.id and e.started_at = n.started_at returning e.*)
+, rollup as (
+  ${rollupAdjust('old', 'upd')}
+)
+, sessions as (
+  ${sessionsAdjust('old', 'upd')}
+)
 select count(*)::int as updated,
   pg_notify('${USAGE_CHANNEL}', json_build_object('repriced', count(*))::text)
 from upd`

@@ -12,8 +12,8 @@ export { globToLike, type RepriceOptions, repriceDatabase } from './database.ts'
 export { formatResolver, type StoredFormat } from './formats.ts'
 export {
   createRecompute,
-  type Recomputed,
   type RecomputeDeps,
+  type Recomputed,
   type StoredRow,
 } from './recompute.ts'
 export type { ModelChange, PriceState, RepriceReport } from './report.ts'

@@ -4,8 +4,8 @@
 // raw_usage, Amazon Q credits, a field-map provider, an estimated row, a count_tokens answer, a
 // negotiated rate — is repriced to hand-computed costs (Anthropic's published prices:
 // claude-sonnet-4-5 $3 in, $15 out, $0.30 cache read per MTok, web search $10 per 1,000; the
-// TOKENTAP_PRICES file's rates below); the rollup equals plain SQL over the events afterwards; a
-// dry run writes nothing; a second run changes nothing; writers racing the reprice (one blocked
+// TOKENTAP_PRICES file's rates below); the rollup and the session totals equal plain SQL over the
+// events afterwards; a dry run writes nothing; a second run changes nothing; writers racing the reprice (one blocked
 // on its locks, one free-running) leave the rollup exact.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -78,6 +78,7 @@ function rec(o: Partial<UsageRecord>): UsageRecord {
     project: 'web',
     program: 'claude-cli',
     billingKind: 'api_key',
+    session: 'hand-picked',
     rawUsage: null,
     ...emptyBuckets(),
     ...emptyBilling(),
@@ -280,7 +281,10 @@ async function snapshot(): Promise<unknown[]> {
   const rollup = await db.sql.unsafe(
     `select to_jsonb(r) as row from usage_rollup_hourly r order by 1::text`,
   )
-  return [...events.map((r) => r.row), ...rollup.map((r) => r.row)]
+  const sessions = await db.sql.unsafe(
+    `select to_jsonb(s) as row from usage_sessions s order by session`,
+  )
+  return [...events, ...rollup, ...sessions].map((r) => r.row)
 }
 
 const byId = async (): Promise<Map<string, UsageRecord>> =>
