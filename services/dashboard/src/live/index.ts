@@ -65,7 +65,7 @@ export function startLive(opts: {
   const listener = startUsageListener({
     open: opts.open,
     onPayload: (p) => hub.notify(p),
-    onRepriced: () => opts.onGap?.(),
+    onRepriced: () => hub.repriced(),
     onListening: (downSince) => {
       opts.onGap?.()
       hub.listening(downSince)

@@ -66,6 +66,7 @@ function handHub() {
       }
     },
     subscribers: () => subs.size,
+    repriced: () => {},
     notify: () => {},
     listening: () => {},
     idle: async () => {},
