@@ -212,7 +212,7 @@ describe('overview page', () => {
   test('live: SSE feed and a throttled refresh of the body on preset ranges only', async () => {
     const { html } = await get(data(), '/')
     expect(html).toContain('sse-connect="/api/stream"')
-    expect(html).toContain('hx-trigger="sse:usage"')
+    expect(html).toContain('hx-trigger="sse:usage, sse:repriced"')
     expect(html).toMatch(/id="overview-body" data-live="" hx-get="\/fragments\/overview"/)
     const past = await get(data(), '/?from=2025-12-01&to=2025-12-31')
     expect(past.html).not.toContain('sse-connect')
