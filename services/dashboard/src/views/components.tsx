@@ -56,6 +56,17 @@ export function TotalsCards(props: { t: Totals }) {
     { label: 'Reasoning', value: <Tokens n={t.reasoningTokens} />, note: 'part of output' },
   ]
   if (t.credits > 0) cards.push({ label: 'Credits', value: formatInt(t.credits) })
+  // Billed units (issue 14), where any were billed: audio is a part of the token figures above.
+  if (t.webSearches > 0) {
+    cards.push({ label: 'Web searches', value: formatInt(t.webSearches), note: 'billed per use' })
+  }
+  if (t.audioInputTokens > 0 || t.audioOutputTokens > 0) {
+    cards.push({
+      label: 'Audio tokens',
+      value: <Tokens n={t.audioInputTokens + t.audioOutputTokens} />,
+      note: `in ${formatInt(t.audioInputTokens)} · out ${formatInt(t.audioOutputTokens)} · part of input / output`,
+    })
+  }
   return (
     <dl class="cards">
       {cards.map((c) => (
@@ -71,6 +82,9 @@ export function TotalsCards(props: { t: Totals }) {
 
 export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: Filters }) {
   const { by, rows, f } = props
+  // Billed-unit columns only where a row has them (issue 14).
+  const searches = rows.some((r) => r.webSearches > 0)
+  const audio = rows.some((r) => r.audioInputTokens > 0 || r.audioOutputTokens > 0)
   return (
     <section class="breakdown" aria-labelledby={`by-${by}`}>
       <h3 id={`by-${by}`}>By {by}</h3>
@@ -94,6 +108,16 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                 <th scope="col" class="num">
                   Cache r/w
                 </th>
+                {searches ? (
+                  <th scope="col" class="num">
+                    Web searches
+                  </th>
+                ) : null}
+                {audio ? (
+                  <th scope="col" class="num">
+                    Audio in/out
+                  </th>
+                ) : null}
                 <th scope="col" class="num">
                   Billed
                   <span class="sub">
@@ -125,6 +149,14 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                     {' / '}
                     <Tokens n={r.cacheWrite5mTokens + r.cacheWrite1hTokens} />
                   </td>
+                  {searches ? <td class="num">{formatInt(r.webSearches)}</td> : null}
+                  {audio ? (
+                    <td class="num">
+                      <Tokens n={r.audioInputTokens} />
+                      {' / '}
+                      <Tokens n={r.audioOutputTokens} />
+                    </td>
+                  ) : null}
                   <td class="num">
                     <Cost cost={billedOfTotals(r)} />
                     {r.subscriptionRequests > 0 || r.subscriptionValueUsd > 0 ? (
