@@ -2,6 +2,7 @@
 // read as a formula (= + - @ tab CR) get a leading apostrophe. Numbers stay numbers; objects and
 // lists (billed units, iterations, unpriced units) are JSON text.
 
+import { BUCKET_KEYS } from '@tokentap/shared'
 import type { BreakdownRow, EventRow } from '@tokentap/shared/api'
 
 const FORMULA = /^[=+\-@\t\r]/
@@ -44,12 +45,7 @@ export const EVENT_CSV_COLUMNS: Array<keyof EventRow> = [
   'session',
   'agent',
   'agentType',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWrite5mTokens',
-  'cacheWrite1hTokens',
-  'reasoningTokens',
+  ...BUCKET_KEYS,
   'credits',
   'costUsd',
   'priceSource',
@@ -74,12 +70,7 @@ export const BREAKDOWN_CSV_COLUMNS: Array<keyof BreakdownRow> = [
   'requests',
   'errors',
   'billableRequests',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWrite5mTokens',
-  'cacheWrite1hTokens',
-  'reasoningTokens',
+  ...BUCKET_KEYS,
   'costUsd',
   'unpricedRequests',
   'estimatedRequests',

@@ -12,6 +12,7 @@ import {
 } from '@tokentap/shared'
 import { formatInt } from '@tokentap/shared/api'
 import { dimensionLabel } from './format.ts'
+import { Heads } from './table.tsx'
 
 const UNIT_LABELS: Record<string, string> = {
   input_audio_tokens: 'Audio input tokens (part of input)',
@@ -62,21 +63,17 @@ export function Iterations(props: { items: SubUsage[] }) {
         <caption class="visually-hidden">Sampling iterations</caption>
         <thead>
           <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">Model</th>
-            <th scope="col" class="num">
-              Input
-            </th>
-            <th scope="col" class="num">
-              Output
-            </th>
-            <th scope="col" class="num">
-              Cache read
-            </th>
-            <th scope="col" class="num">
-              Cache write 5m / 1h
-            </th>
-            <th scope="col">In the token figures</th>
+            <Heads
+              cols={[
+                'Kind',
+                'Model',
+                { num: 'Input' },
+                { num: 'Output' },
+                { num: 'Cache read' },
+                { num: 'Cache write 5m / 1h' },
+                'In the token figures',
+              ]}
+            />
           </tr>
         </thead>
         <tbody>

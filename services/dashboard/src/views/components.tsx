@@ -15,6 +15,7 @@ import type { Child } from 'hono/jsx'
 import { NONE } from '../data/filters.ts'
 import { Cost, Tokens } from './cost.tsx'
 import { dimensionLabel } from './format.ts'
+import { Heads, TokenCells } from './table.tsx'
 import { link } from './url.ts'
 
 export const DIMENSION_TITLES: Record<Dimension, string> = {
@@ -95,29 +96,17 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
           <table>
             <thead>
               <tr>
-                <th scope="col">{DIMENSION_TITLES[by]}</th>
-                <th scope="col" class="num">
-                  Requests
-                </th>
-                <th scope="col" class="num">
-                  Input
-                </th>
-                <th scope="col" class="num">
-                  Output
-                </th>
-                <th scope="col" class="num">
-                  Cache r/w
-                </th>
-                {searches ? (
-                  <th scope="col" class="num">
-                    Web searches
-                  </th>
-                ) : null}
-                {audio ? (
-                  <th scope="col" class="num">
-                    Audio in/out
-                  </th>
-                ) : null}
+                <Heads
+                  cols={[
+                    DIMENSION_TITLES[by],
+                    { num: 'Requests' },
+                    { num: 'Input' },
+                    { num: 'Output' },
+                    { num: 'Cache r/w' },
+                    searches && { num: 'Web searches' },
+                    audio && { num: 'Audio in/out' },
+                  ]}
+                />
                 <th scope="col" class="num">
                   Billed
                   <span class="sub">
@@ -138,17 +127,7 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                     </a>
                   </th>
                   <td class="num">{formatInt(r.requests)}</td>
-                  <td class="num">
-                    <Tokens n={r.inputTokens} />
-                  </td>
-                  <td class="num">
-                    <Tokens n={r.outputTokens} />
-                  </td>
-                  <td class="num">
-                    <Tokens n={r.cacheReadTokens} />
-                    {' / '}
-                    <Tokens n={r.cacheWrite5mTokens + r.cacheWrite1hTokens} />
-                  </td>
+                  <TokenCells t={r} />
                   {searches ? <td class="num">{formatInt(r.webSearches)}</td> : null}
                   {audio ? (
                     <td class="num">

@@ -12,6 +12,7 @@
 import {
   type BilledUnitColumns,
   type BilledUsage,
+  BUCKET_KEYS,
   type TokenBuckets,
   type UsageSource,
   unitColumns,
@@ -51,14 +52,7 @@ export interface RecomputeDeps {
   formatOf: (provider: string) => StoredFormat | null
 }
 
-const BUCKETS = [
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWrite5mTokens',
-  'cacheWrite1hTokens',
-  'reasoningTokens',
-] as const satisfies ReadonlyArray<keyof TokenBuckets>
+const BUCKETS = BUCKET_KEYS
 
 /** Usage taken from the provider alone (not filled in by our tokenizer). */
 const REREAD_SOURCES: ReadonlySet<UsageSource> = new Set(['provider', 'partial'])

@@ -11,6 +11,7 @@ import { FilterBar } from '../../views/filter-bar.tsx'
 import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
 import { RangeLine } from '../../views/range.tsx'
+import { Heads } from '../../views/table.tsx'
 import { link, sessionPath } from '../../views/url.ts'
 import { type EventsData, NIL_UUID } from './query.ts'
 
@@ -146,27 +147,21 @@ export function EventsPage(props: {
           <caption class="visually-hidden">Events, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Model · provider</th>
-              <th scope="col">User</th>
-              <th scope="col">Project</th>
-              <th scope="col">Program</th>
-              <th scope="col">Outcome</th>
-              <th scope="col" class="num">
-                Input
-              </th>
-              <th scope="col" class="num">
-                Output
-              </th>
-              <th scope="col" class="num">
-                Cache
-              </th>
-              <th scope="col" class="num">
-                Duration
-              </th>
-              <th scope="col" class="num">
-                Cost
-              </th>
+              <Heads
+                cols={[
+                  'Time',
+                  'Model · provider',
+                  'User',
+                  'Project',
+                  'Program',
+                  'Outcome',
+                  { num: 'Input' },
+                  { num: 'Output' },
+                  { num: 'Cache' },
+                  { num: 'Duration' },
+                  { num: 'Cost' },
+                ]}
+              />
             </tr>
           </thead>
           <tbody id="event-rows" {...liveAttrs}>
