@@ -4,5 +4,6 @@
 export * from './client.ts'
 export * from './columns.ts'
 export * from './migrate.ts'
+export * from './partitions.ts'
 export * from './rollup.ts'
 export * from './schema.ts'

@@ -3,6 +3,7 @@
 // into rows the first made: equal to the hand count and to plain SQL over usage_events.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { ensurePartitions, monthOf } from '@tokentap/shared/db'
 import {
   readRollup,
   type TestDatabase,
@@ -17,6 +18,10 @@ import { writeEvents } from './pg-write.ts'
 let db: TestDatabase
 beforeAll(async () => {
   db = await testDatabase()
+  await ensurePartitions(
+    db.sql,
+    variedRecords().map((r) => monthOf(Date.parse(r.startedAt))),
+  )
 }, 30_000)
 afterAll(async () => {
   await db?.drop()

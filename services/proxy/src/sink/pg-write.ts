@@ -1,9 +1,10 @@
-// One flush = one SQL statement (so one transaction): insert the events ON CONFLICT (id) DO
-// NOTHING, fold ONLY the rows actually inserted into usage_rollup_hourly, and pg_notify the id
-// range (delivered on commit). Replays are therefore idempotent, rows and rollups alike.
-// Three ways to ship the rows (scripts/bench/ingest.ts compares them): 'json' (the default: one
-// JSON parameter expanded by json_to_recordset; one round trip, least proxy CPU), 'copy' (COPY
-// into a temp table, then INSERT … SELECT; least Postgres CPU), 'values' (multi-row INSERT).
+// One flush = one SQL statement (so one transaction): insert the events ON CONFLICT (id,
+// started_at) DO NOTHING (the primary key of the partitioned table; a record's id and startedAt
+// never change), fold ONLY the rows actually inserted into usage_rollup_hourly, and pg_notify the
+// id range (delivered on commit). Replays are therefore idempotent, rows and rollups alike.
+// Three ways to ship the rows (scripts/bench/ingest.ts compares them): 'copy' (binary COPY into
+// a temp table, then that statement from it: Postgres parses no text), 'json' (one JSON
+// parameter expanded by json_to_recordset; one round trip), 'values' (multi-row INSERT).
 
 import {
   EVENT_COLUMN_LIST,
@@ -15,6 +16,7 @@ import {
   USAGE_CHANNEL,
 } from '@tokentap/shared/db'
 import type postgres from 'postgres'
+import { COPY_TYPES, encodeCopyBinary } from './pg-binary.ts'
 import type { BodyRow, Cell } from './pg-rows.ts'
 
 export type WriteMethod = 'json' | 'values' | 'copy'
@@ -39,7 +41,8 @@ from (select count(*)::int as n, min(id::text) as first_id, max(id::text) as las
 
 const INSERT = `insert into usage_events (${EVENT_COLUMN_LIST})`
 // Only what the rollup and the NOTIFY need.
-const RETURNING = `on conflict (id) do nothing returning id, ${ROLLUP_INPUTS.map(ident).join(', ')}`
+const RETURNING = `on conflict (id, started_at) do nothing
+  returning id, ${ROLLUP_INPUTS.map(ident).join(', ')}`
 
 // 'json': the batch travels as one JSON array of row objects; constant SQL text, one parameter.
 // raw_usage travels as JSON text inside the document and is parsed by the cast.
@@ -57,14 +60,15 @@ function jsonRows(rows: Cell[][]): string {
   )
 }
 
-// 'copy': CSV into a per-connection temp table of text columns, then the same CTE from it with
-// casts. Text columns keep COPY itself from failing on data: postgres.js never settles a COPY
-// that the server rejects, while a failing cast in the INSERT reports normally.
-const STAGE = 'tokentap_stage'
-const STAGE_SQL = `create temp table if not exists ${STAGE} (${NAMES.map((c) => `${ident(c)} text`).join(', ')}) on commit delete rows`
-const COPY_SQL = `copy ${STAGE} (${EVENT_COLUMN_LIST}) from stdin (format csv)`
+// 'copy': binary COPY (pg-binary.ts) into a per-connection temp table of the columns' base
+// types without constraints, then the same statement from it; the INSERT applies typmods and
+// NOT NULL exactly as the text methods' casts do.
+const STAGE = 'tokentap_copy_stage'
+const STAGE_SQL = `create temp table if not exists ${STAGE}
+  (${NAMES.map((c, i) => `${ident(c)} ${COPY_TYPES[i]}`).join(', ')}) on commit delete rows`
+const COPY_SQL = `copy ${STAGE} (${EVENT_COLUMN_LIST}) from stdin (format binary)`
 const FROM_STAGE_SQL = `with ins as (${INSERT}
-  select ${EVENT_COLUMNS.map((c) => `${ident(c.name)}::${c.sqlType}`).join(', ')} from ${STAGE}
+  select ${EVENT_COLUMN_LIST} from ${STAGE}
   ${RETURNING})${TAIL}`
 
 // 'values': one parameter per column and row; Postgres allows 65,535 per statement.
@@ -76,25 +80,6 @@ const result = (rows: Row[]): WriteResult => ({
   firstId: rows[0]?.first_id ?? null,
   lastId: rows[0]?.last_id ?? null,
 })
-
-const NEEDS_QUOTES = /[",\r\n]/
-/** CSV for COPY: NULL is an empty field, '' a quoted empty string. */
-function csv(rows: Cell[][]): string {
-  let out = ''
-  for (const r of rows) {
-    let line = ''
-    for (let i = 0; i < r.length; i++) {
-      const v = r[i]
-      if (i > 0) line += ','
-      if (v === null || v === undefined) continue
-      if (typeof v !== 'string') line += v
-      else if (v === '' || NEEDS_QUOTES.test(v)) line += `"${v.replaceAll('"', '""')}"`
-      else line += v
-    }
-    out += `${line}\n`
-  }
-  return out
-}
 
 /** Captured bodies (exchange_bodies) ride in the same statement, one JSON parameter; only those
  *  of events this statement inserted are kept, so replays stay idempotent. */
@@ -111,23 +96,33 @@ const withBodies = (text: string, param: string): string =>
 const JSON_BODIES_SQL = withBodies(JSON_SQL, '$2')
 const FROM_STAGE_BODIES_SQL = withBodies(FROM_STAGE_SQL, '$1')
 
+/** The COPY's failure reaches postgres.js only through the next statement on the connection
+ *  (it never settles a COPY the server rejects once the stream has ended), so the INSERT
+ *  follows at once: a refused COPY makes it fail with 25P02 and the batch goes as JSON. */
 async function viaCopy(
   sql: postgres.Sql,
-  rows: Cell[][],
+  data: Buffer,
   bodies: string | null,
 ): Promise<WriteResult> {
   return sql.begin(async (tx) => {
     await tx.unsafe(STAGE_SQL)
     const stream = await tx.unsafe(COPY_SQL).writable()
     await new Promise<void>((resolve, reject) => {
-      stream.on('error', reject)
-      stream.on('finish', resolve)
-      stream.end(csv(rows))
+      stream.once('error', reject)
+      stream.write(data, (e) => (e ? reject(e) : resolve()))
     })
+    stream.end()
+    await new Promise((r) => setImmediate(r)) // the stream hands the end of data to the socket
     if (bodies === null)
       return result(await tx.unsafe<Row[]>(FROM_STAGE_SQL, [], { prepare: true }))
     return result(await tx.unsafe<Row[]>(FROM_STAGE_BODIES_SQL, [bodies], { prepare: true }))
   })
+}
+
+/** A COPY that Postgres refused (or that postgres.js would not start): retried as JSON. */
+function copyRefused(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code
+  return code === '25P02' || code === 'COPY_IN_PROGRESS'
 }
 
 async function viaValues(
@@ -155,11 +150,29 @@ export async function writeEvents(
 ): Promise<WriteResult> {
   if (rows.length === 0) return { inserted: 0, firstId: null, lastId: null }
   const bodies = bodyRows.length > 0 ? JSON.stringify(bodyRows) : null
-  if (method === 'copy') return viaCopy(sql, rows, bodies)
+  if (method === 'copy') {
+    const data = encodeCopyBinary(rows)
+    if (data !== null) {
+      try {
+        return await viaCopy(sql, data, bodies)
+      } catch (e) {
+        if (!copyRefused(e)) throw e
+      }
+    }
+    return viaJson(sql, rows, bodies)
+  }
   if (method === 'values') {
     if (rows.length > VALUES_MAX_ROWS) throw new Error(`values: at most ${VALUES_MAX_ROWS} rows`)
     return viaValues(sql, rows, bodies)
   }
+  return viaJson(sql, rows, bodies)
+}
+
+async function viaJson(
+  sql: postgres.Sql,
+  rows: Cell[][],
+  bodies: string | null,
+): Promise<WriteResult> {
   if (bodies !== null) {
     return result(
       await sql.unsafe<Row[]>(JSON_BODIES_SQL, [jsonRows(rows), bodies], { prepare: true }),

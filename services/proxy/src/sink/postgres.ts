@@ -1,12 +1,14 @@
 // Postgres sink (docs/ARCHITECTURE.md §4, rule 5): write() only enqueues; a bounded queue flushes on
 // size or interval, one transaction per batch (events + rollups + NOTIFY, see pg-write.ts).
+// Each row's monthly partition is made first (partitions.ts).
 // When Postgres is down, erroring or too slow, batches go to the disk spool (spool.ts) and a
 // background task replays it with capped exponential backoff. Nothing is dropped, write() never
 // blocks or throws, and replays cannot double-count (inserts are idempotent, rollups follow).
 
 import { errText, sleep, timeout } from './async.ts'
+import { createPartitionKeeper, writePartitioned } from './partitions.ts'
 import { type BodyRow, bodyRows, type Cell, type StoredRecord, toCells } from './pg-rows.ts'
-import { isDataError, VALUES_MAX_ROWS, writeEvents } from './pg-write.ts'
+import { isDataError, VALUES_MAX_ROWS } from './pg-write.ts'
 import type { PostgresSink, PostgresSinkOptions } from './postgres-types.ts'
 import type { RecordEnvelope } from './sink.ts'
 import { createSpool } from './spool.ts'
@@ -28,6 +30,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   const retryMaxMs = Math.max(retryMinMs, opts.retryMaxMs ?? 10_000)
   const flushTimeoutMs = opts.flushTimeoutMs ?? 15_000
   const spool = createSpool(opts.spoolDir, now)
+  const partitions = createPartitionKeeper(sql)
   const m = {
     lastFlushLatencyMs: null as number | null,
     flushes: 0,
@@ -67,7 +70,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   }
 
   async function write(rows: Cell[][], how = method, bodies: BodyRow[] = []): Promise<void> {
-    const res = await timeout(writeEvents(sql, rows, how, bodies), flushTimeoutMs)
+    const res = await timeout(writePartitioned(sql, partitions, rows, how, bodies), flushTimeoutMs)
     m.recordsInserted += res.inserted
     if (res.inserted > 0 && res.firstId && res.lastId && opts.onFlushed) {
       try {
