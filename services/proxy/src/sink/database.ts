@@ -1,5 +1,6 @@
 // The proxy's Postgres side: connect, migrate (retried in the background while the database is
-// unreachable — records spool meanwhile), the batch sink, and its metrics.
+// unreachable — records spool meanwhile), the batch sink, its metrics, and the periodic jobs
+// (captured bodies' retention, usage_events' partition upkeep and retention).
 
 import { connect, migrateDatabase } from '@tokentap/shared/db'
 import { startBodyPruner } from '../capture/retention.ts'
@@ -8,6 +9,7 @@ import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import { createPostgresSink, type FlushInfo, type PostgresSinkMetrics } from './postgres.ts'
 import type { UsageSink } from './sink.ts'
+import { startPartitionUpkeep } from './upkeep.ts'
 
 export interface DatabaseSink {
   sink: UsageSink
@@ -42,6 +44,19 @@ export function openDatabaseSink(
     retentionDays: config.bodyRetentionDays,
     now: Date.now,
     onError: (e) => log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
+  })
+  // Partitions for the months ahead; TOKENTAP_RETENTION_DAYS: whole expired months dropped.
+  const upkeep = startPartitionUpkeep({
+    sql,
+    retentionDays: config.retentionDays,
+    now: Date.now,
+    onPass: ({ made, dropped }) => {
+      if (made.length > 0) log.info(`usage_events: partitions made for ${made.join(', ')}`)
+      for (const d of dropped) {
+        log.info(`usage_events retention: dropped ${d.month} and ${d.bodies} captured bodies`)
+      }
+    },
+    onError: (e) => log.warn(`usage_events upkeep: ${(e as Error).message ?? String(e)}`),
   })
   const pg = createPostgresSink({
     sql,
@@ -79,6 +94,7 @@ export function openDatabaseSink(
     async close() {
       stopped = true
       pruner.stop()
+      upkeep.stop()
       if (retry) clearTimeout(retry)
       await sql.end({ timeout: 5 })
     },
