@@ -102,11 +102,21 @@ describe('binary COPY against Postgres', () => {
     expect((await writeEvents(db.sql, batch, 'json')).inserted).toBe(40)
     const viaJson = await rows()
     await db.sql`truncate usage_events, usage_rollup_hourly`
-    expect((await writeEvents(db.sql, batch, 'copy')).inserted).toBe(40)
+    expect(await writeEvents(db.sql, batch, 'copy')).toMatchObject({ inserted: 40, via: 'copy' })
     expect(await rows()).toEqual(viaJson)
-    // And a replay through either method inserts nothing.
-    expect((await writeEvents(db.sql, batch, 'copy')).inserted).toBe(0)
-    expect((await writeEvents(db.sql, batch, 'json')).inserted).toBe(0)
+    // A replay: COPY refuses the stored rows, the batch goes as JSON and inserts nothing.
+    expect(await writeEvents(db.sql, batch, 'copy')).toMatchObject({ inserted: 0, via: 'json' })
+    expect(await writeEvents(db.sql, batch, 'json')).toMatchObject({ inserted: 0, via: 'json' })
+    // Half old, half new: the new half is inserted, once.
+    const more = makeRecords(10, { seed: 24 }).map(toCells)
+    const mixed = [...batch.slice(0, 10), ...more]
+    expect(await writeEvents(db.sql, mixed, 'copy')).toMatchObject({ inserted: 10, via: 'json' })
+    expect(
+      await writeEvents(db.sql, makeRecords(5, { seed: 25 }).map(toCells), 'copy'),
+    ).toMatchObject({
+      inserted: 5,
+      via: 'copy',
+    })
   })
 
   test('a COPY Postgres refuses is retried as JSON: its data error comes back, nothing hangs', async () => {
@@ -118,6 +128,6 @@ describe('binary COPY against Postgres', () => {
     expect(isDataError(err)).toBe(true)
     // The connection is usable afterwards: a good batch goes through COPY.
     const good = makeRecords(3, { seed: 23 }).map(toCells)
-    expect((await writeEvents(db.sql, good, 'copy')).inserted).toBe(3)
+    expect(await writeEvents(db.sql, good, 'copy')).toMatchObject({ inserted: 3, via: 'copy' })
   })
 })

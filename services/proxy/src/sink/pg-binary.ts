@@ -16,14 +16,14 @@ const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1')
 const PG_EPOCH_MS = 946_684_800_000
 const TWO32 = 4_294_967_296
 
-/** The column types as a binary COPY target reads them: no typmods (numeric(14,8) → numeric),
- *  so the INSERT from the stage applies them exactly as a text cast would. */
-export const COPY_TYPES: readonly string[] = EVENT_COLUMNS.map((c) =>
-  c.sqlType.replace(/\(.*\)$/, ''),
-)
+/** Each column's type without its typmod (numeric(14,8) is sent as numeric; the column's recv
+ *  applies the typmod, rounding as a text cast does). */
+const COPY_TYPES: readonly string[] = EVENT_COLUMNS.map((c) => c.sqlType.replace(/\(.*\)$/, ''))
 
+/** A growing buffer written byte by byte (faster than Buffer's bounds-checked writers for the
+ *  many small fields of a row). */
 class Out {
-  buf = Buffer.allocUnsafe(64 * 1024)
+  buf = Buffer.allocUnsafe(256 * 1024)
   at = 0
   room(n: number): void {
     if (this.at + n <= this.buf.length) return
@@ -33,31 +33,75 @@ class Out {
   }
   i16(v: number): void {
     this.room(2)
-    this.at = this.buf.writeInt16BE(v, this.at)
+    const b = this.buf
+    b[this.at++] = (v >> 8) & 0xff
+    b[this.at++] = v & 0xff
   }
   i32(v: number): void {
     this.room(4)
-    this.at = this.buf.writeInt32BE(v, this.at)
+    const b = this.buf
+    b[this.at++] = (v >>> 24) & 0xff
+    b[this.at++] = (v >>> 16) & 0xff
+    b[this.at++] = (v >>> 8) & 0xff
+    b[this.at++] = v & 0xff
   }
   /** A safe integer as int64, big-endian. */
   i64(v: number): void {
-    this.room(8)
     const hi = Math.floor(v / TWO32)
-    this.at = this.buf.writeInt32BE(hi, this.at)
-    this.at = this.buf.writeUInt32BE(v - hi * TWO32, this.at)
+    this.i32(hi)
+    this.i32(v - hi * TWO32)
   }
   /** A length-prefixed UTF-8 field, `prefix` bytes first (jsonb's version byte). */
   text(s: string, prefix?: number): void {
-    this.room(5 + s.length * 3)
+    const n = s.length
+    this.room(5 + n * 3)
+    const b = this.buf
     const start = this.at
-    this.at += 4
-    if (prefix !== undefined) this.buf[this.at++] = prefix
-    this.at += this.buf.write(s, this.at, 'utf8')
-    this.buf.writeInt32BE(this.at - start - 4, start)
+    let at = start + 4
+    if (prefix !== undefined) b[at++] = prefix
+    let i = 0
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i)
+      if (c >= 0x80) break
+      b[at++] = c
+    }
+    if (i < n) at += b.write(s.slice(i), at, 'utf8')
+    this.at = start
+    this.i32(at - start - 4)
+    this.at = at
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+/** Hex digit values by char code; -1 for anything else. */
+const HEX = new Int8Array(128).fill(-1)
+for (let c = 0; c < 10; c++) HEX[48 + c] = c
+for (let c = 0; c < 6; c++) {
+  HEX[65 + c] = 10 + c
+  HEX[97 + c] = 10 + c
+}
+
+/** A canonical uuid (8-4-4-4-12 hex digits, either case) as 16 bytes; false otherwise. */
+function uuid(out: Out, v: string): boolean {
+  if (v.length !== 36) return false
+  out.i32(16)
+  out.room(16)
+  const b = out.buf
+  let at = out.at
+  for (let i = 0; i < 36; ) {
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (v.charCodeAt(i) !== 45) return false
+      i++
+      continue
+    }
+    const h = HEX[v.charCodeAt(i)] ?? -1
+    const l = HEX[v.charCodeAt(i + 1)] ?? -1
+    if (h < 0 || l < 0) return false
+    b[at++] = (h << 4) | l
+    i += 2
+  }
+  out.at = at
+  return true
+}
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?Z$/
 const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/
 
@@ -66,11 +110,31 @@ const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/
 export function timestampMicros(text: string): number | null {
   const m = TIMESTAMP.exec(text)
   if (!m) return null
-  const [y, mo, d, h, mi, s] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as number[]
-  if (y! < 1900 || y! > 2200 || mo! < 1 || mo! > 12 || h! > 23 || mi! > 59 || s! > 59) return null
-  const ms = Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)
-  if (d! < 1 || new Date(ms).getUTCDate() !== d) return null // 2026-02-30 and the like
-  return (ms - PG_EPOCH_MS) * 1000 + (m[7] ? Number(m[7].padEnd(6, '0')) : 0)
+  const hour = hourStart(text.slice(0, 13))
+  const mi = Number(m[5])
+  const s = Number(m[6])
+  if (hour === null || mi > 59 || s > 59) return null
+  const frac = m[7] ? Number(m[7].padEnd(6, '0')) : 0
+  return (hour + mi * 60_000 + s * 1000 - PG_EPOCH_MS) * 1000 + frac
+}
+
+/** ms of a valid 'YYYY-MM-DDTHH' (years 1900–2200), else null; the last one is remembered
+ *  (a batch's rows mostly share their hour). */
+let lastHour = ''
+let lastHourMs: number | null = null
+function hourStart(prefix: string): number | null {
+  if (prefix === lastHour) return lastHourMs
+  const y = Number(prefix.slice(0, 4))
+  const mo = Number(prefix.slice(5, 7))
+  const d = Number(prefix.slice(8, 10))
+  const h = Number(prefix.slice(11, 13))
+  let ms: number | null = Date.UTC(y, mo - 1, d, h)
+  // Postgres refuses what Date.UTC would roll over (2026-02-30, hour 24 is read as the next day).
+  if (y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || h > 23) ms = null
+  else if (new Date(ms).getUTCDate() !== d) ms = null
+  lastHour = prefix
+  lastHourMs = ms
+  return ms
 }
 
 /** numeric's binary form (base-10000 digits) of a plain decimal; false when not one. */
@@ -107,13 +171,7 @@ type Encode = (out: Out, v: Cell) => boolean
 function encoder(type: string): Encode {
   switch (type) {
     case 'uuid':
-      return (out, v) => {
-        if (typeof v !== 'string' || !UUID.test(v)) return false
-        out.i32(16)
-        out.room(16)
-        out.at += out.buf.write(v.replaceAll('-', ''), out.at, 'hex')
-        return true
-      }
+      return (out, v) => typeof v === 'string' && uuid(out, v)
     case 'timestamp with time zone':
       return (out, v) => {
         const us = typeof v === 'string' ? timestampMicros(v) : null

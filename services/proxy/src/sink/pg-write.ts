@@ -1,10 +1,15 @@
-// One flush = one SQL statement (so one transaction): insert the events ON CONFLICT (id,
-// started_at) DO NOTHING (the primary key of the partitioned table; a record's id and startedAt
-// never change), fold ONLY the rows actually inserted into usage_rollup_hourly, and pg_notify the
-// id range (delivered on commit). Replays are therefore idempotent, rows and rollups alike.
-// Three ways to ship the rows (scripts/bench/ingest.ts compares them): 'copy' (binary COPY into
-// a temp table, then that statement from it: Postgres parses no text), 'json' (one JSON
-// parameter expanded by json_to_recordset; one round trip), 'values' (multi-row INSERT).
+// One flush = one transaction: the events go into usage_events exactly once (the primary key
+// (id, started_at) of the partitioned table; a record's id and startedAt never change), ONLY the
+// rows this flush inserted are folded into usage_rollup_hourly, and pg_notify announces their id
+// range (delivered on commit). Replays are therefore idempotent, rows and rollups alike.
+// Three ways to ship the rows (scripts/bench/ingest.ts compares them):
+// - 'copy' (the sink's default): binary COPY (pg-binary.ts) straight into usage_events, so
+//   Postgres parses no text and inserts in bulk; the rows are then read back by (id,
+//   started_at) for the rollup and the NOTIFY. COPY has no ON CONFLICT: a row already stored (a
+//   replay) makes it fail, and that batch goes as 'json', which skips such rows.
+// - 'json': one statement, INSERT … ON CONFLICT (id, started_at) DO NOTHING from one JSON
+//   parameter expanded by json_to_recordset; the rollup folds what RETURNING returns.
+// - 'values': the same statement from a multi-row VALUES list.
 
 import {
   EVENT_COLUMN_LIST,
@@ -16,7 +21,7 @@ import {
   USAGE_CHANNEL,
 } from '@tokentap/shared/db'
 import type postgres from 'postgres'
-import { COPY_TYPES, encodeCopyBinary } from './pg-binary.ts'
+import { encodeCopyBinary } from './pg-binary.ts'
 import type { BodyRow, Cell } from './pg-rows.ts'
 
 export type WriteMethod = 'json' | 'values' | 'copy'
@@ -26,18 +31,40 @@ export interface WriteResult {
   inserted: number
   firstId: string | null
   lastId: string | null
+  /** How the rows went ('copy' falls back to 'json' for a batch COPY could not take whole). */
+  via: WriteMethod
 }
 
-/** `ins` must be a CTE over usage_events' RETURNING (see RETURNING); the rollup (shared/db
- *  rollup.ts) folds exactly the rows inserted. */
-const TAIL = `
+/** After the CTE `ins` (the rows this flush inserted — RETURNING, or COPY's rows read back —
+ *  with ROLLUP_INPUTS): their captured bodies when `bodies` names the JSON parameter, the
+ *  rollup (shared/db rollup.ts) of exactly those rows, and the NOTIFY. `expect` names the
+ *  parameter holding how many rows `ins` must have: fewer fail the statement. */
+function tail(opts: { bodies?: string; expect?: string } = {}): string {
+  const check = opts.expect
+    ? `, case when c.n <> ${opts.expect}::int then ('tokentap: COPY rows not read back: ' || c.n)::int end`
+    : ''
+  return `${opts.bodies ? bodiesCte(opts.bodies) : ''}
 , rollup as (
   ${rollupUpsert('ins')}
 )
 select c.n as inserted, c.first_id, c.last_id,
   case when c.n > 0 then pg_notify('${USAGE_CHANNEL}',
-    json_build_object('count', c.n, 'firstId', c.first_id, 'lastId', c.last_id)::text) end
+    json_build_object('count', c.n, 'firstId', c.first_id, 'lastId', c.last_id)::text) end${check}
 from (select count(*)::int as n, min(id::text) as first_id, max(id::text) as last_id from ins) c`
+}
+
+/** Captured bodies (exchange_bodies) ride in the same statement, one JSON parameter; only those
+ *  of events this statement inserted are kept, so replays stay idempotent. */
+function bodiesCte(param: string): string {
+  return `
+, bodies as (
+  insert into exchange_bodies (event_id, request, response)
+  select b.event_id, b.request, b.response
+  from json_to_recordset(${param}::text::json) as b(event_id uuid, request text, response text)
+  join ins on ins.id = b.event_id
+  on conflict (event_id) do nothing
+)`
+}
 
 const INSERT = `insert into usage_events (${EVENT_COLUMN_LIST})`
 // Only what the rollup and the NOTIFY need.
@@ -46,9 +73,11 @@ const RETURNING = `on conflict (id, started_at) do nothing
 
 // 'json': the batch travels as one JSON array of row objects; constant SQL text, one parameter.
 // raw_usage travels as JSON text inside the document and is parsed by the cast.
-const JSON_SQL = `with ins as (${INSERT}
+const JSON_INS = `with ins as (${INSERT}
   ${eventsFromJson('$1')}
-  ${RETURNING})${TAIL}`
+  ${RETURNING})`
+const JSON_SQL = JSON_INS + tail()
+const JSON_BODIES_SQL = JSON_INS + tail({ bodies: '$2' })
 const NAMES = EVENT_COLUMNS.map((c) => c.name)
 function jsonRows(rows: Cell[][]): string {
   return JSON.stringify(
@@ -60,69 +89,100 @@ function jsonRows(rows: Cell[][]): string {
   )
 }
 
-// 'copy': binary COPY (pg-binary.ts) into a per-connection temp table of the columns' base
-// types without constraints, then the same statement from it; the INSERT applies typmods and
-// NOT NULL exactly as the text methods' casts do.
-const STAGE = 'tokentap_copy_stage'
-const STAGE_SQL = `create temp table if not exists ${STAGE}
-  (${NAMES.map((c, i) => `${ident(c)} ${COPY_TYPES[i]}`).join(', ')}) on commit delete rows`
-const COPY_SQL = `copy ${STAGE} (${EVENT_COLUMN_LIST}) from stdin (format binary)`
-const FROM_STAGE_SQL = `with ins as (${INSERT}
-  select ${EVENT_COLUMN_LIST} from ${STAGE}
-  ${RETURNING})${TAIL}`
+// 'copy': the rows COPY inserted, read back by key. LATERAL keeps it one primary-key probe per
+// row, in the one partition the row's started_at selects (run-time pruning), whatever the plan.
+const COPY_SQL = `copy usage_events (${EVENT_COLUMN_LIST}) from stdin (format binary)`
+const READ_BACK_INS = `with ins as (
+  select e.id, ${ROLLUP_INPUTS.map((c) => `e.${ident(c)}`).join(', ')}
+  from unnest($1::uuid[], $2::timestamptz[]) as k(id, started_at)
+  cross join lateral (select * from usage_events u
+    where u.id = k.id and u.started_at = k.started_at) e
+)`
+const READ_BACK_SQL = READ_BACK_INS + tail({ expect: '$3' })
+const READ_BACK_BODIES_SQL = READ_BACK_INS + tail({ expect: '$3', bodies: '$4' })
+const ID = EVENT_COLUMNS.findIndex((c) => c.key === 'id')
+const STARTED_AT = EVENT_COLUMNS.findIndex((c) => c.key === 'startedAt')
+/** A Postgres array literal of strings that need no quoting (uuids, ISO timestamps). */
+const arrayOf = (rows: Cell[][], i: number): string => `{${rows.map((r) => r[i]).join(',')}}`
 
 // 'values': one parameter per column and row; Postgres allows 65,535 per statement.
 export const VALUES_MAX_ROWS = Math.floor(65535 / EVENT_COLUMNS.length)
 
 type Row = { inserted: number; first_id: string | null; last_id: string | null }
-const result = (rows: Row[]): WriteResult => ({
+const result = (rows: Row[], via: WriteMethod): WriteResult => ({
   inserted: rows[0]?.inserted ?? 0,
   firstId: rows[0]?.first_id ?? null,
   lastId: rows[0]?.last_id ?? null,
+  via,
 })
 
-/** Captured bodies (exchange_bodies) ride in the same statement, one JSON parameter; only those
- *  of events this statement inserted are kept, so replays stay idempotent. */
-const bodiesCte = (param: string): string => `
-, bodies as (
-  insert into exchange_bodies (event_id, request, response)
-  select b.event_id, b.request, b.response
-  from json_to_recordset(${param}::text::json) as b(event_id uuid, request text, response text)
-  join ins on ins.id = b.event_id
-  on conflict (event_id) do nothing
-)`
-const withBodies = (text: string, param: string): string =>
-  text.slice(0, text.length - TAIL.length) + bodiesCte(param) + TAIL
-const JSON_BODIES_SQL = withBodies(JSON_SQL, '$2')
-const FROM_STAGE_BODIES_SQL = withBodies(FROM_STAGE_SQL, '$1')
+/** The COPY's rows were not all read back: the transaction was rolled back. */
+class CopyNotUsable extends Error {}
 
-/** The COPY's failure reaches postgres.js only through the next statement on the connection
- *  (it never settles a COPY the server rejects once the stream has ended), so the INSERT
- *  follows at once: a refused COPY makes it fail with 25P02 and the batch goes as JSON. */
+/** Two round trips: BEGIN with the start of the COPY, then the data, the read-back and COMMIT
+ *  together. postgres.js settles a COPY the server rejects only through the next statement on
+ *  the connection (awaiting the stream's end would wait forever), which is the read-back: a
+ *  refused COPY makes it fail with 25P02, and the COMMIT behind it ends in a rollback. So does a
+ *  read-back that misses a row COPY inserted (its cast error below), so no flush commits rows
+ *  without their rollup. */
 async function viaCopy(
   sql: postgres.Sql,
+  rows: Cell[][],
   data: Buffer,
   bodies: string | null,
 ): Promise<WriteResult> {
-  return sql.begin(async (tx) => {
-    await tx.unsafe(STAGE_SQL)
-    const stream = await tx.unsafe(COPY_SQL).writable()
+  const c = await sql.reserve()
+  let open = false
+  try {
+    const begun = c`begin`.execute() // sent now, ahead of the COPY
+    open = true
+    const stream = await c.unsafe(COPY_SQL).writable()
+    await begun
     await new Promise<void>((resolve, reject) => {
       stream.once('error', reject)
       stream.write(data, (e) => (e ? reject(e) : resolve()))
     })
     stream.end()
     await new Promise((r) => setImmediate(r)) // the stream hands the end of data to the socket
-    if (bodies === null)
-      return result(await tx.unsafe<Row[]>(FROM_STAGE_SQL, [], { prepare: true }))
-    return result(await tx.unsafe<Row[]>(FROM_STAGE_BODIES_SQL, [bodies], { prepare: true }))
-  })
+    const keys = [arrayOf(rows, ID), arrayOf(rows, STARTED_AT), rows.length]
+    const readBack = (
+      bodies === null
+        ? c.unsafe<Row[]>(READ_BACK_SQL, keys, { prepare: true })
+        : c.unsafe<Row[]>(READ_BACK_BODIES_SQL, [...keys, bodies], { prepare: true })
+    ).execute()
+    const [read, commit] = await Promise.allSettled([readBack, c`commit`.execute()])
+    open = commit.status === 'rejected'
+    if (read.status === 'rejected') throw read.reason
+    if (commit.status === 'rejected') throw commit.reason
+    // COMMIT of a failed transaction answers ROLLBACK.
+    if (commit.value.command !== 'COMMIT') throw new CopyNotUsable('COPY rolled back')
+    return result(read.value, 'copy')
+  } finally {
+    if (open) await c`rollback`.catch(() => undefined)
+    c.release()
+  }
 }
 
-/** A COPY that Postgres refused (or that postgres.js would not start): retried as JSON. */
+/** A COPY the server answered but did not take whole (a replayed row, a month without a
+ *  partition, a value it refused): the batch goes as JSON, whose errors say what is wrong.
+ *  Connection failures are not caught here: the batch spools. */
 function copyRefused(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code
-  return code === '25P02' || code === 'COPY_IN_PROGRESS'
+  const x = e as { name?: unknown; code?: unknown } | null
+  return e instanceof CopyNotUsable || x?.name === 'PostgresError' || x?.code === 'COPY_IN_PROGRESS'
+}
+
+async function viaJson(
+  sql: postgres.Sql,
+  rows: Cell[][],
+  bodies: string | null,
+): Promise<WriteResult> {
+  if (bodies !== null) {
+    return result(
+      await sql.unsafe<Row[]>(JSON_BODIES_SQL, [jsonRows(rows), bodies], { prepare: true }),
+      'json',
+    )
+  }
+  return result(await sql.unsafe<Row[]>(JSON_SQL, [jsonRows(rows)], { prepare: true }), 'json')
 }
 
 async function viaValues(
@@ -132,13 +192,15 @@ async function viaValues(
 ): Promise<WriteResult> {
   const w = EVENT_COLUMNS.length
   const tuples = rows.map((_, i) => `(${EVENT_COLUMNS.map((_c, j) => `$${i * w + j + 1}`)})`)
-  let text = `with ins as (${INSERT} values ${tuples.join(', ')} ${RETURNING})${TAIL}`
   const params: Cell[] = rows.flat()
-  if (bodies !== null) {
-    text = withBodies(text, `$${rows.length * w + 1}`)
-    params.push(bodies)
-  }
-  return result(await sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]))
+  if (bodies !== null) params.push(bodies)
+  const text = `with ins as (${INSERT} values ${tuples.join(', ')} ${RETURNING})${tail(
+    bodies === null ? {} : { bodies: `$${rows.length * w + 1}` },
+  )}`
+  return result(
+    await sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]),
+    'values',
+  )
 }
 
 /** Writes the rows (cells from toCells) in one transaction; throws on any database error. */
@@ -148,13 +210,13 @@ export async function writeEvents(
   method: WriteMethod = 'json',
   bodyRows: BodyRow[] = [],
 ): Promise<WriteResult> {
-  if (rows.length === 0) return { inserted: 0, firstId: null, lastId: null }
+  if (rows.length === 0) return { inserted: 0, firstId: null, lastId: null, via: method }
   const bodies = bodyRows.length > 0 ? JSON.stringify(bodyRows) : null
   if (method === 'copy') {
     const data = encodeCopyBinary(rows)
     if (data !== null) {
       try {
-        return await viaCopy(sql, data, bodies)
+        return await viaCopy(sql, rows, data, bodies)
       } catch (e) {
         if (!copyRefused(e)) throw e
       }
@@ -166,19 +228,6 @@ export async function writeEvents(
     return viaValues(sql, rows, bodies)
   }
   return viaJson(sql, rows, bodies)
-}
-
-async function viaJson(
-  sql: postgres.Sql,
-  rows: Cell[][],
-  bodies: string | null,
-): Promise<WriteResult> {
-  if (bodies !== null) {
-    return result(
-      await sql.unsafe<Row[]>(JSON_BODIES_SQL, [jsonRows(rows), bodies], { prepare: true }),
-    )
-  }
-  return result(await sql.unsafe<Row[]>(JSON_SQL, [jsonRows(rows)], { prepare: true }))
 }
 
 /** SQLSTATE classes that blame the data, not the database: retrying cannot help. */
