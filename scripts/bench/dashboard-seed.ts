@@ -1,8 +1,9 @@
 // Seeds a bench database with N usage_events (default 10M) generated in SQL (generate_series),
-// ending now, plus the matching usage_rollup_hourly rows (folded by shared/db rollup.ts).
+// ending now, plus the matching usage_rollup_hourly and usage_sessions rows (folded by shared/db
+// rollup.ts and sessions.ts).
 // Traffic is shaped like a team's: 50 users, each with a project, a program and three favourite
 // models (so the rollup stays ~150 rows per hour, as it would in practice), mostly ok outcomes,
-// a few unpriced/estimated.
+// a few unpriced/estimated; coding agents' traffic in two-hour sessions with sub-agents.
 // The monthly partitions of the span are made first (as the writer would make them). Secondary
 // indexes are dropped during the load and rebuilt after (much faster than maintaining them row
 // by row; on the partitioned table, per partition), then VACUUM ANALYZE sets the visibility map
@@ -16,6 +17,7 @@ import {
   monthOf,
   rollupUpsert,
   type Sql,
+  sessionsUpsert,
   type UsageEventRow,
   usageEvents,
 } from '@tokentap/shared/db'
@@ -90,7 +92,19 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     user: 'usr',
     project: `${projects}[1 + u % 8]`,
     program: `${programs}[1 + u % 5]`,
-    session: 'null',
+    // Coding agents (claude-cli, codex) always name their session, half of the Gemini CLI and
+    // SDK traffic is tagged (X-Tokentap-Session), the rest has none; 30 % of an agent session's
+    // rows come from one of three sub-agents.
+    session: 'sess',
+    agent: `case when sess is not null and u % 5 < 2 and ${r(18)} % 10 < 3
+        then substr(md5(sess || (${r(19)} % 3)), 1, 17) end`,
+    agentType: `case when sess is not null and u % 5 < 2 and ${r(18)} % 10 < 3
+        then case u % 5 when 0 then (array['general-purpose', 'Explore', 'Plan'])[1 + ${r(19)} % 3]
+        else 'collab_spawn' end end`,
+    // Users 0–19 work on a subscription for Anthropic models, the rest use API keys.
+    billingKind: `case when u < 20 and ${providers}[m] = 'anthropic' then 'subscription'
+        else 'api_key' end`,
+    account: `'acct' || lpad(to_hex(u), 16, '0')`,
     requestBytes: `1000 + ${r(5)} % 200000`,
     responseBytes: `200 + ${r(6)} % 50000`,
     error: `case when outcome <> 'ok' then 'upstream said no' end`,
@@ -108,6 +122,15 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     priceSource: `case when ${inPrice}[m] is not null then 'genai-prices' else 'unpriced' end`,
     priceVersion: `case when ${inPrice}[m] is not null then '2026-01-01' end`,
     rawUsage: 'null',
+    serviceTier: 'null',
+    inferenceGeo: 'null',
+    speed: 'null',
+    units: 'null',
+    subUsage: 'null',
+    audioInputTokens: 'null',
+    audioOutputTokens: 'null',
+    webSearches: 'null',
+    unpricedUnits: 'null',
     recordedAt: `ts + interval '1 second'`,
   }
   return `
@@ -115,6 +138,9 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     select ${COLUMNS.map((c) => exprs[c.key]).join(',\n      ')}
     from (
       select i, ts, h, u, m, stream, dur, usr, outcome,
+        -- One session per user and two hours, shaped like the clients' UUIDs.
+        case when u % 5 < 2 or (u % 5 < 4 and ${r(20)} % 2 = 0)
+          then md5(u || ':' || floor(extract(epoch from ts) / 7200))::uuid::text end as sess,
         ${r(7)} % 20000 as inp, ${r(8)} % 4000 as outp, ${r(9)} % 100000 as cr,
         case when ${r(10)} % 10 = 0 then ${r(11)} % 10000 else 0 end as cw5,
         case when ${r(12)} % 50 = 0 then ${r(13)} % 5000 else 0 end as cw1
@@ -140,7 +166,8 @@ export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<Se
   const lap = (since: number): number => (performance.now() - since) / 1000
   const indexes = await sql<{ name: string; def: string }[]>`
     select indexname as name, indexdef as def from pg_indexes
-    where schemaname = current_schema() and tablename in ('usage_events', 'usage_rollup_hourly')
+    where schemaname = current_schema()
+      and tablename in ('usage_events', 'usage_rollup_hourly', 'usage_sessions')
       and indexname not in (select conname from pg_constraint where contype in ('p', 'u'))`
   for (const ix of indexes) await sql.unsafe(`drop index "${ix.name}"`)
 
@@ -167,6 +194,7 @@ export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<Se
 
   t = performance.now()
   await sql.unsafe(rollupUpsert('usage_events'))
+  await sql.unsafe(sessionsUpsert('usage_events'))
   const rollup = lap(t)
   t = performance.now()
   // A partitioned table's index reads `ON ONLY usage_events`: built without ONLY, it is built
@@ -176,6 +204,7 @@ export async function seedDashboardData(sql: Sql, opts: SeedOptions): Promise<Se
   t = performance.now()
   await sql.unsafe('vacuum analyze usage_events')
   await sql.unsafe('vacuum analyze usage_rollup_hourly')
+  await sql.unsafe('vacuum analyze usage_sessions')
   const vacuum = lap(t)
   const [c] = await sql<{ n: number }[]>`select count(*)::int as n from usage_rollup_hourly`
   return {

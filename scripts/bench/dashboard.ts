@@ -2,7 +2,8 @@
 // TOKENTAP_BENCH_DASHBOARD_ROWS usage_events (default 10M; 1M with --quick) generated in SQL
 // (dashboard-seed.ts), the dashboard app serves it on loopback (read-only pool, as in
 // production), and this process requests pages one at a time (c=1): the overview (7 and 30
-// days), the event log (first page, a filtered page, a cursor page 45 days deep) and the JSON API,
+// days), the event log (first page, a filtered page, a cursor page 45 days deep), the sessions
+// (list for 7 and 30 days, the busiest session's page, its event log) and the JSON API,
 // interleaved with a baseline (/api/health: routing, auth-free, one `select 1`). Each page's
 // p50/p95 are reported next to the baseline's, with the issue's target p95 ≤ 50 ms.
 
@@ -36,6 +37,11 @@ const LABELS = {
   apiSummary: 'API /api/summary 30d',
   apiBreakdown: 'API /api/breakdown model 30d',
   apiEvents: 'API /api/events',
+  sessions7d: 'sessions 7d',
+  sessions30d: 'sessions 30d',
+  sessionPage: 'session page (busiest)',
+  sessionEvents: 'event log, one session',
+  apiSessions: 'API /api/sessions 30d',
   baseline: 'baseline /api/health',
 } as const
 type TargetKey = keyof typeof LABELS
@@ -59,6 +65,21 @@ async function timeOne(d: DashboardHandle, t: Target): Promise<number> {
   const ms = performance.now() - t0
   if (res.status !== 200) throw new Error(`${t.path} answered ${res.status}`)
   return ms
+}
+
+/** The id and span of the session with the most requests in the last 30 days. */
+async function busiestSession(
+  d: DashboardHandle,
+): Promise<{ session: string; firstAt: string; lastAt: string }> {
+  const res = await fetch(`${d.url}/api/sessions?range=30d&sort=requests&limit=1`, {
+    headers: { authorization: `Bearer ${d.apiKey}` },
+  })
+  const body = (await res.json()) as {
+    sessions?: { session: string; firstAt: string; lastAt: string }[]
+  }
+  const s = body.sessions?.[0]
+  if (!s) throw new Error('no session in the seeded data')
+  return s
 }
 
 /** The cursor of the first page of an event-log range ending 45 days ago (a deep position). */
@@ -121,6 +142,9 @@ export const scenarioI: DbScenario = {
       const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z')
       const deepRange = `from=${iso(now - DAYS * 86_400_000)}&to=${iso(now - 45 * 86_400_000)}`
       const cursor = encodeURIComponent(await deepCursor(dash, deepRange))
+      const busiest = await busiestSession(dash)
+      const sessionId = encodeURIComponent(busiest.session)
+      const sessionSpan = `from=${busiest.firstAt.slice(0, 16)}Z&to=${iso(Date.parse(busiest.lastAt) + 60_000)}`
       const targets: Target[] = [
         { key: 'overview7d', path: '/' },
         { key: 'overview30d', path: '/?range=30d' },
@@ -140,6 +164,11 @@ export const scenarioI: DbScenario = {
           api: true,
         },
         { key: 'apiEvents', path: '/api/events', api: true },
+        { key: 'sessions7d', path: '/sessions' },
+        { key: 'sessions30d', path: '/sessions?range=30d' },
+        { key: 'sessionPage', path: `/sessions/${sessionId}` },
+        { key: 'sessionEvents', path: `/events?${sessionSpan}&session=${sessionId}` },
+        { key: 'apiSessions', path: '/api/sessions?range=30d', api: true },
       ]
       const baseline: Target = { key: 'baseline', path: '/api/health' }
       const perRound = quick ? 20 : 60

@@ -72,7 +72,7 @@ async function runMethod(
   durationMs: number,
   batchSize: number,
 ): Promise<MethodResult> {
-  await sql`truncate usage_events, usage_rollup_hourly, exchange_bodies`
+  await sql`truncate usage_events, usage_rollup_hourly, usage_sessions, exchange_bodies`
   const spoolDir = mkdtempSync(join(tmpdir(), 'tokentap-bench-spool-'))
   const latencies: number[] = []
   const sink = createPostgresSink({

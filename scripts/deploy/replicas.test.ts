@@ -1,7 +1,9 @@
 // Several replicas of the proxy image (built without Docker, as in image-steps.test.ts) behind
 // one CA and one Postgres, as a team deployment scales them: both migrate at start under the
 // advisory lock, clients trusting only the shared CA reach either, every exchange is recorded
-// once and every budget alert is sent once.
+// once and every budget alert is sent once; an API key has one account fingerprint on both
+// (the fingerprint key is derived from the shared CA key); a session whose requests went through
+// both adds up exactly.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -33,6 +35,8 @@ describe('two proxy replicas of the image', () => {
   // by the second request, whichever replica carries it.
   const usage = { input_tokens: 10, output_tokens: 5 }
   const budgets = 'budgets:\n  - name: team\n    period: day\n    limitUsd: 0.0002\n'
+  // Claude Code's session header on every request, a sub-agent's on every other one.
+  const session = '7f713c82-2434-4741-a166-4f587a5a8096'
 
   beforeAll(async () => {
     // Not migrated: both replicas migrate at start, under the advisory lock.
@@ -50,7 +54,7 @@ describe('two proxy replicas of the image', () => {
     await db?.drop()
   }, 30_000)
 
-  test('share one CA and one Postgres: every exchange recorded once, every alert sent once', async () => {
+  test('share one CA and one Postgres: every exchange recorded once, every alert sent once, a session exact', async () => {
     const { app } = fx.images.proxy ?? { app: '' }
     const replicas = [0, 1].map((i) =>
       start(['sh', join(app, 'scripts/image-steps.sh'), 'proxy', 'run'], {
@@ -88,6 +92,18 @@ describe('two proxy replicas of the image', () => {
             `alice:${fx.token}`,
             '--cacert',
             fx.secret('ca.pem'),
+            '-H',
+            'x-api-key: sk-ant-api03-replica-test',
+            '-H',
+            `X-Claude-Code-Session-Id: ${session}`,
+            ...(i % 2 === 1
+              ? [
+                  '-H',
+                  'x-claude-code-agent-id: a0aaff6c392cc486a',
+                  '-H',
+                  'x-claude-code-agent-type: Explore',
+                ]
+              : []),
             '-d',
             '{"model":"claude-sonnet-4-5"}',
             'https://api.anthropic.com/v1/messages',
@@ -115,6 +131,24 @@ describe('two proxy replicas of the image', () => {
       select sum(requests)::int as requests, sum(input_tokens)::int as input
       from usage_rollup_hourly`
     expect(rollup).toEqual({ requests, input: requests * usage.input_tokens })
+    // The session's totals, folded by both replicas' flushes, equal its events exactly.
+    const [s] = await db.sql<{ requests: number; exact: boolean; agents: number }[]>`
+      select s.requests::int as requests,
+        s.cost_usd = (select sum(cost_usd) from usage_events where session = ${session})
+          and s.cost_usd = ${requests} * 0.000105 as exact,
+        (select count(*) from usage_events where session = ${session}
+          and agent = 'a0aaff6c392cc486a' and agent_type = 'Explore')::int as agents
+      from usage_sessions s where s.session = ${session}`
+    expect(s).toEqual({ requests, exact: true, agents: requests / 2 })
+    // Same key through either replica: one account, billed to the key.
+    const accounts = await db.sql<{ account: string; billing_kind: string }[]>`
+      select distinct account, billing_kind from usage_events`
+    expect(accounts).toHaveLength(1)
+    expect(accounts[0]).toMatchObject({ billing_kind: 'api_key' })
+    expect(accounts[0]?.account).toMatch(/^[0-9a-f]{20}$/)
+    const [limits] = await db.sql<{ n: number; account: string }[]>`
+      select count(*)::int as n, min(account) as account from account_limits`
+    expect(limits).toEqual({ n: 1, account: accounts[0]!.account })
     const journal = JSON.parse(
       readFileSync(join(ROOT, 'packages/shared/drizzle/meta/_journal.json'), 'utf8'),
     ) as { entries: unknown[] }

@@ -10,7 +10,7 @@ import type { EventRow } from '@tokentap/shared/api'
 import { testContext } from '../src/cli/testing/context.ts'
 import { main } from '../src/main.ts'
 import { followStream } from '../src/top/stream.ts'
-import { BY_MODEL, BY_PROGRAM, event, SUMMARY } from '../src/top/testing/api-data.ts'
+import { BY_MODEL, BY_PROGRAM, event, LIMITS, SUMMARY } from '../src/top/testing/api-data.ts'
 
 const KEY = 'k'.repeat(32)
 let server: ReturnType<typeof Bun.serve>
@@ -36,6 +36,8 @@ beforeAll(() => {
           return Response.json(by === 'model' ? BY_MODEL : BY_PROGRAM)
         case '/api/events':
           return Response.json({ events: [event('e1')], nextCursor: null })
+        case '/api/limits':
+          return Response.json({ now: new Date().toISOString(), accounts: LIMITS })
         case '/api/stream': {
           const row = event('live-1', { model: 'gemini-2.5-pro', program: 'gemini-cli' })
           const body = new ReadableStream({
@@ -68,7 +70,9 @@ describe('tokentap top', () => {
     const ctx = testContext(env({ DASHBOARD_API_KEY: KEY }))
     expect(await main(['top', '--once'], ctx)).toBe(0)
     const text = ctx.output()
-    expect(text).toContain('spend $1.23')
+    expect(text).toContain('billed $0.7345')
+    expect(text).toContain('feedc0de anthropic subscription alice')
+    expect(text).toMatch(/7-day\s+█+░+\s+41% {2}resets/)
     expect(text).toMatch(/^claude-sonnet-4-5\s+10\s/m)
     expect(text).toMatch(/^claude-cli\s+12\s/m)
     expect(text).toMatch(/claude-cli\s+claude-sonnet-4-5\s+200 in 1,200 out 56/)
@@ -77,6 +81,7 @@ describe('tokentap top', () => {
       '/api/breakdown?by=model&range=today',
       '/api/breakdown?by=program&range=today',
       '/api/events?limit=20',
+      '/api/limits',
       '/api/summary?range=today',
     ])
     expect(seen.every((s) => s.auth === `Bearer ${KEY}`)).toBe(true)

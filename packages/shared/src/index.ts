@@ -1,3 +1,4 @@
+export * from './billing.ts'
 export * from './config/env.ts'
 export * from './config/watch-file.ts'
 export * from './parser.ts'

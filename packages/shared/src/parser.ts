@@ -1,6 +1,7 @@
 // The contract between the proxy and the pure provider parsers (docs/ARCHITECTURE.md §4, rule 3).
 // The proxy hands parsers copies of decoded bytes; parsers never see sockets and never throw.
 
+import type { BilledUsage } from './billing.ts'
 import type { TokenBuckets, UsageSource } from './usage.ts'
 
 /** Lower-cased header names; repeated headers joined with ", ". */
@@ -14,8 +15,8 @@ export interface ExchangeMeta {
   requestHeaders: HeaderMap
 }
 
-/** What a parser knows about an exchange when it ends. */
-export interface ParsedUsage extends Partial<TokenBuckets> {
+/** What a parser knows about an exchange when it ends (billing: tier, units … see billing.ts). */
+export interface ParsedUsage extends Partial<TokenBuckets>, Partial<BilledUsage> {
   provider: string
   endpoint?: string | null
   model?: string | null

@@ -1,10 +1,19 @@
 // UsageRecord: the one record every proxied exchange yields (docs/ARCHITECTURE.md §4, rule 4).
 
+import type { BilledUnitColumns, BilledUsage } from './billing.ts'
+
 export type Transport = 'http' | 'websocket'
 export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
 /** provider: counted by the provider; partial: the provider's counts before the exchange broke
  *  off; estimated: our own tokenizer estimate; none: nothing known. */
 export type UsageSource = 'provider' | 'partial' | 'estimated' | 'none'
+
+// --- Billing kind (issue 16, part 3) ---
+/** Who pays for a request, from the kind of credential it carried: `api_key` = billed to an API
+ *  key / cloud account, `subscription` = covered by a plan (Claude OAuth, ChatGPT sign-in, Gemini
+ *  Code Assist …), `unknown` = no credential we could classify. Unknown counts as billed. */
+export type BillingKind = 'api_key' | 'subscription' | 'unknown'
+export const BILLING_KINDS: readonly BillingKind[] = ['api_key', 'subscription', 'unknown']
 
 /** Token buckets, normalised as in docs/ARCHITECTURE.md §5. */
 export interface TokenBuckets {
@@ -39,9 +48,19 @@ export interface UsageRecord extends TokenBuckets {
   responseId: string | null
   user: string | null
   project: string | null
-  /** X-Tokentap-Session tag; optional so records from older proxies (spool files) still fit. */
+  // Sessions and sub-agents (optional so records from older proxies, e.g. spool files, fit).
+  /** X-Tokentap-Session, else the client's own session id (Claude Code, Codex). */
   session?: string | null
+  /** The sub-agent's id (Claude Code's agent id, a Codex sub-agent's thread); null = main thread. */
+  agent?: string | null
+  /** The sub-agent's kind (general-purpose, Explore, collab_spawn, review …), when sent. */
+  agentType?: string | null
   program: string | null
+  // --- Billing kind and account (issue 16): optional so older spooled records still fit.
+  /** The credential's kind (see BillingKind); absent = 'unknown'. */
+  billingKind?: BillingKind
+  /** Non-reversible, keyed fingerprint of the credential (never the secret); null when none. */
+  account?: string | null
   requestBytes: number
   responseBytes: number
   error: string | null
@@ -56,6 +75,19 @@ export interface UsageRecord extends TokenBuckets {
   /** Where the price came from (e.g. "genai-prices", "override", "provider"), "unpriced" when none. */
   priceSource: string | null
   priceVersion: string | null
+  // --- Billed units beyond the buckets (billing.ts, issue 14). Optional like `session`: records
+  // from older proxies (spool files) and readers written before them still fit.
+  serviceTier?: BilledUsage['serviceTier']
+  inferenceGeo?: BilledUsage['inferenceGeo']
+  speed?: BilledUsage['speed']
+  units?: BilledUsage['units']
+  subUsage?: BilledUsage['subUsage']
+  audioInputTokens?: BilledUnitColumns['audioInputTokens']
+  audioOutputTokens?: BilledUnitColumns['audioOutputTokens']
+  webSearches?: BilledUnitColumns['webSearches']
+  /** Units (or modifiers such as `service_tier:priority`) the price table had no price for:
+   *  costUsd is then the priced part only (or null when nothing could be priced). */
+  unpricedUnits?: string[] | null
 }
 
 export const emptyBuckets = (): TokenBuckets => ({

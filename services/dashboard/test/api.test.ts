@@ -146,9 +146,53 @@ describe('JSON API', () => {
     // A webhook URL is a secret: never shown.
     expect(JSON.stringify(body)).not.toContain('hooks.slack.com')
     expect(body.budgets[0].spend.spentUsd).toBeCloseTo(
-      (await refSummary(db.sql, f({ range: 'today' }))).costUsd,
+      (await refSummary(db.sql, f({ range: 'today' }))).billedCostUsd,
       8,
     )
+  })
+
+  test('limits: accounts from account_limits, worst first, windows as JSON', async () => {
+    const windows = {
+      'unified-5h': {
+        used: 1,
+        limit: null,
+        remaining: null,
+        resetAt: '2026-01-17T18:00:00.000Z',
+        minutes: 300,
+        status: 'rejected',
+        unit: 'usage',
+        observedAt: '2026-01-17T15:00:00.000Z',
+      },
+    }
+    await db.sql`insert into account_limits (account, provider, billing_kind, last_user,
+        first_seen_at, last_seen_at, windows, status, observed_at)
+      values ('okokokokokokokokokok', 'openai', 'api_key', 'bob', '2026-01-16T00:00:00Z',
+          '2026-01-17T15:10:00Z', '{}', null, null),
+        ('atatatatatatatatatat', 'anthropic', 'subscription', 'alice', '2026-01-16T00:00:00Z',
+          '2026-01-17T15:00:00Z', ${JSON.stringify(windows)}::jsonb, 'rejected',
+          '2026-01-17T15:00:00Z'),
+        ('oldoldoldoldoldoldol', 'anthropic', 'api_key', 'carol', '2026-01-01T00:00:00Z',
+          '2026-01-02T00:00:00Z', '{}', null, null)`
+    try {
+      const { status, body } = await json('/api/limits')
+      expect(status).toBe(200)
+      expect(body.now).toBe(SEED_NOW.toISOString())
+      // at a limit first; not seen for 8 days: left out
+      expect(body.accounts.map((a: { account: string }) => a.account)).toEqual([
+        'atatatatatatatatatat',
+        'okokokokokokokokokok',
+      ])
+      expect(body.accounts[0]).toMatchObject({
+        provider: 'anthropic',
+        billingKind: 'subscription',
+        lastUser: 'alice',
+        status: 'rejected',
+        count429: 0,
+        windows,
+      })
+    } finally {
+      await db.sql`delete from account_limits`
+    }
   })
 
   test('filter options', async () => {

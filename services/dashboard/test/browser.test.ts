@@ -1,6 +1,8 @@
 // The dashboard in a real browser (Debian chromium driven by playwright-core): log in through
 // the form, see the overview, send a request through the proxy, and watch it arrive live — a new
-// row in the event log and changed totals on the overview — with no CSP violation on the way.
+// row in the event log and changed totals on the overview — with no CSP violation on the way;
+// then a Claude Code session with a sub-agent on the Sessions page (live), its page and its
+// requests in the event log.
 // Screenshots go to test/output/. Skipped (with a message) when /usr/bin/chromium is missing.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
@@ -127,6 +129,96 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     await overview.screenshot({ path: join(OUTPUT, 'overview-narrow.png'), fullPage: true })
 
     // Nothing was refused by the CSP and no script failed.
+    expect(problems).toEqual([])
+  }, 120_000)
+
+  test('sessions: the list updates live; a session page by sub-agent; its requests in the log', async () => {
+    const session = '7f713c82-2434-4741-a166-4f587a5a8096'
+    const before = await stack.count()
+    await stack.send('alice+web', { headers: [`X-Claude-Code-Session-Id: ${session}`] })
+    for (let i = 0; (await stack.count()) <= before; i++) {
+      if (i > 300) throw new Error('the session record never reached Postgres')
+      await Bun.sleep(50)
+    }
+
+    const page = watch(await context.newPage())
+    await page.goto(`${stack.dashboardUrl}/sessions`)
+    if (await page.locator('input#key').count()) {
+      await page.fill('input#key', stack.apiKey)
+      await page.click('button[type=submit]')
+    }
+    await page.waitForSelector('h1:text("Sessions")', WAIT)
+    const row = page.locator('table.sessions tbody tr', { hasText: '7f713c82-2434' })
+    await row.waitFor(WAIT)
+    expect(await row.locator('td.num').first().textContent()).toBe('1')
+    expect(await row.textContent()).toContain('claude-code')
+    await page.waitForSelector('#live-status[data-state="open"]', WAIT)
+
+    // A sub-agent's request of the same session: the row follows live.
+    await stack.send('alice+web', {
+      headers: [
+        `X-Claude-Code-Session-Id: ${session}`,
+        'x-claude-code-agent-id: a0aaff6c392cc486a',
+        'x-claude-code-agent-type: Explore',
+      ],
+    })
+    // (A locator wait: predicate strings would be eval'd in the page, which the CSP forbids.)
+    await page.waitForSelector(
+      'table.sessions tbody tr:has-text("7f713c82-2434") td.num:text-is("2")',
+      WAIT,
+    )
+    expect(await row.locator('td.num').last().textContent()).toBe('$0.0043')
+    await page.screenshot({ path: join(OUTPUT, 'sessions.png'), fullPage: true })
+
+    // Its page: the main thread and the sub-agent, each with its request.
+    await row.locator('a').first().click()
+    await page.waitForSelector('h1:text("Session")', WAIT)
+    const agents = page.locator('table.agents tbody tr')
+    expect(await agents.count()).toBe(2)
+    expect(await agents.first().textContent()).toContain('Main thread')
+    expect(await agents.last().textContent()).toContain('Explore')
+    expect(await agents.last().textContent()).toContain('a0aaff6c392cc486a')
+    await page.screenshot({ path: join(OUTPUT, 'session.png'), fullPage: true })
+
+    // Its requests in the event log, filtered by the session.
+    await page.click('a:text("Its requests in the event log")')
+    await page.waitForSelector('#event-rows tr', WAIT)
+    expect(await page.locator('#event-rows tr').count()).toBe(2)
+    expect(await page.inputValue('#f-session')).toBe(session)
+    expect(await page.locator('#event-rows').textContent()).toContain('sub-agent Explore')
+    expect(problems).toEqual([])
+  }, 120_000)
+
+  test("the Limits page: a signed-in account near its 5-hour limit, reset in the viewer's zone", async () => {
+    const before = await stack.count()
+    await stack.send('dana', { oauth: true })
+    for (let i = 0; (await stack.count()) <= before; i++) {
+      if (i > 300) throw new Error('the signed-in request never reached Postgres')
+      await Bun.sleep(50)
+    }
+    const page = watch(await context.newPage())
+    await page.goto(`${stack.dashboardUrl}/limits`)
+    await page.waitForSelector('h1:text("Limits")', WAIT)
+    const card = page.locator('article.account', { hasText: 'dana' })
+    await card.waitFor(WAIT)
+    expect(await card.getAttribute('class')).toContain('level-near')
+    expect(await card.locator('h2').textContent()).toContain('subscription')
+    const five = card.locator('tr.window', { hasText: '5-hour' })
+    expect(await five.getAttribute('class')).toContain('level-near')
+    expect(await five.locator('meter').getAttribute('value')).toBe('0.83')
+    // 17:00 UTC is 18:00 in Paris (CET in March 2030)
+    expect(await five.locator('time').textContent()).toBe('2030-03-17 18:00')
+    expect(await card.locator('tr.window', { hasText: '7-day' }).textContent()).toContain('41%')
+    await page.screenshot({ path: join(OUTPUT, 'limits.png'), fullPage: true })
+    console.log(`screenshot: ${join(OUTPUT, 'limits.png')}`)
+
+    // The overview keeps the subscription's value apart from billed spend.
+    const overview = watch(await context.newPage())
+    await overview.goto(`${stack.dashboardUrl}/`)
+    const value = overview
+      .locator('.card', { has: overview.locator('dt', { hasText: /^Subscription value$/ }) })
+      .locator('.figure')
+    expect(await value.textContent()).toBe('$0.0022sub')
     expect(problems).toEqual([])
   }, 120_000)
 })

@@ -195,17 +195,28 @@ describe('budgets', () => {
         budgets: [
           { name: 'team-daily', period: 'day', limitUsd: 10, thresholds: [0.5, 0.8, 1], scope: {} },
           { name: 'dave', period: 'month', limitUsd: 3, thresholds: [1], scope: { user: 'dave' } },
+          {
+            name: 'all-in',
+            period: 'day',
+            limitUsd: 10,
+            thresholds: [1],
+            scope: {},
+            counts: 'all',
+          },
         ],
       }),
     })
-    const [team, dave] = await withBudgets.budgets(SEED_NOW)
+    const [team, dave, allIn] = await withBudgets.budgets(SEED_NOW)
     expect(team?.window).toEqual({
       start: '2026-01-17T00:00:00.000Z',
       end: '2026-01-18T00:00:00.000Z',
     })
     const ref = await refSummary(db.sql, f({ range: 'today' }))
-    expect(team?.spend.spentUsd).toBeCloseTo(ref.costUsd, 8)
-    expect(team?.ratio).toBeCloseTo(ref.costUsd / 10, 8)
+    // billed spend by default; a budget that counts all adds the subscription value
+    expect(team?.spend.spentUsd).toBeCloseTo(ref.billedCostUsd, 8)
+    expect(team?.ratio).toBeCloseTo(ref.billedCostUsd / 10, 8)
+    expect(allIn?.spend.spentUsd).toBeCloseTo(ref.costUsd, 8)
+    expect(ref.subscriptionValueUsd).toBeGreaterThan(0)
     expect(team?.alerts.map((a) => a.threshold)).toEqual([0.8, 0.5])
     expect(dave?.spend.spentUsd).toBe(1.5)
     expect(dave?.spend.unpricedRequests).toBe(1)

@@ -2,7 +2,7 @@
 // plain SQL over usage_events (reference.ts), formatted as the views format them.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { costOfTotals, formatInt } from '@tokentap/shared/api'
+import { billedOfTotals, formatInt, valueOfTotals } from '@tokentap/shared/api'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { parseFilters } from '../src/data/filters.ts'
 import { createDataAccess } from '../src/data/index.ts'
@@ -57,10 +57,12 @@ describe('pages over seeded Postgres', () => {
       const ref = await refSummary(db.sql, filters(q))
       expect(ref.requests).toBeGreaterThan(0)
       expect(card(html, 'Requests')).toBe(formatInt(ref.requests))
-      const cost = costOfTotals(ref)
-      expect(card(html, 'Spend')).toBe(
+      const cost = billedOfTotals(ref)
+      expect(card(html, 'Billed spend')).toBe(
         `${cost.amount}${cost.unpriced > 0 ? ` + ${formatInt(cost.unpriced)} unpriced` : ''}`,
       )
+      expect(ref.subscriptionValueUsd).toBeGreaterThan(0)
+      expect(card(html, 'Subscription value')).toBe(`${valueOfTotals(ref).amount}sub`)
       expect(html).toContain(`title="${formatInt(ref.inputTokens)}"`)
     })
   }

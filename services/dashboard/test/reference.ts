@@ -16,7 +16,13 @@ const SUMS = `count(*)::float8 as requests,
   round(coalesce(sum(cost_usd), 0), 8)::float8 as cost_usd,
   count(*) filter (where billable and cost_usd is null)::float8 as unpriced_requests,
   count(*) filter (where usage_source = 'estimated')::float8 as estimated_requests,
-  round(coalesce(sum(credits), 0), 8)::float8 as credits`
+  round(coalesce(sum(credits), 0), 8)::float8 as credits,
+  count(*) filter (where billable and billing_kind = 'subscription')::float8
+    as subscription_requests,
+  round(coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0), 8)::float8
+    as subscription_value_usd,
+  round(coalesce(sum(cost_usd) filter (where billing_kind <> 'subscription'), 0), 8)::float8
+    as billed_cost_usd`
 
 function where(f: Filters): { text: string; params: string[] } {
   const params = [f.from.toISOString(), f.to.toISOString()]
@@ -46,6 +52,9 @@ function totals(r: Record<string, unknown>): Totals {
     unpricedRequests: n('unpriced_requests'),
     estimatedRequests: n('estimated_requests'),
     credits: n('credits'),
+    subscriptionRequests: n('subscription_requests'),
+    subscriptionValueUsd: n('subscription_value_usd'),
+    billedCostUsd: n('billed_cost_usd'),
   }
 }
 
@@ -78,10 +87,59 @@ export async function refEventIds(sql: Sql, f: Filters): Promise<string[]> {
   const conds = [w.text]
   if (f.outcome !== undefined) conds.push(`outcome = '${f.outcome}'`)
   if (f.stream !== undefined) conds.push(`stream = ${f.stream}`)
+  const params = [...w.params]
+  if (f.session !== undefined) {
+    params.push(f.session)
+    conds.push(`session = $${params.length}`)
+  }
   const rows = await sql.unsafe(
     `select id::text as id from usage_events where ${conds.join(' and ')}
      order by started_at desc, id desc`,
-    w.params,
+    params,
   )
   return rows.map((r) => String(r.id))
+}
+
+export interface RefSession {
+  session: string
+  firstAt: string
+  lastAt: string
+  users: string[]
+  totals: Totals
+}
+
+const span = (min: unknown, max: unknown): string[] =>
+  min === null ? [] : min === max ? [String(min)] : [String(min), String(max)]
+
+/** Sessions active in [from, to) (first request before `to`, last at or after `from`; user
+ *  filter: its smallest or largest user), each over all its requests, most spend first. */
+export async function refSessions(sql: Sql, f: Filters): Promise<RefSession[]> {
+  const rows = await sql.unsafe(
+    `select session, min(started_at) as first, max(started_at) as last,
+       min("user") as user_min, max("user") as user_max, ${SUMS}
+     from usage_events where session is not null group by session
+     having max(started_at) >= $1::timestamptz and min(started_at) < $2::timestamptz
+     order by cost_usd desc, requests desc, session`,
+    [f.from.toISOString(), f.to.toISOString()],
+  )
+  return rows
+    .map((r) => ({
+      session: String(r.session),
+      firstAt: new Date(String(r.first)).toISOString(),
+      lastAt: new Date(String(r.last)).toISOString(),
+      users: span(r.user_min, r.user_max),
+      totals: totals(r),
+    }))
+    .filter((s) => f.user === undefined || s.users[0] === f.user || s.users.at(-1) === f.user)
+}
+
+/** One session's totals: '' = the whole session, else 'agent|agentType' ('' for none). */
+export async function refSession(sql: Sql, id: string): Promise<Map<string, Totals>> {
+  const rows = await sql.unsafe(
+    `select coalesce(agent, '') || '|' || coalesce(agent_type, '') as k, ${SUMS}
+     from usage_events where session = $1 group by 1
+     union all select '' as k, ${SUMS} from usage_events where session = $1`,
+    [id],
+  )
+  return new Map(rows.map((r) => [String(r.k), totals(r)]))
 }

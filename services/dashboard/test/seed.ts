@@ -15,7 +15,7 @@ export const SEED_START = Date.parse('2026-01-08T09:17:23.456Z')
 /** A record like makeRecords' with overrides. */
 export function record(overrides: Partial<UsageRecord>): UsageRecord {
   const base = makeRecords(1, { seed: 99 })[0]!
-  return { ...base, id: Bun.randomUUIDv7(), ...overrides }
+  return { ...base, id: Bun.randomUUIDv7(), billingKind: 'api_key', ...overrides }
 }
 
 export interface Seeded {

@@ -12,6 +12,8 @@ import type { ProxyConfig } from './config.ts'
 import { createDestinationGuard } from './destinations/guard.ts'
 import { cachedLookup, type Lookup, ownAddresses, systemLookup } from './destinations/lookup.ts'
 import { createEstimator, type Estimator } from './estimate/estimator.ts'
+import { accountKeyFromCa } from './identity/account-key.ts'
+import { createAccountResolver } from './identity/accounts.ts'
 import { openUserDirectory } from './identity/team.ts'
 import { interceptPatterns } from './intercept/patterns.ts'
 import type { Logger } from './log.ts'
@@ -81,7 +83,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   }
   let alerts: Alerts | null = null
   const database = config.databaseUrl
-    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics, () => alerts?.onFlushed())
+    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics, (info) =>
+        alerts?.onFlushed(info),
+      )
     : null
   if (database && config.databaseUrl && alertsEnabled(config.alerts)) {
     alerts = startAlerts({
@@ -167,6 +171,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       now,
       records,
       dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
+      accountOf: createAccountResolver(config.accountKey ?? accountKeyFromCa(ca.keyPem)),
     },
     tlsFor: (host) => leafCache.get(host),
   })

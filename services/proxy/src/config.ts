@@ -15,6 +15,7 @@ import {
 import { type AlertsConfig, readAlertsConfig } from './alerts/config.ts'
 import { DESTINATIONS_VARIABLE, PORTS_VARIABLE } from './destinations/allow-list.ts'
 import { type DestinationPolicy, readDestinationPolicy } from './destinations/policy.ts'
+import { readAccountKey } from './identity/account-key.ts'
 import { assertBindAllowed, isLoopbackHost } from './identity/team.ts'
 import { loadUsersFile, type ProxyUser } from './identity/users.ts'
 import { parseResolve, type Resolver } from './net/resolve.ts'
@@ -84,6 +85,8 @@ export interface ProxyConfig {
   maxConnections: number
   /** Per team-mode user (PROXY_MAX_CONNECTIONS_PER_USER); past it: 429. */
   maxConnectionsPerUser: number
+  /** TOKENTAP_ACCOUNT_KEY: the account fingerprints' key; unset = derived from the CA key. */
+  accountKey: Uint8Array | undefined
 }
 
 function readPemFile(env: Env, name: string): string[] {
@@ -176,6 +179,7 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     ),
     databaseUrl: readDatabaseUrl(env),
     alerts: readAlertsConfig(env, readDatabaseUrl(env) !== undefined),
+    accountKey: readAccountKey(env),
     batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 200, { min: 10 }),
     proxyUsersFile,

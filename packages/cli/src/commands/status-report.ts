@@ -1,8 +1,10 @@
 // What `tokentap status` concludes from the proxy's /health and /metrics and the dashboard's
-// /api/health (pure): one line per part and whether everything is up.
+// /api/health (pure): one line per part and whether everything is up; from /api/limits, the
+// accounts at or near a limit (information: the exit code does not depend on it).
 
 import type { HealthResponse } from '@tokentap/shared/api'
 import type { UpState } from '../state/state.ts'
+import { asAccounts, limitLines, limitsSummary } from '../top/limits.ts'
 
 /** The dashboard's /api/health body as read: the contract's fields, values unchecked. */
 type DashboardHealthBody = { [K in keyof HealthResponse]?: unknown }
@@ -30,6 +32,11 @@ export interface StatusInput {
   proxyHealth: Probe
   proxyMetrics: Probe
   dashboardHealth: Probe
+  /** GET /api/limits; absent or failed: no limits section. */
+  limits?: Probe
+  /** For the limits section: the clock and the zone reset times are shown in. */
+  now?: Date
+  timeZone?: string
 }
 
 export interface StatusReport {
@@ -114,6 +121,12 @@ export function statusReport(i: StatusInput): StatusReport {
     recordingOk = false
     row('recording', `unknown (${down(i.proxyMetrics)} for /metrics)`)
   }
+  const accounts = i.limits?.status === 200 ? asAccounts(json(i.limits.body)) : null
+  if (accounts !== null && accounts.length > 0) {
+    const now = i.now ?? new Date()
+    row('limits', limitsSummary(accounts, now))
+    lines.push(...limitLines(accounts, { now, timeZone: i.timeZone ?? 'UTC', attentionOnly: true }))
+  }
   if (!i.state && !proxyOk) lines.push('', 'Not running: start it with `tokentap up`.')
 
   const ok = proxyOk && dashOk && recordingOk
@@ -126,6 +139,7 @@ export function statusReport(i: StatusInput): StatusReport {
       proxy: { ok: proxyOk, url: i.proxyHealth.url, health },
       dashboard: { ok: dashOk, url: i.dashboardHealth.url, health: dash },
       recording: { ok: recordingOk, ...recording },
+      ...(accounts !== null ? { limits: { accounts } } : {}),
     },
   }
 }

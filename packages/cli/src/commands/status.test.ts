@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import { testContext } from '../cli/testing/context.ts'
 import { main } from '../main.ts'
 import { writeState } from '../state/state.ts'
+import { LIMITS } from '../top/testing/api-data.ts'
 import { parseMetrics } from './status-report.ts'
 
 const home = mkdtempSync(join(tmpdir(), 'tt-status-'))
 let metrics = ''
 let dbHealth: { status: string; database: string } = { status: 'ok', database: 'ok' }
+let limitsBody: unknown = { now: '2026-11-23T12:00:00.000Z', accounts: [] }
 let proxy: ReturnType<typeof Bun.serve>
 let dashboard: ReturnType<typeof Bun.serve>
 
@@ -38,7 +41,10 @@ beforeAll(() => {
   dashboard = Bun.serve({
     hostname: '127.0.0.1',
     port: 0,
-    fetch: () => Response.json(dbHealth, { status: dbHealth.status === 'ok' ? 200 : 503 }),
+    fetch: (req) =>
+      new URL(req.url).pathname === '/api/limits'
+        ? Response.json(limitsBody)
+        : Response.json(dbHealth, { status: dbHealth.status === 'ok' ? 200 : 503 }),
   })
 })
 afterAll(async () => {
@@ -113,6 +119,33 @@ describe('tokentap status', () => {
     expect(await main(['status', '--timeout', '1000'], ctx)).toBe(1)
     expect(ctx.output()).toMatch(/^proxy {6}down \(/m)
     expect(ctx.output()).toContain('start it with `tokentap up`')
+  })
+
+  test('accounts at or near a limit are listed; the exit code does not depend on them', async () => {
+    metrics = METRICS(0)
+    dbHealth = { status: 'ok', database: 'ok' }
+    // As of the test clock (12:00 UTC): a 5-hour window at 97 %, reset at 15:00.
+    const near: AccountLimits = {
+      ...LIMITS[0]!,
+      windows: {
+        'unified-5h': { ...LIMITS[0]!.windows['unified-5h']!, resetAt: '2026-11-23T15:00:00.000Z' },
+      },
+    }
+    limitsBody = { now: '2026-11-23T12:00:00.000Z', accounts: [near, LIMITS[1]] }
+    try {
+      const ctx = testContext(env())
+      expect(await main(['status'], ctx)).toBe(0)
+      const text = ctx.output()
+      expect(text).toContain('limits     2 accounts · 0 at a limit · 1 near one')
+      expect(text).toContain('!  feedc0de anthropic subscription alice')
+      expect(text).toMatch(/5-hour\s+█{10}\s+97% {2}resets \d\d:00 \(in 3 h\)/)
+      expect(text).not.toContain('aaaa0000') // an account in good standing is not listed
+      const j = testContext(env())
+      expect(await main(['status', '--json'], j)).toBe(0)
+      expect(JSON.parse(j.output()).limits.accounts).toHaveLength(2)
+    } finally {
+      limitsBody = { now: '2026-11-23T12:00:00.000Z', accounts: [] }
+    }
   })
 
   test('metrics parsing keeps unlabelled samples', () => {

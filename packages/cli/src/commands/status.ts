@@ -1,5 +1,6 @@
 // `tokentap status`: proxy, dashboard, database and recording health; exits 1 when a part is
-// down or records are not reaching Postgres.
+// down or records are not reaching Postgres. Also the accounts at or near a rate-limit or
+// subscription window (the dashboard's /api/limits), which never change the exit code.
 
 import { boolFlag, noExtraPositionals, parseArgs } from '../cli/args.ts'
 import { type CommandDef, EXIT } from '../cli/command.ts'
@@ -24,8 +25,9 @@ export const status: CommandDef = {
   summary: 'show proxy, dashboard, database and recording health (exit 1 when down)',
   usage: `tokentap status [--json] [--timeout MS]
 
-Asks the proxy (/health, /metrics) and the dashboard (/api/health) found in the state file of
-a running \`tokentap up\`, else at PROXY_HOST:PROXY_PORT and DASHBOARD_HOST:DASHBOARD_PORT.
+Asks the proxy (/health, /metrics) and the dashboard (/api/health, /api/limits) found in the
+state file of a running \`tokentap up\`, else at PROXY_HOST:PROXY_PORT and
+DASHBOARD_HOST:DASHBOARD_PORT. Lists the accounts at or near a rate-limit or subscription window.
 Exits 0 when everything is up and recording, 1 otherwise.`,
   async run(argv, ctx) {
     const a = parseArgs(argv, { json: { type: 'boolean' }, timeout: { type: 'string' } })
@@ -39,12 +41,21 @@ Exits 0 when everything is up and recording, 1 otherwise.`,
     const state = runningState(paths(ctx.env).stateFile)
     const proxy = httpUrl(state?.proxy ?? proxyAddress(ctx.env))
     const dashboard = httpUrl(state?.dashboard ?? dashboardAddress(ctx.env))
-    const [proxyHealth, proxyMetrics, dashboardHealth] = await Promise.all([
+    const [proxyHealth, proxyMetrics, dashboardHealth, limits] = await Promise.all([
       probe(`${proxy}/health`, timeoutMs),
       probe(`${proxy}/metrics`, timeoutMs),
       probe(`${dashboard}/api/health`, timeoutMs, authHeaders(ctx.env)),
+      probe(`${dashboard}/api/limits`, timeoutMs, authHeaders(ctx.env)),
     ])
-    const report = statusReport({ state, proxyHealth, proxyMetrics, dashboardHealth })
+    const report = statusReport({
+      state,
+      proxyHealth,
+      proxyMetrics,
+      dashboardHealth,
+      limits,
+      now: ctx.now(),
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    })
     if (boolFlag(a, 'json')) ctx.out(`${JSON.stringify(report.json, null, 2)}\n`)
     else ctx.out(`${report.lines.join('\n')}\n`)
     return report.ok ? EXIT.ok : EXIT.failed

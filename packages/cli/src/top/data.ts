@@ -1,7 +1,9 @@
 // What `tokentap top` shows, and reading it from the dashboard's JSON API: today's totals,
-// breakdowns by model and by program, the last requests; live rows come from /api/stream.
+// breakdowns by model and by program, the accounts' rate-limit windows (/api/limits), the last
+// requests; live rows come from /api/stream.
 // Tolerant of a wrapped or bare JSON shape, so a field added to the API does not break it.
 
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownResponse,
   BreakdownRow,
@@ -11,12 +13,15 @@ import type {
   Totals,
 } from '@tokentap/shared/api'
 import { getText } from '../cli/http.ts'
+import { asAccounts } from './limits.ts'
 
 export interface TopData {
   summary: Totals | null
   byModel: BreakdownRow[]
   byProgram: BreakdownRow[]
   events: EventRow[]
+  /** Accounts' rate-limit windows, worst first ([] from a dashboard without /api/limits). */
+  limits: AccountLimits[]
   /** Why the last refresh failed; null when it worked. */
   error: string | null
   live: boolean
@@ -28,6 +33,7 @@ export const EMPTY: TopData = {
   byModel: [],
   byProgram: [],
   events: [],
+  limits: [],
   error: null,
   live: false,
   updatedAt: null,
@@ -74,9 +80,10 @@ export interface ApiOptions {
   timeoutMs: number
 }
 
-async function getJson(url: string, o: ApiOptions): Promise<unknown> {
+async function getJson(url: string, o: ApiOptions, optional = false): Promise<unknown> {
   const r = await getText(url, o.timeoutMs, { accept: 'application/json', ...o.headers })
   if (!r.ok) throw new Error(`${url}: ${r.error}`)
+  if (optional && r.status === 404) return null // a dashboard from before the route
   if (r.status === 401 || r.status === 403) {
     throw new Error(`${url}: HTTP ${r.status} (set DASHBOARD_API_KEY to the dashboard's key)`)
   }
@@ -90,17 +97,19 @@ async function getJson(url: string, o: ApiOptions): Promise<unknown> {
 
 export async function fetchTop(o: ApiOptions, now: Date): Promise<Omit<TopData, 'live'>> {
   const range = encodeURIComponent(o.range)
-  const [summary, byModel, byProgram, events] = await Promise.all([
+  const [summary, byModel, byProgram, events, limits] = await Promise.all([
     getJson(`${o.base}/api/summary?range=${range}`, o),
     getJson(`${o.base}/api/breakdown?by=model&range=${range}`, o),
     getJson(`${o.base}/api/breakdown?by=program&range=${range}`, o),
     getJson(`${o.base}/api/events?limit=20`, o),
+    getJson(`${o.base}/api/limits`, o, true),
   ])
   return {
     summary: asTotals(summary),
     byModel: asRows<BreakdownRow>(byModel, ROW_KEYS),
     byProgram: asRows<BreakdownRow>(byProgram, ROW_KEYS),
     events: asRows<EventRow>(events, EVENT_KEYS),
+    limits: asAccounts(limits),
     error: null,
     updatedAt: now,
   }

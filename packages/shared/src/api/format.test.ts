@@ -1,5 +1,13 @@
 import { describe, expect, test } from 'bun:test'
-import { costOfEvent, costOfTotals, formatCompact, formatInt, formatUsd } from './format.ts'
+import {
+  billedOfTotals,
+  costOfEvent,
+  costOfTotals,
+  formatCompact,
+  formatInt,
+  formatUsd,
+  valueOfTotals,
+} from './format.ts'
 
 const agg = (o: Partial<Parameters<typeof costOfTotals>[0]> = {}) => ({
   costUsd: 1.5,
@@ -45,5 +53,33 @@ describe('api figures', () => {
     expect(costOfEvent({ costUsd: 0.5, billable: true, usageSource: 'estimated' }).amount).toBe(
       '~$0.5000',
     )
+  })
+  test('billed spend apart from the value of subscription traffic', () => {
+    const t = {
+      ...agg({ costUsd: 3, estimatedRequests: 0 }),
+      billedCostUsd: 1,
+      subscriptionValueUsd: 2,
+      subscriptionRequests: 4,
+    }
+    expect(billedOfTotals(t)).toEqual({ amount: '$1.00', estimated: false, unpriced: 0 })
+    expect(valueOfTotals(t)).toEqual({
+      amount: '$2.00',
+      estimated: false,
+      unpriced: 0,
+      covered: true,
+    })
+    // all of it on subscriptions: $0.00 billed, never "unpriced"
+    const all = { ...t, billedCostUsd: 0, subscriptionValueUsd: 3 }
+    expect(billedOfTotals(all).amount).toBe('$0.00')
+  })
+  test('an event a subscription paid for is marked covered', () => {
+    const e = { costUsd: 0.25, billable: true, usageSource: 'provider' as const }
+    expect(costOfEvent({ ...e, billingKind: 'subscription' })).toEqual({
+      amount: '$0.2500',
+      estimated: false,
+      unpriced: 0,
+      covered: true,
+    })
+    expect(costOfEvent({ ...e, billingKind: 'api_key' }).covered).toBeUndefined()
   })
 })

@@ -2,6 +2,7 @@
 // compact token figures, money with "~$" for estimated usage and an "unpriced" count, never a
 // fake $0.
 
+import type { BillingKind } from '../usage.ts'
 import type { EventRow, Totals } from './types.ts'
 
 const intFmt = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })
@@ -39,6 +40,8 @@ export interface CostText {
   estimated: boolean
   /** Billable requests with no price; shown beside the amount, never folded into $0. */
   unpriced: number
+  /** Covered by a subscription: an API-equivalent value, not money billed. */
+  covered?: boolean
 }
 
 /** Cost of an aggregate (Totals, BreakdownRow, TimeseriesPoint). */
@@ -51,10 +54,73 @@ export function costOfTotals(
   return { amount, estimated, unpriced: t.unpricedRequests }
 }
 
-/** Cost of one event: "unpriced" (billable, no price), "free" (not billable), "~$" estimated. */
-export function costOfEvent(e: Pick<EventRow, 'costUsd' | 'billable' | 'usageSource'>): CostText {
+/** Cost of one event: "unpriced" (billable, no price), "free" (not billable), "~$" estimated;
+ *  `covered` when a subscription paid (the amount is then its API-equivalent value). */
+export function costOfEvent(
+  e: Pick<EventRow, 'costUsd' | 'billable' | 'usageSource' | 'billingKind'>,
+): CostText {
   const estimated = e.usageSource === 'estimated'
+  const covered = e.billingKind === 'subscription' ? { covered: true } : {}
   if (!e.billable) return { amount: 'free', estimated, unpriced: 0 }
-  if (e.costUsd === null) return { amount: 'unpriced', estimated, unpriced: 1 }
-  return { amount: `${estimated ? '~' : ''}${formatUsd(e.costUsd)}`, estimated, unpriced: 0 }
+  if (e.costUsd === null) return { amount: 'unpriced', estimated, unpriced: 1, ...covered }
+  return {
+    amount: `${estimated ? '~' : ''}${formatUsd(e.costUsd)}`,
+    estimated,
+    unpriced: 0,
+    ...covered,
+  }
+}
+
+/** Time until an instant, coarse: "in 4 h 12 min", "in 3 d 2 h", "in 40 s", "now". */
+export function formatUntil(ms: number): string {
+  if (!Number.isFinite(ms) || ms <= 0) return 'now'
+  const s = Math.round(ms / 1000)
+  if (s < 60) return `in ${s} s`
+  const m = Math.floor(s / 60)
+  if (m < 60) return `in ${m} min`
+  const h = Math.floor(m / 60)
+  if (h < 48) return `in ${h} h${m % 60 ? ` ${m % 60} min` : ''}`
+  return `in ${Math.floor(h / 24)} d${h % 24 ? ` ${h % 24} h` : ''}`
+}
+
+/** A fraction used as a percentage: 0.834 → "83%", 0.004 → "0.4%", null → "—". */
+export function formatPercent(used: number | null): string {
+  if (used === null || !Number.isFinite(used)) return '—'
+  const p = used * 100
+  return p > 0 && p < 1 ? `${p.toFixed(1)}%` : `${Math.round(p)}%`
+}
+
+// --- Billing kind (issue 16): billed spend apart from subscription value.
+
+type SpendFields = Pick<
+  Totals,
+  | 'costUsd'
+  | 'billedCostUsd'
+  | 'subscriptionValueUsd'
+  | 'subscriptionRequests'
+  | 'estimatedRequests'
+  | 'unpricedRequests'
+  | 'billableRequests'
+>
+
+/** Billed spend of an aggregate: API keys, cloud accounts and unknown credentials. */
+export function billedOfTotals(t: SpendFields): CostText {
+  return costOfTotals({ ...t, costUsd: t.billedCostUsd })
+}
+
+/** API-equivalent value of an aggregate's subscription traffic ("what it would have cost"). */
+export function valueOfTotals(t: SpendFields): CostText {
+  const estimated = t.estimatedRequests > 0 && t.subscriptionValueUsd > 0
+  return {
+    amount: `${estimated ? '~' : ''}${formatUsd(t.subscriptionValueUsd)}`,
+    estimated,
+    unpriced: 0,
+    covered: true,
+  }
+}
+
+export const BILLING_LABELS: Record<BillingKind, string> = {
+  api_key: 'API key',
+  subscription: 'subscription',
+  unknown: 'unknown',
 }

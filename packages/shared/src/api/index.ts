@@ -4,4 +4,5 @@
 
 export * from './format.ts'
 export * from './responses.ts'
+export * from './sessions.ts'
 export * from './types.ts'

@@ -2,6 +2,7 @@
 // routes are checked against them (`satisfies`); `tokentap top` and `tokentap status` read them
 // (tolerantly: a field added later must not break an older CLI).
 
+import type { AccountLimits } from '../accounts/types.ts'
 import type {
   BreakdownRow,
   Bucket,
@@ -56,4 +57,11 @@ export interface EventsResponse extends EventPage {
 /** GET /api/budgets */
 export interface BudgetsResponse {
   budgets: BudgetStatus[]
+}
+
+/** GET /api/limits: every account seen in the last 8 days, at a limit first, then near one. */
+export interface LimitsResponse {
+  /** When the answer was made (ISO): resets before it have happened. */
+  now: string
+  accounts: AccountLimits[]
 }

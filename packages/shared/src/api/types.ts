@@ -29,6 +29,8 @@ export interface Filters {
   outcome?: Outcome
   /** Event log only. */
   stream?: boolean
+  /** Event log only: one session's requests (usage_events.session). */
+  session?: string
 }
 
 /** An aggregate's figures: exactly the hourly rollup's measures (db/rollup.ts; the dashboard's
@@ -50,6 +52,13 @@ export interface Totals {
   /** Requests whose usage was estimated: their cost is shown as "~$". */
   estimatedRequests: number
   credits: number
+  // --- Billing kind (issue 16): who paid.
+  /** Billable requests a subscription covered (Claude sign-in, ChatGPT, Code Assist …). */
+  subscriptionRequests: number
+  /** API-equivalent value of subscription traffic: what it would have cost (part of costUsd). */
+  subscriptionValueUsd: number
+  /** Billed spend: costUsd − subscriptionValueUsd (API keys, cloud accounts, unknown). */
+  billedCostUsd: number
 }
 
 export interface BreakdownRow extends Totals {
@@ -75,8 +84,9 @@ type DetailField =
   | 'rawUsage'
 
 /** One event-log row: a usage_events row as its UsageRecord (camelCase, numbers as numbers),
- *  less the detail fields and session (not shown). Also each `usage` event of /api/stream. */
-export type EventRow = Omit<UsageRecord, DetailField | 'session'>
+ *  less the detail fields. Also each `usage` event of /api/stream. */
+export type EventRow = Omit<UsageRecord, DetailField | 'session' | 'agent' | 'agentType'> &
+  Required<Pick<UsageRecord, 'session' | 'agent' | 'agentType'>>
 
 export interface EventPage {
   events: EventRow[]

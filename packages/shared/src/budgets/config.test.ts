@@ -58,6 +58,7 @@ describe('parseBudgets', () => {
       limitUsd: 200.5,
       thresholds: [0.5, 0.8, 1],
       scope: { user: 'alice' },
+      counts: 'billed',
     })
     // Format by content when the name says nothing.
     expect(parseBudgets(YAML_TEXT, '/etc/budgets')).toEqual(a)
@@ -69,6 +70,8 @@ describe('parseBudgets', () => {
     expect(c.timezone).toBe('UTC')
     expect(c.budgets[0]?.scope).toEqual({})
     expect(c.budgets[0]?.thresholds).toEqual([0.5, 0.8, 1])
+    expect(c.budgets[0]?.counts).toBe('billed')
+    expect(parseBudgets(one({ counts: 'all' }), 'x.json').budgets[0]?.counts).toBe('all')
     expect(parseBudgets('', 'x.yaml')).toEqual({ timezone: 'UTC', budgets: [] })
   })
 
@@ -86,6 +89,8 @@ describe('parseBudgets', () => {
       [one({ scope: { project: 7 } }), '.scope.project: must be a non-empty string'],
       [one({ webhookUrl: 'ftp://x' }), '.webhookUrl: must be an http(s) URL'],
       [one({ colour: 'red' }), '.colour: unknown key'],
+      [one({ counts: 'subscription' }), '("b").counts: must be "billed"'],
+      [one({ counts: true }), '("b").counts: must be "billed"'],
       [one({ name: '' }), 'budgets[0].name: must be a non-empty string'],
       [one({ name: '__digest__' }), 'reserved'],
       [one({}, { timezone: 'Mars/Olympus' }), 'timezone: "Mars/Olympus" is not an IANA time zone'],

@@ -6,8 +6,10 @@ import { readFileSync } from 'node:fs'
 import { ConfigError } from '../config/env.ts'
 import { isValidZone } from '../time/zone.ts'
 import {
+  BUDGET_COUNTS,
   BUDGET_SCOPE_KEYS,
   type Budget,
+  type BudgetCounts,
   type BudgetPeriod,
   type BudgetScopeKey,
   type BudgetsConfig,
@@ -20,7 +22,7 @@ export const DEFAULT_TIMEZONE = 'UTC'
 export const RESERVED_PREFIX = '__'
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month']
 const TOP_KEYS = ['timezone', 'budgets']
-const BUDGET_KEYS = ['name', 'period', 'limitUsd', 'thresholds', 'scope', 'webhookUrl']
+const BUDGET_KEYS = ['name', 'period', 'limitUsd', 'thresholds', 'scope', 'counts', 'webhookUrl']
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -107,6 +109,7 @@ export function parseBudgets(text: string, source: string): BudgetsConfig {
       limitUsd: limitUsd as number,
       thresholds: thresholdsOf(item.thresholds, bad),
       scope: scopeOf(item.scope, bad),
+      counts: countsOf(item.counts, bad),
     }
     if (item.webhookUrl !== undefined) {
       if (typeof item.webhookUrl !== 'string' || !isHttpUrl(item.webhookUrl)) {
@@ -117,6 +120,17 @@ export function parseBudgets(text: string, source: string): BudgetsConfig {
     return budget
   })
   return { timezone, budgets }
+}
+
+function countsOf(value: unknown, bad: (field: string, m: string) => never): BudgetCounts {
+  if (value === undefined) return 'billed'
+  if (typeof value !== 'string' || !BUDGET_COUNTS.includes(value as BudgetCounts)) {
+    return bad(
+      'counts',
+      `must be "billed" (requests billed to API keys and accounts) or "all" (subscription traffic too, at its API-equivalent value)`,
+    )
+  }
+  return value as BudgetCounts
 }
 
 function thresholdsOf(value: unknown, bad: (field: string, m: string) => never): number[] {

@@ -19,6 +19,8 @@ interface Ev {
   provider?: string
   program?: string | null
   estimated?: boolean
+  /** Covered by a subscription (billing_kind). */
+  sub?: boolean
 }
 
 /** Inserts events, then (re)builds the hourly rollup from them with the writer's formulas. */
@@ -31,21 +33,23 @@ async function insert(events: Ev[]): Promise<void> {
     await db.sql`
       insert into usage_events (id, started_at, duration_ms, provider, host, method, path, model,
         stream, transport, outcome, usage_source, billable, "user", project, program,
-        request_bytes, response_bytes, cost_usd)
+        request_bytes, response_bytes, cost_usd, billing_kind)
       values (${Bun.randomUUIDv7()}, ${e.at}::timestamptz, 1, ${e.provider ?? 'anthropic'}, 'h',
         'POST', '/', ${e.model === undefined ? 'm1' : e.model}, false, 'http', 'ok',
         ${e.estimated ? 'estimated' : 'provider'}, true, ${e.user === undefined ? 'alice' : e.user},
-        ${e.project ?? null}, ${e.program ?? null}, 0, 0, ${e.cost})`
+        ${e.project ?? null}, ${e.program ?? null}, 0, 0, ${e.cost},
+        ${e.sub ? 'subscription' : 'api_key'})`
   }
   await db.sql`delete from usage_rollup_hourly`
   await db.sql`
     insert into usage_rollup_hourly ("hour", provider, model, "user", project, program, requests,
-      billable_requests, cost_usd, unpriced_requests, estimated_requests)
+      billable_requests, cost_usd, unpriced_requests, estimated_requests, subscription_value_usd)
     select date_trunc('hour', started_at, 'UTC'), provider, coalesce(model, ''),
       coalesce("user", ''), coalesce(project, ''), coalesce(program, ''), count(*),
       count(*) filter (where billable), coalesce(sum(cost_usd), 0),
       count(*) filter (where billable and cost_usd is null),
-      count(*) filter (where usage_source = 'estimated')
+      count(*) filter (where usage_source = 'estimated'),
+      coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0)
     from usage_events group by 1, 2, 3, 4, 5, 6`
 }
 
@@ -97,6 +101,40 @@ describe('budgetSpend', () => {
       select sum(requests)::int as n from usage_rollup_hourly
       where "hour" >= '2026-01-14T18:00:00Z' and "hour" < '2026-01-15T19:00:00Z'`
     expect(rolled?.n).toBeGreaterThan(spend.requests)
+  })
+
+  test('billed spend by default; counts "all" adds subscription value; half-hour zone', async () => {
+    await db.sql`delete from usage_events`
+    const events: Ev[] = []
+    for (let m = 0; m < 240; m += 10) {
+      const at = new Date(Date.parse('2026-01-15T17:00:00Z') + m * 60_000).toISOString()
+      events.push({ at, cost: 1, sub: m % 20 === 0, user: m % 20 === 0 ? 'subby' : 'keyed' })
+    }
+    await insert(events)
+    // The Kolkata day ends at 18:30 UTC: partial hours from events, whole ones from the rollup.
+    const w = budgetWindow('day', 'Asia/Kolkata', new Date('2026-01-15T12:00:00Z'))
+    const [truth] = await db.sql<{ billed: string; all: string }[]>`
+      select sum(cost_usd) filter (where billing_kind <> 'subscription')::text as billed,
+        sum(cost_usd)::text as all
+      from usage_events where started_at >= ${w.start.toISOString()}::timestamptz
+        and started_at < ${w.end.toISOString()}::timestamptz`
+    const billed = await budgetSpend(db.sql, whole, w)
+    const all = await budgetSpend(db.sql, { ...whole, counts: 'all' }, w)
+    expect(billed.spentUsd).toBe(Number(truth?.billed))
+    expect(all.spentUsd).toBe(Number(truth?.all))
+    expect(all.spentUsd).toBeGreaterThan(billed.spentUsd)
+    expect(billed.requests).toBe(all.requests) // requests are requests, whoever paid
+    expect(await budgetSpend(db.sql, { scope: { user: 'subby' }, counts: 'billed' }, w)).toEqual({
+      spentUsd: 0,
+      requests: all.requests - billed.spentUsd,
+      unpricedRequests: 0,
+      estimatedRequests: 0,
+    })
+    const top = await budgetBreakdown(db.sql, whole, w)
+    expect(top.users.map((t) => [t.name, t.spentUsd])).toEqual([
+      ['keyed', billed.spentUsd],
+      ['subby', 0],
+    ])
   })
 
   test('scopes filter; unpriced and estimated are counted; breakdown ranks by spend', async () => {

@@ -50,9 +50,18 @@ function and(sql: Sql, parts: Fragment[]): Fragment {
   return parts.reduce((a, p) => sql`${a} and ${p}`, sql`true`)
 }
 
+/** Whose spend a budget reads, and what it counts (Budget.counts; absent = billed). */
+export type SpendScope = Pick<Budget, 'scope' | 'counts'>
+
 /** One row per (model, user, project) with the sums, from rollups + partial-hour events (the
- *  rollup's definitions of unpriced and estimated rows, shared/db rollup.ts). */
-function source(sql: Sql, budget: Pick<Budget, 'scope'>, w: BudgetWindow): Fragment {
+ *  rollup's definitions of unpriced and estimated rows, shared/db rollup.ts). Cost is billed
+ *  spend unless the budget counts all (then subscription traffic's API-equivalent value too). */
+function source(sql: Sql, budget: SpendScope, w: BudgetWindow): Fragment {
+  const all = budget.counts === 'all'
+  const rollupCost = all ? 'cost_usd' : 'cost_usd - subscription_value_usd'
+  const eventCost = all
+    ? 'coalesce(cost_usd, 0)'
+    : `case when ${ROW_CLASSES.subscription.sql} then 0 else coalesce(cost_usd, 0) end`
   const { hours, partial } = splitWindow(w)
   // Scope values are non-empty, so the same equality works on rollups ('' = none) and events.
   const scope = BUDGET_SCOPE_KEYS.filter((k) => budget.scope[k] !== undefined).map(
@@ -61,7 +70,7 @@ function source(sql: Sql, budget: Pick<Budget, 'scope'>, w: BudgetWindow): Fragm
   const parts: Fragment[] = []
   if (hours) {
     parts.push(sql`
-      select model, "user", project, cost_usd as cost, requests,
+      select model, "user", project, ${sql.unsafe(rollupCost)} as cost, requests,
         unpriced_requests as unpriced, estimated_requests as estimated
       from usage_rollup_hourly
       where ${and(sql, [
@@ -73,7 +82,7 @@ function source(sql: Sql, budget: Pick<Budget, 'scope'>, w: BudgetWindow): Fragm
   for (const p of partial) {
     parts.push(sql`
       select coalesce(model, '') as model, coalesce("user", '') as "user",
-        coalesce(project, '') as project, coalesce(cost_usd, 0) as cost, 1::bigint as requests,
+        coalesce(project, '') as project, ${sql.unsafe(eventCost)} as cost, 1::bigint as requests,
         (${sql.unsafe(ROW_CLASSES.unpriced.sql)})::int::bigint as unpriced,
         (${sql.unsafe(ROW_CLASSES.estimated.sql)})::int::bigint as estimated
       from usage_events
@@ -94,7 +103,7 @@ function source(sql: Sql, budget: Pick<Budget, 'scope'>, w: BudgetWindow): Fragm
 /** Spend of `budget`'s scope inside `window`, exact to the event. */
 export async function budgetSpend(
   sql: Sql,
-  budget: Pick<Budget, 'scope'>,
+  budget: SpendScope,
   window: BudgetWindow,
 ): Promise<BudgetSpend> {
   const [r] = await sql<{ cost: string; requests: string; unpriced: string; estimated: string }[]>`
@@ -112,7 +121,7 @@ export async function budgetSpend(
 /** The `limit` biggest models, users and projects by spend inside the window ('' = none). */
 export async function budgetBreakdown(
   sql: Sql,
-  budget: Pick<Budget, 'scope'>,
+  budget: SpendScope,
   window: BudgetWindow,
   limit = 3,
 ): Promise<BudgetBreakdown> {

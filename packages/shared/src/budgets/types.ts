@@ -3,6 +3,10 @@
 export const BUDGET_SCOPE_KEYS = ['user', 'project', 'provider', 'model', 'program'] as const
 export type BudgetScopeKey = (typeof BUDGET_SCOPE_KEYS)[number]
 export type BudgetPeriod = 'day' | 'week' | 'month'
+/** What a budget's spend counts: `billed` (default) = requests billed to API keys and accounts;
+ *  `all` = also the API-equivalent value of subscription traffic. */
+export type BudgetCounts = 'billed' | 'all'
+export const BUDGET_COUNTS: readonly BudgetCounts[] = ['billed', 'all']
 
 export interface Budget {
   name: string
@@ -12,6 +16,9 @@ export interface Budget {
   thresholds: number[]
   /** Empty = the whole team. */
   scope: Partial<Record<BudgetScopeKey, string>>
+  /** What the spend counts; absent = 'billed' (subscription traffic is not money spent). The
+   *  parser always sets it. */
+  counts?: BudgetCounts
   webhookUrl?: string
 }
 

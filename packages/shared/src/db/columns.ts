@@ -14,7 +14,13 @@ export interface ColumnSpec<K extends string = string> {
   /** As in DDL: 'bigint', 'numeric(14, 8)', 'timestamp with time zone' … */
   sqlType: string
   notNull: boolean
+  /** The column's literal DEFAULT (text, number, boolean), if it has one: what a record that
+   *  lacks the field (an older spooled one) stores. */
+  default?: string | number | boolean
 }
+
+const literal = (v: unknown): v is string | number | boolean =>
+  typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean'
 
 /** A table's columns in the schema's order (a live table may differ: ADD COLUMN appends, so
  *  SQL built from these lists always names its columns). */
@@ -26,6 +32,7 @@ export function columnsOf<T extends Table>(
     name: c.name,
     sqlType: c.getSQLType(),
     notNull: c.notNull,
+    ...(literal(c.default) ? { default: c.default } : {}),
   }))
 }
 

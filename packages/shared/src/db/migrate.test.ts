@@ -45,10 +45,12 @@ describe('migrateDatabase', () => {
     const first = await migrateDatabase(sql)
     expect(first).toEqual({ applied: journal.entries.length, total: journal.entries.length })
     expect(await tables(sql)).toEqual([
+      'account_limits',
       'alerts_sent',
       'exchange_bodies',
       'usage_events',
       'usage_rollup_hourly',
+      'usage_sessions',
     ])
     expect(await migrateDatabase(sql)).toEqual({ applied: 0, total: journal.entries.length })
     expect(await applied(sql)).toBe(journal.entries.length)
@@ -89,7 +91,13 @@ describe('dashboard role', () => {
     const err = await sql
       .begin(async (tx) => {
         await tx`set local role tokentap_dashboard`
-        for (const t of ['usage_events', 'usage_rollup_hourly', 'alerts_sent', 'exchange_bodies']) {
+        for (const t of [
+          'usage_events',
+          'usage_rollup_hourly',
+          'usage_sessions',
+          'alerts_sent',
+          'exchange_bodies',
+        ]) {
           await tx.unsafe(`select count(*) from ${t}`)
         }
         await tx`insert into alerts_sent (budget, window_start, threshold)

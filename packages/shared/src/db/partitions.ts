@@ -77,7 +77,7 @@ function bounds(m: Month): { from: string; to: string } {
 
 const ident = (name: string): string => `"${name.replaceAll('"', '""')}"`
 
-/** True once migration 0004 made usage_events partitioned (older schemas: partition upkeep is a
+/** True once migration 0008 made usage_events partitioned (older schemas: partition upkeep is a
  *  no-op). */
 export async function isPartitioned(sql: Sql): Promise<boolean> {
   const [r] = await sql<{ p: boolean }[]>`

@@ -13,6 +13,8 @@ import {
   variedRecords,
 } from '@tokentap/testing'
 import {
+  BILLED_UNIT_EVENT_SQL,
+  BILLED_UNIT_ROLLUP_SQL,
   EVENT_HOUR,
   EVENT_MEASURES_SQL,
   ROLLUP_INPUTS,
@@ -51,6 +53,11 @@ describe('rollup', () => {
         'reasoning_tokens',
         'cost_usd',
         'credits',
+        'billing_kind',
+        'audio_input_tokens',
+        'audio_output_tokens',
+        'web_searches',
+        'unpriced_units',
       ].sort(),
     )
   })
@@ -61,7 +68,7 @@ describe('rollup', () => {
 
   test('the measures over usage_events give the same figures', async () => {
     const rows = await db.sql.unsafe(
-      `select ${KEY_OVER_EVENTS}, ${EVENT_MEASURES_SQL} from usage_events
+      `select ${KEY_OVER_EVENTS}, ${EVENT_MEASURES_SQL}, ${BILLED_UNIT_EVENT_SQL} from usage_events
        group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
     )
     expect(rows.map(figures)).toEqual(VARIED_ROLLUP)
@@ -70,18 +77,23 @@ describe('rollup', () => {
   test('the sums over rollup rows add hours up', async () => {
     const [row] = await db.sql.unsafe(
       `select min(hour) as hour, 'anthropic' as provider, '' as model, '' as "user",
-         '' as project, '' as program, ${ROLLUP_MEASURES_SQL} from usage_rollup_hourly`,
+         '' as project, '' as program, ${ROLLUP_MEASURES_SQL}, ${BILLED_UNIT_ROLLUP_SQL}
+       from usage_rollup_hourly`,
     )
     expect(figures(row ?? {})).toMatchObject({
-      requests: 8,
+      requests: 11,
       errors: 1,
-      billableRequests: 7,
-      inputTokens: 348,
-      outputTokens: 43,
-      unpricedRequests: 2,
+      billableRequests: 9,
+      inputTokens: 408,
+      outputTokens: 48,
+      unpricedRequests: 3,
       estimatedRequests: 1,
-      costUsd: 1.885,
+      costUsd: 2.26,
       credits: 2.5,
+      audioInputTokens: 30,
+      audioOutputTokens: 2,
+      webSearches: 4,
+      partiallyPricedRequests: 1,
     })
   })
 })

@@ -6,7 +6,14 @@
 //
 // Accounting: token sums count billable rows only (a count_tokens answer carries input_tokens
 // but is not model usage); cost sums priced rows, and billable rows without a price are counted
-// apart (unpriced), never as $0.
+// apart (unpriced), never as $0. Subscription traffic (billing_kind = 'subscription') is also
+// summed apart: its cost is the API-equivalent value, and billed spend = cost − that value.
+// Billed units (issue 14) are summed like tokens; priced rows with an unpriced unit are counted
+// apart too (partially priced: their cost is a lower bound).
+//
+// ROLLUP_MEASURES are the measures the dashboard reads (its Totals has exactly these);
+// BILLED_UNIT_MEASURES are folded by the same upsert but not read by the dashboard yet: a reader
+// that wants them adds them to its own totals (and the two lists can then become one).
 
 import { getTableConfig } from 'drizzle-orm/pg-core'
 import { columnsOf, type EventField, eventColumn, ident, TOKEN_FIELDS } from './columns.ts'
@@ -25,13 +32,31 @@ export const ROW_CLASSES = {
   errors: rows(`outcome <> 'ok'`, 'outcome'),
   unpriced: rows('billable and cost_usd is null', 'billable', 'costUsd'),
   estimated: rows(`usage_source = 'estimated'`, 'usageSource'),
+  // --- Billing kind (issue 16): traffic a subscription covered; everything else is billed.
+  subscription: rows(`billing_kind = 'subscription'`, 'billingKind'),
+  billableSubscription: rows(
+    `billable and billing_kind = 'subscription'`,
+    'billable',
+    'billingKind',
+  ),
+  partiallyPriced: rows(
+    'cost_usd is not null and unpriced_units is not null',
+    'costUsd',
+    'unpricedUnits',
+  ),
 } as const
 
 /** Rows counted, or a usage_events field summed (NULLs skipped); `where` null = every row. */
 type Measure = { count: true; where: RowClass | null } | { sum: EventField; where: RowClass | null }
 
 type KeyField = 'hour' | 'provider' | 'model' | 'user' | 'project' | 'program'
-export type MeasureField = Exclude<keyof UsageRollupHourlyRow, KeyField>
+/** The billed-unit measures (issue 14), not read by the dashboard yet. */
+export type BilledUnitMeasureField =
+  | 'audioInputTokens'
+  | 'audioOutputTokens'
+  | 'webSearches'
+  | 'partiallyPricedRequests'
+export type MeasureField = Exclude<keyof UsageRollupHourlyRow, KeyField | BilledUnitMeasureField>
 
 const tokenSums = Object.fromEntries(
   TOKEN_FIELDS.map((k) => [k, { sum: k, where: ROW_CLASSES.billable }]),
@@ -48,10 +73,22 @@ const MEASURES: { [K in MeasureField]: Measure } = {
   unpricedRequests: { count: true, where: ROW_CLASSES.unpriced },
   estimatedRequests: { count: true, where: ROW_CLASSES.estimated },
   credits: { sum: 'credits', where: null },
+  // --- Billing kind (issue 16): billed spend = costUsd − subscriptionValueUsd.
+  subscriptionRequests: { count: true, where: ROW_CLASSES.billableSubscription },
+  subscriptionValueUsd: { sum: 'costUsd', where: ROW_CLASSES.subscription },
 }
 
-export interface RollupMeasure {
-  key: MeasureField
+/** Billed units summed like the token buckets (billable rows), and the partially priced rows. */
+const UNIT_MEASURES: { [K in BilledUnitMeasureField]: Measure } = {
+  audioInputTokens: { sum: 'audioInputTokens', where: ROW_CLASSES.billable },
+  audioOutputTokens: { sum: 'audioOutputTokens', where: ROW_CLASSES.billable },
+  webSearches: { sum: 'webSearches', where: ROW_CLASSES.billable },
+  partiallyPricedRequests: { count: true, where: ROW_CLASSES.partiallyPriced },
+}
+const EVERY_MEASURE: Record<string, Measure> = { ...MEASURES, ...UNIT_MEASURES }
+
+export interface RollupMeasure<K extends string = MeasureField> {
+  key: K
   /** Rollup column name. */
   name: string
   /** numeric (USD, credits) rather than an integer counter. */
@@ -64,10 +101,10 @@ const all = columnsOf(usageRollupHourly)
 /** The rollup key columns (hour first), from the table's unique constraint. */
 export const ROLLUP_KEY: readonly string[] =
   getTableConfig(usageRollupHourly).uniqueConstraints[0]?.columns.map((c) => c.name) ?? []
-const measureNames = all.filter((c) => c.key in MEASURES).map((c) => c.name)
+const measureNames = all.filter((c) => c.key in EVERY_MEASURE).map((c) => c.name)
 if (
   ROLLUP_KEY[0] !== 'hour' ||
-  Object.keys(MEASURES).length !== measureNames.length ||
+  Object.keys(EVERY_MEASURE).length !== measureNames.length ||
   new Set([...ROLLUP_KEY, ...measureNames]).size !== all.length
 ) {
   throw new Error('usage_rollup_hourly: its unique key and MEASURES must cover every column once')
@@ -79,19 +116,29 @@ function over(m: Measure): string {
   return `coalesce(sum(${ident(eventColumn(m.sum).name)})${filter}, 0)`
 }
 
-/** The measures in table order. */
-export const ROLLUP_MEASURES: readonly RollupMeasure[] = all.flatMap((c) =>
-  c.key in MEASURES
-    ? [
-        {
-          key: c.key as MeasureField, // `in MEASURES` holds only for measure fields
-          name: c.name,
-          money: c.sqlType.startsWith('numeric'),
-          over: over(MEASURES[c.key as MeasureField]),
-        },
-      ]
-    : [],
-)
+function measuresOf<K extends string>(
+  defs: { [P in K]: Measure },
+): ReadonlyArray<RollupMeasure<K>> {
+  return all.flatMap((c) =>
+    c.key in defs
+      ? [
+          {
+            key: c.key as K, // `in defs` holds only for its fields
+            name: c.name,
+            money: c.sqlType.startsWith('numeric'),
+            over: over(defs[c.key as K]),
+          },
+        ]
+      : [],
+  )
+}
+
+/** The measures the dashboard reads, in table order. */
+export const ROLLUP_MEASURES: readonly RollupMeasure[] = measuresOf(MEASURES)
+/** The billed-unit measures, in table order (folded by rollupUpsert, not read by the dashboard). */
+export const BILLED_UNIT_MEASURES: ReadonlyArray<RollupMeasure<BilledUnitMeasureField>> =
+  measuresOf(UNIT_MEASURES)
+const FOLDED: ReadonlyArray<RollupMeasure<string>> = [...ROLLUP_MEASURES, ...BILLED_UNIT_MEASURES]
 
 /** The start of a usage_events row's UTC hour. */
 export const EVENT_HOUR = `date_trunc('hour', started_at, 'UTC')`
@@ -108,7 +155,7 @@ export const ROLLUP_INPUTS: readonly string[] = [
   ...new Set([
     'started_at',
     ...ROLLUP_KEY.filter((k) => k !== 'hour'),
-    ...Object.values(MEASURES).flatMap((m) => [
+    ...Object.values(EVERY_MEASURE).flatMap((m) => [
       ...('sum' in m ? [eventColumn(m.sum).name] : []),
       ...(m.where?.reads.map((f) => eventColumn(f).name) ?? []),
     ]),
@@ -123,6 +170,13 @@ export const EVENT_MEASURES_SQL = ROLLUP_MEASURES.map((m) => `${m.over} as ${ide
 export const ROLLUP_MEASURES_SQL = ROLLUP_MEASURES.map(
   (m) => `sum(${ident(m.name)}) as ${ident(m.name)}`,
 ).join(', ')
+/** The same two for BILLED_UNIT_MEASURES. */
+export const BILLED_UNIT_EVENT_SQL = BILLED_UNIT_MEASURES.map(
+  (m) => `${m.over} as ${ident(m.name)}`,
+).join(', ')
+export const BILLED_UNIT_ROLLUP_SQL = BILLED_UNIT_MEASURES.map(
+  (m) => `sum(${ident(m.name)}) as ${ident(m.name)}`,
+).join(', ')
 
 const keyList = ROLLUP_KEY.map(ident).join(', ')
 const positions = ROLLUP_KEY.map((_k, i) => i + 1).join(', ')
@@ -131,10 +185,10 @@ const positions = ROLLUP_KEY.map((_k, i) => i + 1).join(', ')
  *  usage_rollup_hourly. Groups are inserted in key order, so concurrent writers lock rollup rows
  *  in the same order (no deadlocks). */
 export function rollupUpsert(from: string): string {
-  const cols = ROLLUP_MEASURES.map((m) => ident(m.name))
+  const cols = FOLDED.map((m) => ident(m.name))
   return `insert into usage_rollup_hourly as r (${keyList}, ${cols.join(', ')})
   select ${EVENT_KEY.join(', ')},
-    ${ROLLUP_MEASURES.map((m) => m.over).join(', ')}
+    ${FOLDED.map((m) => m.over).join(', ')}
   from ${from} group by ${positions} order by ${positions}
   on conflict (${keyList}) do update set
     ${cols.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`

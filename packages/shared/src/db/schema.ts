@@ -2,7 +2,7 @@
 // `bunx drizzle-kit generate` turns changes here into SQL migrations in packages/shared/drizzle.
 //
 // usage_events is partitioned by month of started_at (PARTITION BY RANGE, one partition per UTC
-// month, named usage_events_YYYY_MM): drizzle cannot say so, so migration 0004 is custom SQL and
+// month, named usage_events_YYYY_MM): drizzle cannot say so, so migration 0008 is custom SQL and
 // db/partitions.ts creates partitions ahead of time and drops expired ones. A partitioned table's
 // primary key must hold the partition key: (id, started_at).
 //
@@ -10,6 +10,7 @@
 // for "unknown": a plain unique key then works on any Postgres version (no NULLS NOT DISTINCT)
 // and GROUP BY / equality queries need no NULL handling. Readers render '' as "(none)".
 
+import { sql } from 'drizzle-orm'
 import {
   bigint,
   boolean,
@@ -24,7 +25,9 @@ import {
   unique,
   uuid,
 } from 'drizzle-orm/pg-core'
-import type { Outcome, Transport, UsageSource } from '../usage.ts'
+import type { LimitWindows } from '../accounts/types.ts'
+import type { BilledUnits, SubUsage } from '../billing.ts'
+import type { BillingKind, Outcome, Transport, UsageSource } from '../usage.ts'
 
 const tokens = (name: string) => bigint(name, { mode: 'number' })
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' })
@@ -56,8 +59,18 @@ export const usageEvents = pgTable(
     user: text('user'),
     project: text('project'),
     program: text('program'),
-    /** X-Tokentap-Session tag (one agent run / conversation); NULL when not sent. */
+    // Sessions and sub-agents (identity/client-ids.ts in the proxy).
+    /** X-Tokentap-Session, else the client's own session id; NULL when neither was sent. */
     session: text('session'),
+    /** Sub-agent id; NULL on a session's main thread. */
+    agent: text('agent'),
+    /** Sub-agent kind (general-purpose, collab_spawn, …); NULL when not sent. */
+    agentType: text('agent_type'),
+    // --- Billing kind and account (issue 16) ---
+    /** 'api_key' | 'subscription' | 'unknown' (from the credential's kind; unknown = billed). */
+    billingKind: text('billing_kind').$type<BillingKind>().notNull().default('unknown'),
+    /** Keyed fingerprint of the credential (identity/account-key.ts); NULL = none sent. */
+    account: text('account'),
     requestBytes: bigint('request_bytes', { mode: 'number' }).notNull(),
     responseBytes: bigint('response_bytes', { mode: 'number' }).notNull(),
     error: text('error'),
@@ -76,6 +89,23 @@ export const usageEvents = pgTable(
     priceVersion: text('price_version'),
     /** The provider's own usage object, kept for recomputing costs. */
     rawUsage: jsonb('raw_usage'),
+    // --- Billed units beyond the token buckets (packages/shared/src/billing.ts, issue 14).
+    /** The tier the provider billed, as it spells it (standard, priority, batch, flex …). */
+    serviceTier: text('service_tier'),
+    /** Anthropic usage.inference_geo (US-only inference is priced apart). */
+    inferenceGeo: text('inference_geo'),
+    /** Anthropic usage.speed (fast mode is priced apart). */
+    speed: text('speed'),
+    /** Every billed unit beyond the buckets, {kind: count}; NULL when none was reported. */
+    units: jsonb('units').$type<BilledUnits>(),
+    /** Usage of other models inside the exchange (Anthropic advisor iterations). */
+    subUsage: jsonb('sub_usage').$type<SubUsage[]>(),
+    /** = units.input_audio_tokens / output_audio_tokens / web_searches, as columns to sum. */
+    audioInputTokens: tokens('audio_input_tokens'),
+    audioOutputTokens: tokens('audio_output_tokens'),
+    webSearches: tokens('web_searches'),
+    /** Units the price table has no price for; cost_usd is then the priced part only. */
+    unpricedUnits: jsonb('unpriced_units').$type<string[]>(),
     /** When the row reached Postgres (not part of UsageRecord). */
     recordedAt: tstz('recorded_at').notNull().defaultNow(),
   },
@@ -86,11 +116,50 @@ export const usageEvents = pgTable(
     index('usage_events_project_started_at_idx').on(t.project, t.startedAt),
     index('usage_events_model_started_at_idx').on(t.model, t.startedAt),
     index('usage_events_provider_started_at_idx').on(t.provider, t.startedAt),
+    // A session's events (its page, the event log filtered by session); partial: most
+    // non-agent traffic has no session.
+    index('usage_events_session_started_at_idx')
+      .on(t.session, t.startedAt)
+      .where(sql`${t.session} is not null`),
   ],
 )
 
 const counter = (name: string) => bigint(name, { mode: 'number' }).notNull().default(0)
 const key = (name: string) => text(name).notNull().default('')
+
+/** The measure columns, defined once: the hourly rollup and the session totals carry the same
+ *  (rollup.ts defines what each counts; sessions.ts folds them per session). */
+const measureColumns = () => ({
+  requests: counter('requests'),
+  /** outcome <> 'ok' */
+  errors: counter('errors'),
+  billableRequests: counter('billable_requests'),
+  inputTokens: counter('input_tokens'),
+  outputTokens: counter('output_tokens'),
+  cacheReadTokens: counter('cache_read_tokens'),
+  cacheWrite5mTokens: counter('cache_write_5m_tokens'),
+  cacheWrite1hTokens: counter('cache_write_1h_tokens'),
+  reasoningTokens: counter('reasoning_tokens'),
+  /** Sum over priced rows only; see unpricedRequests. */
+  costUsd: numeric('cost_usd').notNull().default('0'),
+  /** billable AND cost_usd IS NULL */
+  unpricedRequests: counter('unpriced_requests'),
+  /** usage_source = 'estimated' */
+  estimatedRequests: counter('estimated_requests'),
+  credits: numeric('credits').notNull().default('0'),
+  // --- Billing kind (issue 16): subscription traffic apart, so billed spend = cost_usd minus
+  // subscription_value_usd and the rollup key (and its row count) stays as it was.
+  /** billable AND billing_kind = 'subscription' */
+  subscriptionRequests: counter('subscription_requests'),
+  /** API-equivalent value of subscription traffic: its priced rows' cost_usd (part of cost_usd). */
+  subscriptionValueUsd: numeric('subscription_value_usd').notNull().default('0'),
+  // --- Billed units (issue 14): sums over billable rows; partially priced = priced rows that
+  // also carry units without a price (their cost_usd is a lower bound).
+  audioInputTokens: counter('audio_input_tokens'),
+  audioOutputTokens: counter('audio_output_tokens'),
+  webSearches: counter('web_searches'),
+  partiallyPricedRequests: counter('partially_priced_requests'),
+})
 
 /** Hourly sums per (hour, provider, model, user, project, program); '' = unknown. */
 export const usageRollupHourly = pgTable(
@@ -103,28 +172,34 @@ export const usageRollupHourly = pgTable(
     user: key('user'),
     project: key('project'),
     program: key('program'),
-    requests: counter('requests'),
-    /** outcome <> 'ok' */
-    errors: counter('errors'),
-    billableRequests: counter('billable_requests'),
-    inputTokens: counter('input_tokens'),
-    outputTokens: counter('output_tokens'),
-    cacheReadTokens: counter('cache_read_tokens'),
-    cacheWrite5mTokens: counter('cache_write_5m_tokens'),
-    cacheWrite1hTokens: counter('cache_write_1h_tokens'),
-    reasoningTokens: counter('reasoning_tokens'),
-    /** Sum over priced rows only; see unpricedRequests. */
-    costUsd: numeric('cost_usd').notNull().default('0'),
-    /** billable AND cost_usd IS NULL */
-    unpricedRequests: counter('unpriced_requests'),
-    /** usage_source = 'estimated' */
-    estimatedRequests: counter('estimated_requests'),
-    credits: numeric('credits').notNull().default('0'),
+    ...measureColumns(),
   },
   (t) => [
     // Leads with hour, so it also serves time-range scans.
     unique('usage_rollup_hourly_key').on(t.hour, t.provider, t.model, t.user, t.project, t.program),
   ],
+)
+
+// Sessions: one row per session, its whole totals, folded by the writer in the statement that
+// inserts the events (sessions.ts), so replicas add up exactly, as the hourly rollup does.
+/** Totals per session (usage_events.session) over all its requests; NULL user etc. = none. */
+export const usageSessions = pgTable(
+  'usage_sessions',
+  {
+    session: text('session').primaryKey(),
+    firstAt: tstz('first_at').notNull(),
+    lastAt: tstz('last_at').notNull(),
+    /** The smallest and largest value among the session's requests (equal: one value). */
+    userMin: text('user_min'),
+    userMax: text('user_max'),
+    projectMin: text('project_min'),
+    projectMax: text('project_max'),
+    programMin: text('program_min'),
+    programMax: text('program_max'),
+    ...measureColumns(),
+  },
+  // Sessions active in a range: last_at >= from (and first_at < to).
+  (t) => [index('usage_sessions_last_at_idx').on(t.lastAt)],
 )
 
 /** Budget alerts already sent (dedup across proxy replicas). */
@@ -143,6 +218,33 @@ export const alertsSent = pgTable(
   (t) => [unique('alerts_sent_key').on(t.budget, t.windowStart, t.threshold)],
 )
 
+/** Rate-limit and subscription windows per account (issue 16, part 2): the latest reading of
+ *  each window the provider reported, the last user, and the 429s seen. One row per account
+ *  fingerprint, upserted by the proxy's writer in each flush (sink/pg-accounts.ts): newer
+ *  readings win by observed_at, so replicas agree whatever order their flushes commit in. */
+export const accountLimits = pgTable('account_limits', {
+  /** Keyed fingerprint of the credential (never the secret). */
+  account: text('account').primaryKey(),
+  provider: text('provider').notNull(),
+  billingKind: text('billing_kind').$type<BillingKind>().notNull(),
+  lastUser: text('last_user'),
+  firstSeenAt: tstz('first_seen_at').notNull(),
+  lastSeenAt: tstz('last_seen_at').notNull(),
+  /** Window name → its latest reading (accounts/types.ts LimitWindow). */
+  windows: jsonb('windows').$type<LimitWindows>().notNull().default({}),
+  /** The provider's overall standing when it sends one (Claude: allowed | allowed_warning |
+   *  rejected). */
+  status: text('status'),
+  /** When the latest reading was taken (the response head's arrival). */
+  observedAt: tstz('observed_at'),
+  /** 429 answers (or rate-limit errors on a WebSocket) seen for this account. */
+  count429: bigint('count_429', { mode: 'number' }).notNull().default(0),
+  last429At: tstz('last_429_at'),
+  /** Start of the current run of 429s: the first after a quiet spell (pg-accounts.ts). */
+  limitedSince: tstz('limited_since'),
+  updatedAt: tstz('updated_at').notNull().defaultNow(),
+})
+
 /** Optional body capture (only when enabled; bodies are redacted before insert). event_id is a
  *  usage_events id without a foreign key: the writer inserts a body only beside the event it
  *  inserted, and retention deletes a dropped partition's bodies with it (ARCHITECTURE.md §6). */
@@ -159,6 +261,7 @@ export const exchangeBodies = pgTable(
 
 export type UsageEventRow = typeof usageEvents.$inferSelect
 export type UsageRollupHourlyRow = typeof usageRollupHourly.$inferSelect
+export type UsageSessionRow = typeof usageSessions.$inferSelect
 
 /** Channel the writer NOTIFYs after each committed flush; payload is NotifyPayload JSON. */
 export const USAGE_CHANNEL = 'tokentap_usage'

@@ -1,7 +1,7 @@
 // Synthetic UsageRecords for storage tests and the ingest benchmark: a deterministic spread of
 // providers, models, users, projects, programs, outcomes and token buckets over a few hours.
 
-import type { UsageRecord } from '@tokentap/shared'
+import { type BilledUnits, type UsageRecord, unitColumns } from '@tokentap/shared'
 
 export interface RecordOptions {
   /** Seed for the pseudo-random spread (default 1). */
@@ -59,6 +59,9 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
     const input = maybe(20_000)
     const output = maybe(4_000)
     const outcome = pick(OUTCOMES)
+    // Billed units on every tenth record (from i, so the random spread above is unchanged).
+    const units: BilledUnits | null =
+      i % 10 === 0 ? { web_searches: 1 + (i % 3), input_audio_tokens: 10 * (i % 7) } : null
     out.push({
       id: Bun.randomUUIDv7(),
       startedAt: new Date(start + Math.floor((i / Math.max(1, n)) * span)).toISOString(),
@@ -81,6 +84,14 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
       project: random ? pick(PROJECTS) : prof[3],
       program: random ? pick(PROGRAMS) : prof[4],
       session: i % 4 === 0 ? null : `run-${i % 5}`,
+      // A third of a session's records from one of two sub-agents (no rand(): the spread of
+      // every other field stays as it was).
+      agent: i % 4 !== 0 && i % 3 === 0 ? `agent-${i % 2}` : null,
+      agentType: i % 4 !== 0 && i % 3 === 0 ? (i % 2 === 0 ? 'general-purpose' : 'Explore') : null,
+      // Every third record on a subscription, a few without a credential (no rand() drawn, so
+      // the other fields stay as they were for a seed).
+      billingKind: i % 3 === 0 ? 'subscription' : i % 11 === 0 ? 'unknown' : 'api_key',
+      account: i % 11 === 0 ? null : `acct${(i % 3 === 0 ? 'sub' : 'key').padEnd(8, '0')}${i % 4}`,
       requestBytes: Math.floor(rand() * 200_000),
       responseBytes: Math.floor(rand() * 50_000),
       error: outcome === 'ok' ? null : `upstream said "no" (${i})`,
@@ -97,6 +108,13 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
       credits: rand() < 0.05 ? Math.round(rand() * 1000) / 100 : null,
       priceSource: rand() < 0.6 ? 'genai-prices' : 'unpriced',
       priceVersion: rand() < 0.6 ? '2026-01-01' : null,
+      serviceTier: units === null ? null : 'standard',
+      inferenceGeo: null,
+      speed: null,
+      units,
+      subUsage: null,
+      ...unitColumns(units),
+      unpricedUnits: null,
     })
   }
   return out

@@ -1,8 +1,11 @@
 // A small batch that exercises every rollup definition — billable and not, priced and unpriced,
-// estimated, credits, errors, unknown attributions, two hours — and its rollup counted by hand.
+// estimated, credits, errors, unknown attributions, two hours, billed units (audio, web searches,
+// a partially priced row) — and its rollup counted by hand.
 
-import { emptyBuckets, type UsageRecord } from '@tokentap/shared'
+import { emptyBilling, emptyBuckets, type UsageRecord, unitColumns } from '@tokentap/shared'
 import {
+  BILLED_UNIT_MEASURES,
+  type BilledUnitMeasureField,
   columnsOf,
   type MeasureField,
   ROLLUP_KEY,
@@ -30,9 +33,10 @@ const OK = {
   billable: true,
   credits: null,
   error: null,
+  billingKind: 'api_key',
 } as const
 
-/** Eight records, in two flushes' worth (first four, last four). */
+/** Eleven records, in two flushes' worth (first four, the rest). */
 export function variedRecords(): UsageRecord[] {
   const [base] = makeRecords(1, { seed: 5 })
   const at = (hour: string, minute: number) =>
@@ -42,6 +46,9 @@ export function variedRecords(): UsageRecord[] {
     ...KEY,
     ...OK,
     ...emptyBuckets(),
+    ...emptyBilling(),
+    ...unitColumns(null),
+    unpricedUnits: null,
     id: Bun.randomUUIDv7(),
     startedAt: at(hour, minute),
     ...o,
@@ -57,8 +64,9 @@ export function variedRecords(): UsageRecord[] {
       cacheWrite1hTokens: 5,
       reasoningTokens: 3,
     }),
-    // not billable (a count_tokens answer): counted as a request, its tokens are not
-    rec(2, { billable: false, costUsd: null, inputTokens: 999 }),
+    // not billable (a count_tokens answer): counted as a request, its tokens are not; on a
+    // subscription, but not a billable one
+    rec(2, { billable: false, costUsd: null, inputTokens: 999, billingKind: 'subscription' }),
     // an upstream error without usage: an error, billable and unpriced
     rec(3, { outcome: 'upstream_error', status: 529, costUsd: null, error: 'overloaded' }),
     // unknown attribution: the '' key
@@ -67,24 +75,44 @@ export function variedRecords(): UsageRecord[] {
     rec(5, { costUsd: null, inputTokens: 200, outputTokens: 20 }),
     // estimated
     rec(6, { usageSource: 'estimated', costUsd: 0.25, inputTokens: 40, outputTokens: 4 }),
-    // credits
-    rec(7, { credits: 2.5, costUsd: 0.125, inputTokens: 1 }),
+    // credits; covered by a subscription (its cost is value, not billed spend)
+    rec(7, { credits: 2.5, costUsd: 0.125, inputTokens: 1, billingKind: 'subscription' }),
     // the next hour
     rec(8, { costUsd: 0.01, outputTokens: 9 }, NEXT_HOUR),
+    // billed units, partially priced (web fetches had no price): summed, counted as partial
+    rec(9, {
+      costUsd: 0.375,
+      inputTokens: 50,
+      outputTokens: 5,
+      units: { input_audio_tokens: 30, output_audio_tokens: 2, web_searches: 3, web_fetches: 1 },
+      audioInputTokens: 30,
+      audioOutputTokens: 2,
+      webSearches: 3,
+      unpricedUnits: ['web_fetches'],
+    }),
+    // billed units on a row that is not billable: not summed
+    rec(10, { billable: false, costUsd: 0, webSearches: 4, audioInputTokens: 5 }),
+    // unpriced (a tier without a price) with a web search: unpriced, not partial
+    rec(11, {
+      costUsd: null,
+      inputTokens: 10,
+      webSearches: 1,
+      units: { web_searches: 1 },
+      serviceTier: 'priority',
+      unpricedUnits: ['service_tier:priority'],
+    }),
   ]
 }
 
-export type RollupFigures = Omit<UsageRollupHourlyRow, 'hour' | 'costUsd' | 'credits'> & {
+type Money = 'costUsd' | 'credits' | 'subscriptionValueUsd'
+export type RollupFigures = Omit<UsageRollupHourlyRow, 'hour' | Money> & {
   hour: string
-  costUsd: number
-  credits: number
-}
+} & Record<Money, number>
 
 /** Every measure 0 (the figures below name what is not). */
-const zero = Object.fromEntries(ROLLUP_MEASURES.map((m) => [m.key, 0])) as Record<
-  MeasureField,
-  number
->
+const zero = Object.fromEntries(
+  [...ROLLUP_MEASURES, ...BILLED_UNIT_MEASURES].map((m) => [m.key, 0]),
+) as Record<MeasureField | BilledUnitMeasureField, number>
 
 /** The rollup of variedRecords(), by hand, ordered by hour then key. */
 export const VARIED_ROLLUP: RollupFigures[] = [
@@ -105,19 +133,25 @@ export const VARIED_ROLLUP: RollupFigures[] = [
     ...zero,
     hour: HOUR,
     ...KEY,
-    requests: 6,
+    requests: 6 + 3,
     errors: 1,
-    billableRequests: 5,
-    inputTokens: 100 + 200 + 40 + 1,
-    outputTokens: 10 + 20 + 4,
+    billableRequests: 5 + 2,
+    inputTokens: 100 + 200 + 40 + 1 + 50 + 10,
+    outputTokens: 10 + 20 + 4 + 5,
     cacheReadTokens: 1000,
     cacheWrite5mTokens: 50,
     cacheWrite1hTokens: 5,
     reasoningTokens: 3,
-    costUsd: 0.5 + 0.25 + 0.125,
-    unpricedRequests: 2,
+    costUsd: 0.5 + 0.25 + 0.125 + 0.375,
+    unpricedRequests: 2 + 1,
     estimatedRequests: 1,
     credits: 2.5,
+    subscriptionRequests: 1,
+    subscriptionValueUsd: 0.125,
+    audioInputTokens: 30,
+    audioOutputTokens: 2,
+    webSearches: 3 + 1,
+    partiallyPricedRequests: 1,
   },
   {
     ...zero,

@@ -39,6 +39,9 @@ export const EVENT_CSV_COLUMNS: Array<keyof EventRow> = [
   'user',
   'project',
   'program',
+  'session',
+  'agent',
+  'agentType',
   'inputTokens',
   'outputTokens',
   'cacheReadTokens',
@@ -48,6 +51,9 @@ export const EVENT_CSV_COLUMNS: Array<keyof EventRow> = [
   'credits',
   'costUsd',
   'priceSource',
+  // billing kind (issue 16): a subscription's cost is its API-equivalent value, not billed
+  'billingKind',
+  'account',
 ]
 
 export const BREAKDOWN_CSV_COLUMNS: Array<keyof BreakdownRow> = [
@@ -65,6 +71,10 @@ export const BREAKDOWN_CSV_COLUMNS: Array<keyof BreakdownRow> = [
   'unpricedRequests',
   'estimatedRequests',
   'credits',
+  // billing kind (issue 16): billed = costUsd − subscriptionValueUsd
+  'billedCostUsd',
+  'subscriptionValueUsd',
+  'subscriptionRequests',
 ]
 
 export function rowsToCsv<T>(columns: Array<keyof T>, rows: T[]): string {

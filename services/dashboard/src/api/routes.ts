@@ -1,7 +1,7 @@
 // The JSON API (everything the pages show) and CSV exports, mounted behind auth. Filters come
 // from data/filters.ts readFilters, as the pages read them; a bad filter is a FilterError, which
 // app.ts answers with a JSON 400 naming it. Large CSV exports stream page by page over the
-// event-log keyset.
+// event-log keyset. The sessions routes live in sessions.ts.
 
 import {
   type BreakdownResponse,
@@ -13,7 +13,7 @@ import {
   type EventsResponse,
   type FilterOptionsResponse,
   type Filters,
-  type FiltersJson,
+  type LimitsResponse,
   type SummaryResponse,
   type TimeseriesResponse,
 } from '@tokentap/shared/api'
@@ -21,6 +21,8 @@ import { type Context, Hono } from 'hono'
 import { FilterError, readFilters } from '../data/filters.ts'
 import type { DataAccess } from '../data/types.ts'
 import { BREAKDOWN_CSV_COLUMNS, csvLine, EVENT_CSV_COLUMNS, rowsToCsv } from './csv.ts'
+import { csvHeaders, filtersJson, intParam } from './params.ts'
+import { sessionRoutes } from './sessions.ts'
 
 export interface ApiDeps {
   data: DataAccess
@@ -33,20 +35,6 @@ export const MAX_EVENTS_LIMIT = 500
 export const CSV_PAGE = 1000
 /** Hourly series longer than this are refused (use bucket=day). */
 export const MAX_HOURLY_DAYS = 93
-
-/** Filters as JSON: instants as ISO strings. */
-export function filtersJson(f: Filters): FiltersJson {
-  return { ...f, from: f.from.toISOString(), to: f.to.toISOString() }
-}
-
-function intParam(c: Context, name: string, fallback: number, max: number): number {
-  const raw = c.req.query(name)
-  if (raw === undefined || raw === '') return fallback
-  if (!/^\d+$/.test(raw) || Number(raw) < 1) {
-    throw new FilterError(`${name}: expected a positive integer`)
-  }
-  return Math.min(Number(raw), max)
-}
 
 function dimensionParam(c: Context): Dimension {
   const by = c.req.query('by') ?? 'model'
@@ -65,16 +53,6 @@ function bucketParam(c: Context, f: Filters): Bucket {
     throw new FilterError(`bucket=hour: at most ${MAX_HOURLY_DAYS} days; use bucket=day`)
   }
   return bucket
-}
-
-const stamp = (d: Date): string => d.toISOString().slice(0, 16).replace(/[-:]/g, '')
-
-function csvHeaders(name: string, f: Filters): Record<string, string> {
-  return {
-    'content-type': 'text/csv; charset=utf-8',
-    'content-disposition': `attachment; filename="tokentap-${name}-${stamp(f.from)}-${stamp(f.to)}.csv"`,
-    'cache-control': 'no-store',
-  }
 }
 
 /** events.csv body: header, then every matching event, newest first, fetched page by page. */
@@ -189,6 +167,17 @@ export function apiRoutes(deps: ApiDeps): Hono {
     noStore(c)
     return c.json({ budgets: await data.budgets(deps.now()) } satisfies BudgetsResponse)
   })
+
+  app.get('/limits', async (c) => {
+    noStore(c)
+    const now = deps.now()
+    return c.json({
+      now: now.toISOString(),
+      accounts: await data.limits(now),
+    } satisfies LimitsResponse)
+  })
+
+  app.route('/', sessionRoutes(deps))
 
   return app
 }

@@ -15,13 +15,21 @@ import { EVENT_HOUR, EVENT_MEASURES_SQL, ROLLUP_MEASURES_SQL, type Sql } from '@
 import { dayStartsBetween, startOfDay } from '@tokentap/shared/time'
 import { type AggregateCache, closedBefore } from './cache.ts'
 import { HOUR_MS, planRange } from './plan.ts'
-import { COUNTERS, type Exact, fromRow, mergeParts, toTotals, UNITS, zero } from './sums.ts'
+import {
+  COUNTERS,
+  costUnits,
+  type Exact,
+  fromRow,
+  MONEY_UNITS_SQL,
+  mergeParts,
+  toTotals,
+  zero,
+} from './sums.ts'
 import { and, eventDims, eventKey, type Fragment, or, rollupDims, startedIn, ts } from './where.ts'
 
 /** Outer sums, exact: counters as integers, money as integer units of 1e-8. */
 const OUTER = `${COUNTERS.map(({ name: c }) => `coalesce(sum(${c}), 0)::text as ${c}`).join(', ')},
-  round(coalesce(sum(cost_usd), 0) * ${UNITS})::text as cost_units,
-  round(coalesce(sum(credits), 0) * ${UNITS})::text as credit_units`
+  ${MONEY_UNITS_SQL}`
 
 export function emptyTotals(): Totals {
   return toTotals(zero())
@@ -147,7 +155,7 @@ export async function breakdown(
   // Most spend first, then most requests, then by name.
   const rows = [...m].sort(
     ([ka, a], [kb, b]) =>
-      (a.cost === b.cost ? 0 : a.cost > b.cost ? -1 : 1) ||
+      (costUnits(a) === costUnits(b) ? 0 : costUnits(a) > costUnits(b) ? -1 : 1) ||
       (b.n[0] ?? 0) - (a.n[0] ?? 0) ||
       (ka < kb ? -1 : ka > kb ? 1 : 0),
   )

@@ -2,6 +2,7 @@
 // opaque cursor (never OFFSET, never COUNT), live rows after an id, id ranges for the NOTIFY
 // feed, and one event's every column with its captured bodies.
 
+import { BILLING_KINDS, type BillingKind } from '@tokentap/shared'
 import type { EventDetail, EventPage, EventRow, Filters } from '@tokentap/shared/api'
 import { eventColumn, type Sql, TOKEN_FIELDS } from '@tokentap/shared/db'
 import { FilterError } from './filters.ts'
@@ -18,6 +19,8 @@ export const ROW_COLUMNS = `e.id::text as id,
   to_char(e.started_at at time zone 'UTC', ${ISO_US}) as cursor_ts,
   e.duration_ms, e.ttfb_ms, e.provider, e.host, e.method, e.path, e.endpoint, e.model, e.stream,
   e.transport, e.status, e.outcome, e.usage_source, e.billable, e."user", e.project, e.program,
+  e.session, e.agent, e.agent_type,
+  e.billing_kind, e.account,
   ${TOKENS.map((t) => `e.${t}::float8 as ${t}`).join(', ')},
   e.credits::float8 as credits, e.cost_usd::float8 as cost_usd, e.price_source`
 
@@ -51,6 +54,13 @@ export function toEventRow(r: Raw): EventRow {
     user: str(r.user),
     project: str(r.project),
     program: str(r.program),
+    session: str(r.session),
+    agent: str(r.agent),
+    agentType: str(r.agent_type),
+    billingKind: (BILLING_KINDS as readonly unknown[]).includes(r.billing_kind)
+      ? (r.billing_kind as BillingKind)
+      : 'unknown',
+    account: str(r.account),
     inputTokens: num(r.input_tokens),
     outputTokens: num(r.output_tokens),
     cacheReadTokens: num(r.cache_read_tokens),
@@ -99,7 +109,7 @@ function literalLimit(sql: Sql, n: number): Fragment {
 
 /** An equality filter on a column with a (column, started_at) index. */
 function usesDimensionIndex(f: Filters): boolean {
-  return (['user', 'project', 'model', 'provider'] as const).some(
+  return (['user', 'project', 'model', 'provider', 'session'] as const).some(
     (d) => f[d] !== undefined && f[d] !== '',
   )
 }

@@ -49,6 +49,7 @@ describe('parseFilters', () => {
     expect(() => parse({ outcome: 'great' })).toThrow(/outcome/)
     expect(() => parse({ stream: 'maybe' })).toThrow(/stream/)
     expect(() => parse({ from: '2020-01-01', to: '2026-01-01' })).toThrow(/at most/)
+    expect(() => parse({ session: 's'.repeat(201) })).toThrow(/session: too long/)
   })
   test('dimensions; (none) means empty', () => {
     const f = parse({
@@ -64,6 +65,10 @@ describe('parseFilters', () => {
     expect(f.outcome).toBe('failed')
     expect(f.stream).toBe(false)
   })
+  test('session: any text, trimmed; empty is none', () => {
+    expect(parse({ session: ' run 42/a?b ' }).session).toBe('run 42/a?b')
+    expect(parse({ session: '' }).session).toBeUndefined()
+  })
 })
 
 describe('filtersToQuery', () => {
@@ -78,6 +83,7 @@ describe('filtersToQuery', () => {
       { range: 'today', project: '(none)', outcome: 'aborted', stream: 'true' },
       { from: '2026-01-10T10:00', to: '2026-01-12T11:30:15', tz: 'America/New_York' },
       { from: '2026-01-10T10:00:00.123Z', to: '2026-01-12T00:00:00Z', program: 'codex' },
+      { range: '30d', session: '7f713c82-2434-4741-a166-4f587a5a8096' },
     ]) {
       const f = parse(q)
       expect(parse(Object.fromEntries(filtersToQuery(f)))).toEqual(f)

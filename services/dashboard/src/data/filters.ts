@@ -7,7 +7,8 @@
 // custom (from/to: ISO instants, or `YYYY-MM-DDTHH:MM[:SS]` / `YYYY-MM-DD` local to tz; a
 // date-only `to` means the end of that day). Local times and days resolve through
 // @tokentap/shared/time, as budget windows do. A dimension value of NONE ('(none)') selects rows
-// where the field is empty; in Filters that is ''.
+// where the field is empty; in Filters that is ''. `session` (event log only) selects one
+// session's requests.
 
 import type { Outcome } from '@tokentap/shared'
 import { DIMENSIONS, type Filters, type RangePreset } from '@tokentap/shared/api'
@@ -27,6 +28,8 @@ export const RANGES: readonly RangePreset[] = ['today', '7d', '30d', 'custom']
 export const OUTCOMES: readonly Outcome[] = ['ok', 'upstream_error', 'aborted', 'failed']
 /** Query value standing for "field is empty" (rendered "(none)"); '' inside Filters. */
 export const NONE = '(none)'
+/** Longest session id accepted (recorded ones have at most 128 characters). */
+export const MAX_SESSION_CHARS = 200
 /** Longest custom range accepted (keeps hourly series and scans bounded). */
 export const MAX_RANGE_DAYS = 400
 
@@ -115,6 +118,11 @@ export function parseFilters(
       throw new FilterError('stream: expected true or false')
     f.stream = stream === 'true'
   }
+  const session = query.session?.trim()
+  if (session) {
+    if (session.length > MAX_SESSION_CHARS) throw new FilterError('session: too long')
+    f.session = session
+  }
   return f
 }
 
@@ -147,5 +155,6 @@ export function filtersToQuery(f: Filters): URLSearchParams {
   }
   if (f.outcome !== undefined) q.set('outcome', f.outcome)
   if (f.stream !== undefined) q.set('stream', String(f.stream))
+  if (f.session !== undefined) q.set('session', f.session)
   return q
 }

@@ -1,6 +1,7 @@
 // createDataAccess: the dashboard's query layer (DataAccess in types.ts) over a postgres.js pool.
 // Pages and the JSON API use only this; live/ adds the NOTIFY-range queries from events.ts.
 
+import { readAccountLimits } from '@tokentap/shared/accounts'
 import type { BudgetsConfig } from '@tokentap/shared/budgets'
 import type { Sql } from '@tokentap/shared/db'
 import { type AggregateContext, breakdown, summary, timeseries } from './aggregate.ts'
@@ -8,6 +9,7 @@ import { budgetStatuses } from './budgets.ts'
 import type { AggregateCache } from './cache.ts'
 import { eventDetail, events, eventsAfter } from './events.ts'
 import { filterOptions } from './options.ts'
+import { sessionDetail, sessions } from './sessions.ts'
 import type { DataAccess } from './types.ts'
 
 export interface DataAccessOptions {
@@ -34,6 +36,9 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     event: (id) => eventDetail(sql, id),
     filterOptions: (f) => filterOptions(ctx, f),
     budgets: (now) => budgetStatuses(sql, opts.budgets?.() ?? null, now),
+    sessions: (f, o) => sessions(sql, f, o),
+    session: (id) => sessionDetail(sql, id),
+    limits: (now) => readAccountLimits(sql, now),
   }
 }
 

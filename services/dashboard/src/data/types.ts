@@ -1,6 +1,7 @@
 // The query layer's contract: what data/ offers the pages, the JSON API and the live feed. The
 // figures and rows it returns are the API contract of @tokentap/shared/api.
 
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
   Bucket,
@@ -10,6 +11,9 @@ import type {
   EventPage,
   EventRow,
   Filters,
+  SessionDetail,
+  SessionRow,
+  SessionSort,
   TimeseriesPoint,
   Totals,
 } from '@tokentap/shared/api'
@@ -27,4 +31,10 @@ export interface DataAccess {
   filterOptions(f: Filters): Promise<Record<Dimension, string[]>>
   /** Every configured budget's status now; [] when TOKENTAP_BUDGETS is unset. */
   budgets(now: Date): Promise<BudgetStatus[]>
+  /** Sessions with a request in f's range (user, project, program filters), whole totals. */
+  sessions(f: Filters, opts: { sort: SessionSort; limit: number }): Promise<SessionRow[]>
+  /** One session over all its requests, by sub-agent; null when unknown. */
+  session(id: string): Promise<SessionDetail | null>
+  /** Rate-limit and subscription windows per account (account_limits), worst first. */
+  limits(now: Date): Promise<AccountLimits[]>
 }

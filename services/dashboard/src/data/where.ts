@@ -47,6 +47,7 @@ export function eventExtras(sql: Sql, f: Filters): Fragment[] {
   const out: Fragment[] = []
   if (f.outcome !== undefined) out.push(sql`outcome = ${f.outcome}`)
   if (f.stream !== undefined) out.push(sql`stream = ${f.stream}`)
+  if (f.session !== undefined) out.push(sql`session = ${f.session}`)
   return out
 }
 

@@ -20,6 +20,7 @@ const row = {
   program: 'codex',
   outcome: 'ok',
   stream: true,
+  session: 's-1',
 } as EventRow
 
 describe('live filters', () => {
@@ -30,6 +31,8 @@ describe('live filters', () => {
     expect(m({ user: 'alice' })).toBe(false)
     expect(m({ outcome: 'failed' })).toBe(false)
     expect(m({ stream: 'false' })).toBe(false)
+    expect(m({ session: 's-1' })).toBe(true)
+    expect(m({ session: 's-2' })).toBe(false)
     expect(m({ from: '2026-01-17T15:00:01Z', to: '2026-01-18' })).toBe(false)
   })
   test('one SSE event per row', () => {

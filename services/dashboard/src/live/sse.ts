@@ -37,6 +37,7 @@ export function matches(row: EventRow, f: Filters): boolean {
   }
   if (f.outcome !== undefined && row.outcome !== f.outcome) return false
   if (f.stream !== undefined && row.stream !== f.stream) return false
+  if (f.session !== undefined && row.session !== f.session) return false
   return true
 }
 

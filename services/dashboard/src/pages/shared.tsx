@@ -25,16 +25,22 @@ export function pageFilters(c: Context, deps: PageDeps, section: Section): Filte
     return { ok: true, f: readFilters(c, deps.now()) }
   } catch (e) {
     if (!(e instanceof FilterError)) throw e
-    const box = <ErrorBox title="Bad filter" message={e.message} back={c.req.path} />
-    const fragment = c.req.header('hx-request') === 'true'
-    return {
-      ok: false,
-      res: c.html(
-        fragment ? box : <Layout title="Bad filter" section={section} children={box} />,
-        400,
-      ),
-    }
+    return { ok: false, res: badFilter(c, e, section) }
   }
+}
+
+/** The 400 page (or fragment, for htmx) naming a bad query parameter. */
+export function badFilter(
+  c: Context,
+  e: FilterError,
+  section: Section,
+): Response | Promise<Response> {
+  const box = <ErrorBox title="Bad filter" message={e.message} back={c.req.path} />
+  const fragment = c.req.header('hx-request') === 'true'
+  return c.html(
+    fragment ? box : <Layout title="Bad filter" section={section} children={box} />,
+    400,
+  )
 }
 
 export function notFound(c: Context, what: string, section: Section): Response | Promise<Response> {

@@ -126,7 +126,14 @@
       scales: { x: { time: true }, usd: {}, tok: {} },
       series: [
         {},
-        { label: 'Cost', scale: 'usd', value: (_u, v) => usd(v), stroke: '#2563eb', width: 2 },
+        { label: 'Billed', scale: 'usd', value: (_u, v) => usd(v), stroke: '#2563eb', width: 2 },
+        {
+          label: 'Subscription value',
+          scale: 'usd',
+          value: (_u, v) => usd(v),
+          stroke: '#16a34a',
+          width: 1.5,
+        },
         {
           label: 'Tokens',
           scale: 'tok',
@@ -142,7 +149,7 @@
         { scale: 'tok', side: 1, values: (_u, vs) => vs.map(compact), grid: { show: false } },
       ],
     }
-    const plot = new uPlot(opts, [d.t, d.cost, d.tokens], el)
+    const plot = new uPlot(opts, [d.t, d.cost, d.value || d.t.map(() => 0), d.tokens], el)
     el._plot = plot
   }
 

@@ -3,11 +3,13 @@
 
 import {
   type BreakdownRow,
-  costOfTotals,
+  billedOfTotals,
   type Dimension,
   type Filters,
   formatInt,
+  formatUsd,
   type Totals,
+  valueOfTotals,
 } from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
 import { NONE } from '../data/filters.ts'
@@ -26,7 +28,18 @@ export const DIMENSION_TITLES: Record<Dimension, string> = {
 export function TotalsCards(props: { t: Totals }) {
   const t = props.t
   const cards: { label: string; value: Child; note?: string | undefined }[] = [
-    { label: 'Spend', value: <Cost cost={costOfTotals(t)} /> },
+    // Billed spend apart from what subscription traffic would have cost (issue 16).
+    { label: 'Billed spend', value: <Cost cost={billedOfTotals(t)} />, note: 'API keys, accounts' },
+    {
+      label: 'Subscription value',
+      value:
+        t.subscriptionRequests > 0 || t.subscriptionValueUsd > 0 ? (
+          <Cost cost={valueOfTotals(t)} />
+        ) : (
+          formatUsd(0)
+        ),
+      note: `${formatInt(t.subscriptionRequests)} requests covered · API-equivalent`,
+    },
     {
       label: 'Requests',
       value: formatInt(t.requests),
@@ -82,7 +95,10 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                   Cache r/w
                 </th>
                 <th scope="col" class="num">
-                  Cost
+                  Billed
+                  <span class="sub">
+                    <abbr title="API-equivalent value of subscription traffic">+ sub. value</abbr>
+                  </span>
                 </th>
               </tr>
             </thead>
@@ -110,7 +126,12 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                     <Tokens n={r.cacheWrite5mTokens + r.cacheWrite1hTokens} />
                   </td>
                   <td class="num">
-                    <Cost cost={costOfTotals(r)} />
+                    <Cost cost={billedOfTotals(r)} />
+                    {r.subscriptionRequests > 0 || r.subscriptionValueUsd > 0 ? (
+                      <span class="sub">
+                        <Cost cost={valueOfTotals(r)} />
+                      </span>
+                    ) : null}
                   </td>
                 </tr>
               ))}

@@ -1,17 +1,28 @@
 /** @jsxImportSource hono/jsx */
 // Money and token figures as markup: "~$" marks estimated usage, "unpriced" marks billable
-// requests without a price (never shown as $0).
+// requests without a price (never shown as $0), "covered" an amount a subscription paid (its
+// API-equivalent value, not money billed).
 
-import { type CostText, formatCompact, formatInt } from '@tokentap/shared/api'
+import {
+  billedOfTotals,
+  type CostText,
+  formatCompact,
+  formatInt,
+  type Totals,
+  valueOfTotals,
+} from '@tokentap/shared/api'
 
 export function Cost(props: { cost: CostText }) {
-  const { amount, estimated, unpriced } = props.cost
+  const { amount, estimated, unpriced, covered } = props.cost
   if (amount === 'unpriced') {
     return <span class="unpriced">unpriced</span>
   }
   if (amount === 'free') return <span class="free">free</span>
   return (
-    <span class="cost-wrap">
+    <span
+      class={covered ? 'cost-wrap covered' : 'cost-wrap'}
+      title={covered ? 'covered by a subscription: API-equivalent value, not billed' : undefined}
+    >
       {estimated ? (
         <abbr class="cost estimated" title="includes estimated usage (not the provider's count)">
           {amount}
@@ -19,6 +30,7 @@ export function Cost(props: { cost: CostText }) {
       ) : (
         <span class="cost">{amount}</span>
       )}
+      {covered ? <span class="tag">sub</span> : null}
       {unpriced > 0 ? (
         <span class="unpriced" title="billable requests with no known price">
           {` + ${formatInt(unpriced)} unpriced`}
@@ -33,4 +45,32 @@ export function Tokens(props: { n: number }) {
   const short = formatCompact(props.n)
   const full = formatInt(props.n)
   return short === full ? <span>{full}</span> : <span title={full}>{short}</span>
+}
+
+/** An aggregate's billed spend and, under it, the API-equivalent value of its subscription
+ *  traffic when it had any (the sessions and sub-agent tables). */
+export function Spend(props: { t: Totals }) {
+  const { t } = props
+  return (
+    <>
+      <Cost cost={billedOfTotals(t)} />
+      {t.subscriptionRequests > 0 || t.subscriptionValueUsd > 0 ? (
+        <span class="sub">
+          <Cost cost={valueOfTotals(t)} />
+        </span>
+      ) : null}
+    </>
+  )
+}
+
+/** The header of a Spend column. */
+export function SpendHeader(props: { label?: string }) {
+  return (
+    <>
+      {props.label ?? 'Billed'}
+      <span class="sub">
+        <abbr title="API-equivalent value of subscription traffic">+ sub. value</abbr>
+      </span>
+    </>
+  )
 }

@@ -24,8 +24,12 @@ export function FilterBar(props: {
   action: string
   f: Filters
   options: Record<Dimension, string[]>
-  /** Event log: outcome and streaming filters too. */
+  /** Event log: outcome, streaming and session filters too. */
   eventFilters?: boolean
+  /** The dimensions offered (default all); the sessions page has no provider or model. */
+  dimensions?: readonly Dimension[]
+  /** Page parameters kept across a submit (e.g. the sessions page's `sort`). */
+  hidden?: Record<string, string>
 }) {
   const { f, options } = props
   return (
@@ -48,7 +52,7 @@ export function FilterBar(props: {
         <label for="f-to">To (incl.)</label>
         <input id="f-to" type="date" name="to" value={lastDay(f)} />
       </div>
-      {DIMENSIONS.map((d) => {
+      {(props.dimensions ?? DIMENSIONS).map((d) => {
         const current = f[d]
         const values = options[d]
         const list =
@@ -81,6 +85,10 @@ export function FilterBar(props: {
             </select>
           </div>
           <div class="field">
+            <label for="f-session">Session</label>
+            <input id="f-session" type="text" name="session" value={f.session ?? ''} size={14} />
+          </div>
+          <div class="field">
             <label for="f-stream">Streaming</label>
             <select id="f-stream" name="stream">
               <option value="">Any</option>
@@ -94,6 +102,9 @@ export function FilterBar(props: {
           </div>
         </>
       ) : null}
+      {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
       <div class="actions">
         <button type="submit">Apply</button>
         <a href={props.action}>Reset</a>

@@ -7,6 +7,8 @@ describe('format', () => {
     expect(formatDuration(12_300)).toBe('12.3 s')
     expect(formatDuration(2000)).toBe('2 s')
     expect(formatDuration(185_000)).toBe('3 min 5 s')
+    expect(formatDuration(9_000_000)).toBe('2 h 30 min')
+    expect(formatDuration(3_599_400)).toBe('59 min 59 s')
     expect(formatDuration(null)).toBe('—')
   })
   test('times in the viewer zone (zone cases: @tokentap/shared/time format.test.ts)', () => {

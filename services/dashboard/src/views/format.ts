@@ -5,13 +5,17 @@
 
 import { formatDateTime } from '@tokentap/shared/time'
 
-/** 850 → "850 ms", 12_300 → "12.3 s", 185_000 → "3 min 5 s". */
+/** 850 → "850 ms", 12_300 → "12.3 s", 185_000 → "3 min 5 s", 9_000_000 → "2 h 30 min". */
 export function formatDuration(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—'
   if (ms < 1000) return `${Math.round(ms)} ms`
   if (ms < 60_000) return `${(ms / 1000).toFixed(1).replace(/\.0$/, '')} s`
-  const s = Math.round(ms / 1000)
-  return `${Math.floor(s / 60)} min ${s % 60} s`
+  if (ms < 3_600_000) {
+    const s = Math.round(ms / 1000)
+    return `${Math.floor(s / 60)} min ${s % 60} s`
+  }
+  const min = Math.round(ms / 60_000)
+  return `${Math.floor(min / 60)} h ${min % 60} min`
 }
 
 /** ISO instant → "2026-01-15 11:00:03" in `timeZone` ("—" for null or a bad date). */

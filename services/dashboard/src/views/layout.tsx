@@ -8,12 +8,15 @@ import type { Child } from 'hono/jsx'
 import { assetUrl } from '../static/index.ts'
 import { link } from './url.ts'
 
-export type Section = 'overview' | 'events' | 'budgets' | 'none'
+export type Section = 'overview' | 'events' | 'budgets' | 'limits' | 'none' | 'sessions'
 
 const NAV: { section: Section; path: string; label: string }[] = [
   { section: 'overview', path: '/', label: 'Overview' },
+  { section: 'sessions', path: '/sessions', label: 'Sessions' },
   { section: 'events', path: '/events', label: 'Events' },
   { section: 'budgets', path: '/budgets', label: 'Budgets' },
+  // Rate-limit and subscription windows per account (issue 16)
+  { section: 'limits', path: '/limits', label: 'Limits' },
 ]
 
 // htmx would otherwise inject an inline <style> (blocked by style-src 'self') and may eval.
@@ -58,7 +61,11 @@ export function Layout(props: {
                 {NAV.map((n) => (
                   <li>
                     <a
-                      href={f && n.section !== 'budgets' ? link(n.path, f) : n.path}
+                      href={
+                        f && n.section !== 'budgets' && n.section !== 'limits'
+                          ? link(n.path, f)
+                          : n.path
+                      }
                       aria-current={n.section === props.section ? 'page' : undefined}
                     >
                       {n.label}

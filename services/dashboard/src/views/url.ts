@@ -5,7 +5,7 @@ import type { Filters } from '@tokentap/shared/api'
 import { filtersToQuery } from '../data/filters.ts'
 
 /** Parameters that belong to one page only and are dropped when moving between pages. */
-const PAGE_ONLY = ['cursor', 'after', 'outcome', 'stream'] as const
+const PAGE_ONLY = ['cursor', 'after', 'outcome', 'stream', 'session', 'sort'] as const
 
 /** `path?query` from `f`, with `set` applied (undefined removes a parameter). */
 export function link(
@@ -22,4 +22,9 @@ export function link(
   }
   const s = q.toString()
   return s ? `${path}?${s}` : path
+}
+
+/** A session's page (its id may hold any printable character). */
+export function sessionPath(id: string): string {
+  return `/sessions/${encodeURIComponent(id)}`
 }

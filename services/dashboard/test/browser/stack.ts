@@ -19,8 +19,10 @@ export interface Stack {
   db: TestDatabase
   dashboardUrl: string
   apiKey: string
-  /** One request through the proxy (a priced Anthropic response), as `user`. */
-  send(user: string): Promise<void>
+  /** One request through the proxy (a priced Anthropic response), as `user`; `oauth`: signed in
+   *  to a Claude subscription (its answer carries the subscription's windows); `headers`: extra
+   *  request header lines (`Name: value`). */
+  send(user: string, opts?: { oauth?: boolean; headers?: string[] }): Promise<void>
   /** Rows in usage_events (to wait for the proxy's batch writer). */
   count(): Promise<number>
   stop(): Promise<void>
@@ -32,6 +34,16 @@ const usage = {
   cache_read_input_tokens: 500,
   cache_creation_input_tokens: 200,
   cache_creation: { ephemeral_5m_input_tokens: 150, ephemeral_1h_input_tokens: 50 },
+}
+
+/** A Claude subscription's windows: 5-hour at 83 % (resetting 2030-03-17 17:00 UTC), 7-day 41 %. */
+export const SUBSCRIPTION_WINDOWS = {
+  'anthropic-ratelimit-unified-status': 'allowed_warning',
+  'anthropic-ratelimit-unified-5h-utilization': '0.83',
+  'anthropic-ratelimit-unified-5h-reset': String(Date.parse('2030-03-17T17:00:00Z') / 1000),
+  'anthropic-ratelimit-unified-5h-status': 'allowed_warning',
+  'anthropic-ratelimit-unified-7d-utilization': '0.41',
+  'anthropic-ratelimit-unified-7d-reset': String(Date.parse('2030-03-20T09:00:00Z') / 1000),
 }
 
 export async function startStack(): Promise<Stack> {
@@ -47,8 +59,11 @@ export async function startStack(): Promise<Stack> {
   }
   try {
     mock = await startMockUpstream()
-    mock.on('api.anthropic.com', 'POST /v1/messages', () =>
-      Response.json({ id: 'msg_live', model: 'claude-sonnet-4-5-20250929', usage }),
+    mock.on('api.anthropic.com', 'POST /v1/messages', (req) =>
+      Response.json(
+        { id: 'msg_live', model: 'claude-sonnet-4-5-20250929', usage },
+        { headers: req.headers.get('authorization') ? SUBSCRIPTION_WINDOWS : {} },
+      ),
     )
     proxy = await startProxy({
       upstreamPort: mock.port,
@@ -70,8 +85,17 @@ export async function startStack(): Promise<Stack> {
       db,
       dashboardUrl: `http://127.0.0.1:${dash.port}`,
       apiKey,
-      async send(user) {
+      async send(user, opts = {}) {
+        const auth = opts.oauth
+          ? [
+              '-H',
+              'authorization: Bearer sk-ant-oat01-browser-test',
+              '-H',
+              'anthropic-beta: oauth-2025-04-20',
+            ]
+          : []
         const r = await curl([
+          ...auth,
           '--proxy',
           p.proxyUrl,
           '--proxy-user',
@@ -82,6 +106,7 @@ export async function startStack(): Promise<Stack> {
           'claude-cli/2.1.0 (external, cli)',
           '-H',
           'content-type: application/json',
+          ...(opts.headers ?? []).flatMap((h) => ['-H', h]),
           '-d',
           '{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[]}',
           'https://api.anthropic.com/v1/messages',

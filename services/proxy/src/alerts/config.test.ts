@@ -35,8 +35,15 @@ describe('readAlertsConfig', () => {
       dashboardUrl: undefined,
       dailyDigest: null,
       degradedAfterMin: 5,
+      limitThresholds: [0.8, 0.95],
     })
     expect(alertsEnabled(c)).toBe(false)
+    // a webhook alone turns the limit alerts on (429 runs, API-key switches, windows)
+    expect(alertsEnabled(readAlertsConfig({ SLACK_WEBHOOK_URL: slack }, true))).toBe(true)
+    expect(
+      readAlertsConfig({ LIMIT_ALERT_THRESHOLDS: '90', SLACK_WEBHOOK_URL: slack }, true)
+        .limitThresholds,
+    ).toEqual([0.9])
   })
 
   test('budgets with a default webhook, digest, dashboard URL', () => {
@@ -73,6 +80,7 @@ describe('readAlertsConfig', () => {
     )
     expect(err({ SLACK_DAILY_DIGEST: '09:00' })).toBe('SLACK_DAILY_DIGEST: needs SLACK_WEBHOOK_URL')
     expect(err({ ALERT_DEGRADED_AFTER_MIN: '-1' })).toContain('ALERT_DEGRADED_AFTER_MIN')
+    expect(err({ LIMIT_ALERT_THRESHOLDS: '80,150' })).toContain('LIMIT_ALERT_THRESHOLDS: "150"')
     expect(
       err({ TOKENTAP_BUDGETS: join(dir, 'missing.json'), SLACK_WEBHOOK_URL: slack }),
     ).toContain('TOKENTAP_BUDGETS: cannot read')

@@ -1,5 +1,6 @@
 // Alert settings from the environment: TOKENTAP_BUDGETS (the budgets file), SLACK_WEBHOOK_URL,
-// DASHBOARD_URL, SLACK_DAILY_DIGEST (HH:MM in the budgets' zone), ALERT_DEGRADED_AFTER_MIN.
+// DASHBOARD_URL, SLACK_DAILY_DIGEST (HH:MM in the budgets' zone), ALERT_DEGRADED_AFTER_MIN,
+// LIMIT_ALERT_THRESHOLDS (limit alerts, limit-decide.ts).
 // Budgets need Postgres (spend and dedupe live there) and a webhook for every budget.
 
 import { ConfigError, type Env, readInt, readString } from '@tokentap/shared'
@@ -9,6 +10,7 @@ import {
   isHttpUrl,
   loadBudgetsFile,
 } from '@tokentap/shared/budgets'
+import { LIMIT_THRESHOLDS_VARIABLE, parseLimitThresholds } from './limit-decide.ts'
 
 export interface AlertsConfig {
   budgetsFile: string | undefined
@@ -21,6 +23,9 @@ export interface AlertsConfig {
   dailyDigest: { hour: number; minute: number } | null
   /** Minutes of degraded recording before a Slack alert; 0 = never. */
   degradedAfterMin: number
+  /** LIMIT_ALERT_THRESHOLDS as fractions ([] = no window alerts). The limit alerts (windows,
+   *  429s, API-key switches) go to SLACK_WEBHOOK_URL: without it there are none. */
+  limitThresholds: number[]
 }
 
 function readUrl(env: Env, name: string): string | undefined {
@@ -73,12 +78,12 @@ export function readAlertsConfig(env: Env, hasDatabase: boolean): AlertsConfig {
     dashboardUrl,
     dailyDigest,
     degradedAfterMin: readInt(env, 'ALERT_DEGRADED_AFTER_MIN', 5, { min: 0, max: 7 * 24 * 60 }),
+    limitThresholds: parseLimitThresholds(readString(env, LIMIT_THRESHOLDS_VARIABLE)),
   }
 }
 
 /** True when anything alert-related is configured (the evaluator is worth starting). */
 export function alertsEnabled(c: AlertsConfig): boolean {
-  return (
-    c.budgets !== null || c.dailyDigest !== null || (!!c.slackWebhookUrl && c.degradedAfterMin > 0)
-  )
+  // With a webhook the limit alerts (429 runs, API-key switches) are always on.
+  return c.budgets !== null || c.dailyDigest !== null || !!c.slackWebhookUrl
 }

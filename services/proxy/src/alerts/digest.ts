@@ -49,8 +49,9 @@ export function createDigest(deps: DigestDeps): Digest {
       build: async () => {
         const day = budgetWindow('day', tz, new Date(today.start.getTime() - 1))
         const whole = { scope: {} }
-        const [daySpend, dayTop] = await Promise.all([
+        const [daySpend, dayAll, dayTop] = await Promise.all([
           budgetSpend(sql, whole, day),
+          budgetSpend(sql, { scope: {}, counts: 'all' }, day),
           budgetBreakdown(sql, whole, day, 3),
         ])
         const t = deps.now()
@@ -67,6 +68,7 @@ export function createDigest(deps: DigestDeps): Digest {
           dayTop,
           budgets,
           dashboardUrl: deps.dashboardUrl,
+          daySubscriptionValueUsd: Math.max(0, dayAll.spentUsd - daySpend.spentUsd),
         })
       },
     }

@@ -52,11 +52,13 @@ export interface DeliveryJob {
   build: () => Promise<SlackMessage>
 }
 
-/** Rebuilds the job of a pending row that is not a budget threshold (the digest), or null. */
+/** Rebuilds the job of a pending row that is not a budget threshold (the digest, the limit
+ *  alerts), or null. */
 export type ResolvePending = (row: {
   id: string
   budget: string
   windowStart: Date
+  threshold: number
 }) => { window: BudgetWindow; job: DeliveryJob } | null
 
 export interface EvaluatorStats {

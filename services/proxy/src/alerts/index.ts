@@ -8,12 +8,13 @@ import { connect } from '@tokentap/shared/db'
 import type postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
-import type { PostgresSinkMetrics } from '../sink/postgres-types.ts'
+import type { FlushInfo, PostgresSinkMetrics } from '../sink/postgres-types.ts'
 import { type AlertsConfig, checkWebhooks } from './config.ts'
 import { maskUrls, maskWebhookUrl } from './decide.ts'
 import { type DegradedState, degradedStep, HEALTHY } from './degraded.ts'
 import { createDigest, type Digest } from './digest.ts'
-import { type BudgetEvaluator, createBudgetEvaluator } from './evaluator.ts'
+import { type BudgetEvaluator, createBudgetEvaluator, type ResolvePending } from './evaluator.ts'
+import { createLimitAlerts, type LimitAlerts } from './limits.ts'
 import { degradedMessage } from './message.ts'
 import { createSlackPost, type SlackPost } from './slack.ts'
 
@@ -38,8 +39,10 @@ export interface AlertsDeps {
 
 export interface Alerts {
   evaluator: BudgetEvaluator
+  /** Limit alerts (windows, 429 runs, API-key switches); null without SLACK_WEBHOOK_URL. */
+  limits: LimitAlerts | null
   /** Call after each committed flush. */
-  onFlushed(): void
+  onFlushed(info?: FlushInfo): void
   /** One tick now: retry pending alerts, send the digest when due, check recording health. */
   tick(): Promise<void>
   stop(): Promise<void>
@@ -96,6 +99,22 @@ export function startAlerts(deps: AlertsDeps): Alerts {
         })
       : null
 
+  const limits: LimitAlerts | null = config.slackWebhookUrl
+    ? createLimitAlerts({
+        sql,
+        deliver: (job) => evaluator.deliver(job),
+        url: config.slackWebhookUrl,
+        thresholds: config.limitThresholds,
+        dashboardUrl: config.dashboardUrl,
+        timezone: () => budgets?.timezone ?? 'UTC',
+        now,
+        log,
+      })
+    : null
+  /** Pending rows that are not budget thresholds: the digest's, the limit alerts'. */
+  const resolvePending: ResolvePending = (row) =>
+    digest?.resolve(row) ?? limits?.resolve(row) ?? null
+
   let health: DegradedState = HEALTHY
   async function checkHealth(): Promise<void> {
     const url = config.slackWebhookUrl
@@ -127,7 +146,7 @@ export function startAlerts(deps: AlertsDeps): Alerts {
   let lastTickError = ''
   async function tick(): Promise<void> {
     const parts: [string, () => Promise<void>][] = [
-      ['retry', () => evaluator.retryPending(digest?.resolve)],
+      ['retry', () => evaluator.retryPending(resolvePending)],
       ['digest', () => digest?.check() ?? Promise.resolve()],
       ['health', checkHealth],
     ]
@@ -160,16 +179,22 @@ export function startAlerts(deps: AlertsDeps): Alerts {
   const defaultUrl = config.slackWebhookUrl ? maskWebhookUrl(config.slackWebhookUrl) : 'none'
   log.info(
     `alerts: ${budgets?.budgets.length ?? 0} budget(s), default webhook ${defaultUrl}` +
-      `${digest ? `, daily digest at ${String(config.dailyDigest?.hour).padStart(2, '0')}:${String(config.dailyDigest?.minute).padStart(2, '0')}` : ''}`,
+      `${digest ? `, daily digest at ${String(config.dailyDigest?.hour).padStart(2, '0')}:${String(config.dailyDigest?.minute).padStart(2, '0')}` : ''}` +
+      `${limits ? `, limit alerts at ${config.limitThresholds.map((t) => `${Math.round(t * 1000) / 10} %`).join(', ') || 'no window thresholds'}` : ''}`,
   )
 
   return {
     evaluator,
-    onFlushed: () => evaluator.trigger(),
+    limits,
+    onFlushed: (info) => {
+      evaluator.trigger()
+      limits?.trigger(info)
+    },
     tick,
     async stop() {
       clearInterval(timer)
       stopWatching()
+      await limits?.stop()
       await evaluator.stop()
       if (ticking) await ticking
       await own?.end({ timeout: 5 })

@@ -71,8 +71,19 @@ test('digest and degraded messages', () => {
     budgets: [{ budget, window, spend }],
     dashboardUrl: undefined,
   })
-  expect(d.text).toBe('tokentap daily digest: Mon 9 Mar 2026 (UTC): $41.20 over 12 requests')
+  expect(d.text).toBe('tokentap daily digest: Mon 9 Mar 2026 (UTC): $41.20 billed over 12 requests')
   expect(JSON.stringify(d)).toContain('$41.20 of $50.00 (82.4 %)')
+  // subscription traffic's value is said apart, never added to the billed spend
+  const withValue = digestMessage({
+    timezone: 'UTC',
+    day: { start: new Date('2026-03-09T00:00:00Z'), end: new Date('2026-03-10T00:00:00Z') },
+    daySpend: { ...spend, unpricedRequests: 0 },
+    dayTop: top,
+    budgets: [],
+    dashboardUrl: undefined,
+    daySubscriptionValueUsd: 7.5,
+  })
+  expect(withValue.text).toContain('$41.20 billed over 12 requests · subscription value $7.50')
   const g = degradedMessage({
     host: 'proxy-1',
     state: 'degraded',

@@ -27,7 +27,7 @@ export function esc(text: string): string {
   return redact(text).replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')
 }
 
-const plain = (text: string, max = 150): string =>
+export const plain = (text: string, max = 150): string =>
   text.length > max ? `${text.slice(0, max - 1)}…` : text
 
 function topList(title: string, tops: BudgetTop[]): string {
@@ -36,7 +36,12 @@ function topList(title: string, tops: BudgetTop[]): string {
   return `*${title}*\n${lines.join('\n')}`
 }
 
-function link(dashboardUrl: string | undefined, label: string): SlackBlock[] {
+/** A button to a dashboard page, when DASHBOARD_URL is set. */
+export function link(
+  dashboardUrl: string | undefined,
+  label: string,
+  path = '/budgets',
+): SlackBlock[] {
   if (!dashboardUrl) return []
   return [
     {
@@ -45,7 +50,7 @@ function link(dashboardUrl: string | undefined, label: string): SlackBlock[] {
         {
           type: 'button',
           text: { type: 'plain_text', text: label },
-          url: `${dashboardUrl}/budgets`,
+          url: `${dashboardUrl}${path}`,
         },
       ],
     },
@@ -92,7 +97,10 @@ export function budgetAlertMessage(a: BudgetAlertInput): SlackMessage {
         fields: [
           { type: 'mrkdwn', text: `*Budget*\n${esc(budget.name)}` },
           { type: 'mrkdwn', text: `*Scope*\n${esc(describeScope(budget.scope))}` },
-          { type: 'mrkdwn', text: `*Spent*\n${figures}` },
+          {
+            type: 'mrkdwn',
+            text: `*${budget.counts === 'all' ? 'Spent (with subscription value)' : 'Billed spend'}*\n${figures}`,
+          },
           {
             type: 'mrkdwn',
             text: `*Threshold*\n${percent(a.threshold)} of ${usd(budget.limitUsd)} per ${budget.period}`,
@@ -124,6 +132,8 @@ export interface DigestInput {
   dayTop: BudgetBreakdown
   budgets: { budget: Budget; window: BudgetWindow; spend: BudgetSpend }[]
   dashboardUrl: string | undefined
+  /** The day's subscription traffic at its API-equivalent value (not in daySpend, billed). */
+  daySubscriptionValueUsd?: number
 }
 
 export function digestMessage(d: DigestInput): SlackMessage {
@@ -133,15 +143,17 @@ export function digestMessage(d: DigestInput): SlackMessage {
     const ratio = spend.spentUsd / budget.limitUsd
     return `• *${esc(budget.name)}* (${esc(describeScope(budget.scope))}, per ${budget.period}): ${usd(spend.spentUsd)} of ${usd(budget.limitUsd)} (${percent(ratio)})`
   })
+  const value = d.daySubscriptionValueUsd ?? 0
+  const valueText = value > 0 ? ` · subscription value ${usd(value)} (not billed)` : ''
   return {
-    text: `${title}: ${usd(d.daySpend.spentUsd)} over ${d.daySpend.requests} requests`,
+    text: `${title}: ${usd(d.daySpend.spentUsd)} billed over ${d.daySpend.requests} requests${valueText}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: plain(title), emoji: true } },
       {
         type: 'section',
         text: {
           type: 'mrkdwn',
-          text: `*Spent*\n${usd(d.daySpend.spentUsd)} over ${d.daySpend.requests} requests`,
+          text: `*Billed spend*\n${usd(d.daySpend.spentUsd)} over ${d.daySpend.requests} requests${valueText}`,
         },
       },
       {

@@ -28,6 +28,8 @@ describe('readHeaderTags', () => {
     ['x'.repeat(129), '129 characters (max 128)'],
     ['caf\u00e9', 'not printable ASCII'],
     ['a\tb', 'not printable ASCII'],
+    ['sk-proj-abc123abc123abc123', 'looks like a credential'],
+    ['Bearer eyJhbGciOi.x.y', 'looks like a credential'],
   ])('bad value %j is ignored with a note (%s), never echoed', (value, why) => {
     const r = readHeaderTags([['x-tokentap-session', value]])
     expect(r.session).toBeNull()

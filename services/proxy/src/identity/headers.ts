@@ -1,8 +1,10 @@
 // Per-request attribution headers (X-Tokentap-Project, X-Tokentap-Session; Claude Code sends
 // them through ANTHROPIC_CUSTOM_HEADERS) and the head that goes upstream without them: no
 // X-Tokentap-*, no Proxy-* and no other hop-by-hop header ever leaves the proxy. Pure; bad
-// values are ignored and described in `notes`, never thrown.
+// values are ignored and described in `notes`, never thrown. oneHeaderValue() is the one
+// reader, shared with the clients' own ids (client-ids.ts).
 
+import { redact } from '@tokentap/shared'
 import type { HeaderList } from '../http1/head.ts'
 import { endToEndHeaders } from '../http1/hop-by-hop.ts'
 
@@ -16,7 +18,28 @@ export interface HeaderTags {
   notes: string[]
 }
 
-function tag(headers: HeaderList, name: string, notes: string[]): string | null {
+/** Why a (non-empty, trimmed) value is refused, or null when it is fine. */
+export type ValueCheck = (value: string) => string | null
+
+/** Printable ASCII, at most MAX_TAG_LENGTH characters: our own tags. */
+const tagCheck: ValueCheck = (v) =>
+  v.length > MAX_TAG_LENGTH
+    ? `${v.length} characters (max ${MAX_TAG_LENGTH})`
+    : PRINTABLE.test(v)
+      ? null
+      : 'not printable ASCII'
+
+/**
+ * The one value of header `name` (lower-case), trimmed, or null: absent, sent several times
+ * with different values, empty, refused by `check`, or shaped like a credential (redact() would
+ * mask it: a key pasted into the wrong header never reaches a record). Each refusal adds a note.
+ */
+export function oneHeaderValue(
+  headers: HeaderList,
+  name: string,
+  notes: string[],
+  check: ValueCheck,
+): string | null {
   const values = headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v.trim())
   if (values.length === 0) return null
   const distinct = [...new Set(values)]
@@ -25,18 +48,17 @@ function tag(headers: HeaderList, name: string, notes: string[]): string | null 
     return null
   }
   const v = distinct[0]!
-  if (v.length === 0) notes.push(`${name}: empty, ignored`)
-  else if (v.length > MAX_TAG_LENGTH) {
-    notes.push(`${name}: ${v.length} characters (max ${MAX_TAG_LENGTH}), ignored`)
-  } else if (!PRINTABLE.test(v)) notes.push(`${name}: not printable ASCII, ignored`)
-  else return v
+  const refused =
+    v.length === 0 ? 'empty' : (check(v) ?? (redact(v) !== v ? 'looks like a credential' : null))
+  if (refused === null) return v
+  notes.push(`${name}: ${refused}, ignored`)
   return null
 }
 
 export function readHeaderTags(headers: HeaderList): HeaderTags {
   const notes: string[] = []
-  const project = tag(headers, 'x-tokentap-project', notes)
-  const session = tag(headers, 'x-tokentap-session', notes)
+  const project = oneHeaderValue(headers, 'x-tokentap-project', notes, tagCheck)
+  const session = oneHeaderValue(headers, 'x-tokentap-session', notes, tagCheck)
   return { project, session, notes }
 }
 

@@ -1,7 +1,8 @@
 // What an exchange needs from the proxy around it, injected so tests need no module mocks.
 
-import type { ProviderDialect } from '@tokentap/shared'
+import type { BillingKind, ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
+import type { AccountResolver } from '../identity/accounts.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
@@ -19,14 +20,22 @@ export interface ExchangeContext {
   records: RecordIntake
   /** The parser dialect for an intercepted exchange. */
   dialectFor(host: string, path: string): ProviderDialect
+  /** A request's billing kind and account fingerprint (identity/accounts.ts). */
+  accountOf: AccountResolver
 }
 
 export interface Attribution {
   user: string | null
   project: string | null
-  /** X-Tokentap-Session: groups a client's exchanges (one agent run, one conversation). */
+  /** X-Tokentap-Session, else the client's own session id (one agent run, one conversation). */
   session: string | null
+  /** The client's sub-agent id and kind (identity/client-ids.ts); null on the main thread. */
+  agent: string | null
+  agentType: string | null
   program: string | null
+  /** Who pays (from the credential's kind) and the credential's fingerprint (issue 16). */
+  billingKind: BillingKind
+  account: string | null
 }
 
 export interface ClientPort {

@@ -6,6 +6,7 @@
 import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { headerMap, type ResponseHead } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
+import { readLimits } from '../limits/read.ts'
 import { writeOrPause } from '../net/conn.ts'
 import type {
   Attribution,
@@ -256,7 +257,10 @@ export class Exchange {
     // Off the data path: the parser's copies finish decoding, then the one result goes out.
     const pending = [this.up.decoded(), this.copy.decoded()]
     const end = { endedAt, status, outcome, error, transport: 'http' } as const
-    void parserResult(pending, this.dialect.provider, this.parser, this.tally, end)
+    // The head's rate-limit fields, as of its arrival (the client has its last byte by now).
+    const head = this.reader.head
+    const limits = head ? readLimits(head.headers, this.tally.firstByteAt ?? endedAt) : null
+    void parserResult(pending, this.dialect.provider, this.parser, this.tally, end, limits)
       .then((result) => this.ctx.records.submit(result))
       .finally(this.resolveSubmitted)
   }

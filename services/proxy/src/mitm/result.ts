@@ -6,6 +6,7 @@
 
 import type { ExchangeParser, ParsedUsage, SeenText } from '@tokentap/shared'
 import { capturedOf } from '../capture/dialect.ts'
+import type { LimitReading } from '../limits/reading.ts'
 import type { ExchangeFacts, ExchangeResult } from '../records/result.ts'
 
 /** The facts known only when the exchange (or a WebSocket response) ends. */
@@ -13,7 +14,18 @@ export type EndFacts = Pick<ExchangeFacts, 'endedAt' | 'status' | 'outcome' | 'e
 
 type FixedFacts = Pick<
   ExchangeFacts,
-  'startedAt' | 'host' | 'method' | 'path' | 'user' | 'project' | 'session' | 'program'
+  | 'startedAt'
+  | 'host'
+  | 'method'
+  | 'path'
+  | 'user'
+  | 'project'
+  | 'session'
+  | 'agent'
+  | 'agentType'
+  | 'program'
+  | 'billingKind'
+  | 'account'
 >
 
 /** What an exchange counts for its result(s): set at the start, then timing and bytes. */
@@ -43,6 +55,7 @@ export async function parserResult(
   parser: ExchangeParser,
   tally: ExchangeTally,
   end: EndFacts,
+  limits: LimitReading | null = null,
 ): Promise<ExchangeResult> {
   await Promise.allSettled(pending)
   return {
@@ -50,6 +63,7 @@ export async function parserResult(
     usage: safeEnd(provider, () => parser.end()),
     seen: safeSeen(() => parser.seenText?.()),
     bodies: capturedOf(parser),
+    limits,
   }
 }
 

@@ -5,6 +5,7 @@
 
 import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
 import { errorResponse, type LocalResponse, serializeResponse } from '../http1/respond.ts'
+import { readClientIds } from '../identity/client-ids.ts'
 import type { Admission, Identity } from '../identity/credentials.ts'
 import { readHeaderTags } from '../identity/headers.ts'
 import { programFromUserAgent } from '../identity/program.ts'
@@ -235,12 +236,17 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       return
     }
     const tags = readHeaderTags(head.headers)
-    for (const note of tags.notes) ctx.log.warn(`${target.key.host}: ${note}`)
+    const ids = readClientIds(head.headers)
+    for (const note of [...tags.notes, ...ids.notes]) ctx.log.warn(`${target.key.host}: ${note}`)
     const attribution: Attribution = {
       user: identity.user,
       project: tags.project ?? identity.project,
-      session: tags.session,
+      // Our tag wins over the client's own session id.
+      session: tags.session ?? ids.session,
+      agent: ids.agent,
+      agentType: ids.agentType,
       program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
+      ...ctx.accountOf(target.key.host, target.path, head.headers),
     }
     state = 'exchange'
     const port = {

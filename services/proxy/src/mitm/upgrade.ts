@@ -5,6 +5,8 @@
 // PROXY_TUNNEL_IDLE_TIMEOUT_MS without a byte.
 
 import type { ExchangeMeta, HeaderMap, ProviderDialect } from '@tokentap/shared'
+import { readLimits } from '../limits/read.ts'
+import { createWsLimitTap } from '../limits/ws.ts'
 import type { Conn } from '../net/conn.ts'
 import { relay } from '../tunnel/blind.ts'
 import { createWsTap } from '../ws/conversation.ts'
@@ -30,6 +32,12 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
   const up = h.upstream
   const isWs = (h.responseHeaders.upgrade ?? '').toLowerCase() === 'websocket'
   const wsParser = isWs ? (h.dialect?.createWsParser?.(h.meta) ?? null) : null
+  // The 101's rate-limit fields and the socket's rate-limit events ride on its next result.
+  const limitTap = h.dialect
+    ? createWsLimitTap(
+        readLimits(Object.entries(h.responseHeaders), h.tally.firstByteAt ?? h.ctx.now()),
+      )
+    : null
   const recorder = h.dialect
     ? createWsRecorder({
         provider: h.dialect.provider,
@@ -38,13 +46,17 @@ export function startUpgradeRelay(h: UpgradeHooks, upstreamRest: Buffer): void {
         tally: h.tally,
         now: h.ctx.now,
         submit: (result) => h.ctx.records.submit(result),
+        limits: () => limitTap?.take() ?? null,
       })
     : null
   const tap =
     isWs && recorder
       ? createWsTap({
           deflate: parseDeflateExtension(h.responseHeaders['sec-websocket-extensions']),
-          onMessage: (m) => recorder.message(m),
+          onMessage: (m) => {
+            limitTap?.message(m, h.ctx.now())
+            recorder.message(m)
+          },
           onError: (e) => recorder.note(e),
         })
       : null

@@ -4,6 +4,7 @@
 
 import { describe, expect, test } from 'bun:test'
 import type { ParsedUsage, SeenText, WsExchangeParser } from '@tokentap/shared'
+import { createWsLimitTap } from '../limits/ws.ts'
 import type { ExchangeResult } from '../records/result.ts'
 import { createWsTap } from '../ws/conversation.ts'
 import { parseDeflateExtension } from '../ws/extensions.ts'
@@ -56,9 +57,15 @@ function socket(parser: WsExchangeParser | null = fakeParser()) {
     path: '/v1/responses?stream=1',
     user: 'alice',
     project: null,
-    session: null,
+    // Read from the upgrade request: every result on the socket carries them.
+    session: 'sess-1',
+    agent: 'thread-2',
+    agentType: 'collab_spawn',
     program: 'codex',
+    billingKind: 'subscription',
+    account: 'c0dec0dec0dec0dec0de',
   })
+  const limitTap = createWsLimitTap()
   const recorder = createWsRecorder({
     provider: 'openai',
     path: '/v1/responses?stream=1',
@@ -66,11 +73,15 @@ function socket(parser: WsExchangeParser | null = fakeParser()) {
     tally,
     now: () => (clock += 10),
     submit: (r) => void results.push(r),
+    limits: () => limitTap.take(),
   })
   const tap = createWsTap({
     deflate: parseDeflateExtension('permessage-deflate; client_no_context_takeover'),
     maxMessageBytes: LIMIT,
-    onMessage: (m) => recorder.message(m),
+    onMessage: (m) => {
+      limitTap.message(m, clock)
+      recorder.message(m)
+    },
     onError: (e) => recorder.note(e),
   })
   const deflater = createDeflater(true)
@@ -106,6 +117,31 @@ const SKIPPED = `client: inflated message exceeds ${LIMIT} bytes; inflation stop
 const summary = (r: ExchangeResult) => [r.usage.responseId ?? null, r.usage.parseError ?? null]
 
 describe('WebSocket results', () => {
+  test('a rate-limit event rides on the next result, and only on it', async () => {
+    const s = socket()
+    await s.client('create-1')
+    s.server(
+      JSON.stringify({
+        type: 'codex.rate_limits',
+        rate_limits: { primary: { used_percent: 55, window_minutes: 300, reset_at: 1772460000 } },
+      }),
+    )
+    s.server('done:r1')
+    await s.client('create-2')
+    s.server('done:r2')
+    await s.close()
+    expect(s.results).toHaveLength(2)
+    expect(s.results[0]!.limits?.windows['codex-primary']).toMatchObject({
+      used: 0.55,
+      minutes: 300,
+    })
+    expect(s.results[1]!.limits).toBeNull()
+    expect(s.results[0]!.facts).toMatchObject({
+      billingKind: 'subscription',
+      account: 'c0dec0dec0dec0dec0de',
+    })
+  })
+
   test('one result per response, as it completes; the close adds none', async () => {
     const s = socket()
     s.tally.requestBytes = 100
@@ -151,6 +187,28 @@ describe('WebSocket results', () => {
     expect(failed.results.map((r) => [r.facts.outcome, r.facts.error])).toEqual([
       ['failed', 'ECONNRESET'],
     ])
+  })
+
+  test("the upgrade request's session and sub-agent ride on every response of the socket", async () => {
+    const s = socket()
+    await s.client('create-1')
+    s.server('done:r1')
+    await s.client('create-2')
+    s.server('done:r2')
+    await s.client('create-3')
+    await s.close()
+    expect(s.results.map(summary)).toEqual([
+      ['r1', null],
+      ['r2', null],
+      ['open:create-3', null],
+    ])
+    for (const r of s.results) {
+      expect(r.facts).toMatchObject({
+        session: 'sess-1',
+        agent: 'thread-2',
+        agentType: 'collab_spawn',
+      })
+    }
   })
 
   test('the close flushes responses still open (and adds nothing more)', async () => {

@@ -7,6 +7,7 @@
 // can carry gets the close's usage-less result of its own. Pure: no sockets.
 
 import type { ParsedUsage, WsExchangeParser, WsMessage } from '@tokentap/shared'
+import type { LimitReading } from '../limits/reading.ts'
 import type { ExchangeResult } from '../records/result.ts'
 import { type ExchangeTally, safeSeen } from './result.ts'
 
@@ -19,6 +20,8 @@ export interface WsRecorderDeps {
   tally: ExchangeTally
   now(): number
   submit(result: ExchangeResult): void
+  /** Limits read on the socket since the last result (limits/ws.ts); they ride on the next. */
+  limits?(): LimitReading | null
 }
 
 export interface WsRecorder {
@@ -58,6 +61,7 @@ export function createWsRecorder(d: WsRecorderDeps): WsRecorder {
       usage: n === null ? usage : { ...usage, parseError: joinNotes(usage.parseError, n) },
       seen,
       bodies: null,
+      limits: d.limits?.() ?? null,
     })
   }
 

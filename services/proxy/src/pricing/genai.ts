@@ -2,10 +2,15 @@
 // version below names the exact table used). Its `input_tokens` is the TOTAL input — uncached +
 // cache read + cache write — with the cache buckets as partitions of it; the 200k-token tiers
 // are chosen on that total, which is how Anthropic and Google define long-context pricing.
+// Billed units (units.ts) are passed as genai-prices usage keys: modality tokens as parts of
+// their buckets, web and storage searches per 1,000; the price it returns is split into its
+// token part (what tier and residency multipliers scale) and the rest (tool fees, request fees).
 
 import { calcPrice, type Provider, type Usage } from '@pydantic/genai-prices'
+import type { BilledUnits } from '@tokentap/shared'
 import type { PriceLookup } from './models.ts'
-import { count, roundUsd } from './money.ts'
+import { count } from './money.ts'
+import { addUnitUsage } from './units.ts'
 
 /** Pinned in services/proxy/package.json; a test checks it against the installed package. The
  *  package exposes no data date, so its version is the price table's version. */
@@ -20,11 +25,41 @@ export interface Buckets {
   reasoningTokens: number
 }
 
-/** Our buckets (input = uncached) in genai-prices' shape (input = total). */
-export function toGenaiUsage(b: Buckets): Usage {
+const MODALITIES = (['audio', 'image', 'video'] as const).map((m) => ({
+  input: `input_${m}_tokens`,
+  cached: `cache_${m}_read_tokens`,
+  output: `output_${m}_tokens`,
+}))
+
+/** Modality parts clamped to their parents, so inconsistent reports never make genai-prices throw
+ *  ("more-specific usage … exceeds"): each part ≤ its parent, the parts together ≤ the parent, a
+ *  cached part ≤ both the cache reads and its modality's input (which it then implies). */
+function modalityParts(usage: Usage, total: number, read: number, output: number): void {
+  let inputLeft = total
+  let readLeft = read
+  let outputLeft = output
+  for (const m of MODALITIES) {
+    const cached = Math.min(count(usage[m.cached]), readLeft)
+    const input = Math.min(Math.max(count(usage[m.input]), cached), inputLeft)
+    const cachedPart = Math.min(cached, input)
+    if (usage[m.input] !== undefined || input > 0) usage[m.input] = input
+    if (usage[m.cached] !== undefined) usage[m.cached] = cachedPart
+    inputLeft -= input
+    readLeft -= cachedPart
+    if (usage[m.output] !== undefined) {
+      const part = Math.min(count(usage[m.output]), outputLeft)
+      usage[m.output] = part
+      outputLeft -= part
+    }
+  }
+}
+
+/** Our buckets (input = uncached) and units in genai-prices' shape (input = total). */
+export function toGenaiUsage(b: Buckets, units: BilledUnits = {}): Usage {
   const writes = b.cacheWrite5mTokens + b.cacheWrite1hTokens
-  return {
-    input_tokens: b.inputTokens + b.cacheReadTokens + writes,
+  const total = b.inputTokens + b.cacheReadTokens + writes
+  const usage: Usage = {
+    input_tokens: total,
     cache_read_tokens: b.cacheReadTokens,
     // cache_write_tokens is the parent of the 5m/1h split: models priced only with
     // cache_write_mtok charge all writes at it; with cache_write_1h_mtok the 1h part gets that.
@@ -35,6 +70,8 @@ export function toGenaiUsage(b: Buckets): Usage {
     // Part of output_tokens; only priced apart for the few models with output_reasoning_mtok.
     output_reasoning_tokens: Math.min(count(b.reasoningTokens), b.outputTokens),
   }
+  if (addUnitUsage(usage, units)) modalityParts(usage, total, b.cacheReadTokens, b.outputTokens)
+  return usage
 }
 
 /**
@@ -63,13 +100,43 @@ function calcFor(l: PriceLookup, usage: Usage, at: Date) {
   return r
 }
 
-/** USD from the first look-up genai-prices knows, else null. Never throws. */
-export function genaiCost(lookups: PriceLookup[], b: Buckets, at: Date): number | null {
-  const usage = toGenaiUsage(b)
+/** The price keys of a model price (one Set per price object: tables are immutable). */
+const keysOf = new WeakMap<object, ReadonlySet<string>>()
+function priceKeys(price: object): ReadonlySet<string> {
+  let keys = keysOf.get(price)
+  if (keys === undefined) {
+    keys = new Set(Object.keys(price))
+    keysOf.set(price, keys)
+  }
+  return keys
+}
+
+/** A genai-prices price, unrounded: tokens (input + output directions) and the rest. */
+export interface GenaiPrice {
+  tokensUsd: number
+  otherUsd: number
+  /** The price keys of the model price in force (which units it can price). */
+  priceKeys: ReadonlySet<string>
+}
+
+/** The price from the first look-up genai-prices knows, else null. Never throws. */
+export function genaiPrice(
+  lookups: PriceLookup[],
+  b: Buckets,
+  units: BilledUnits,
+  at: Date,
+): GenaiPrice | null {
+  const usage = toGenaiUsage(b, units)
   for (const l of lookups) {
     try {
       const r = calcFor(l, usage, at)
-      if (r !== null && Number.isFinite(r.total_price)) return roundUsd(r.total_price)
+      if (r === null || !Number.isFinite(r.total_price)) continue
+      const tokensUsd = r.input_price + r.output_price
+      return {
+        tokensUsd,
+        otherUsd: r.total_price - tokensUsd,
+        priceKeys: priceKeys(r.model_price),
+      }
     } catch {
       // Malformed price data for one model must not break the record: try the next spelling.
     }

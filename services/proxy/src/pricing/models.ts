@@ -85,10 +85,16 @@ export function priceLookups(provider: string, model: string | null, host?: stri
   }
   const id = GENAI_PROVIDER[provider]
   if (provider === 'bedrock') {
-    // Bedrock's table knows regional and global profiles; a model it lacks is priced at the
-    // vendor's list price (Anthropic's, which Bedrock's global endpoints match).
+    // Bedrock's table knows regional and global profiles; a geography prefix it does not list
+    // (a new `ca.`, `in.` …) is a regional profile, priced as the `us.` one (every regional
+    // profile carries the same premium over global); a model it lacks is priced at the vendor's
+    // list price (Anthropic's, which Bedrock's global endpoints match).
     const bare = afterSlash(raw)
     add('aws', bare)
+    const geo = BEDROCK_REGION.exec(bare.toLowerCase())?.[0]
+    if (geo !== undefined && geo !== 'global.' && geo !== 'us.') {
+      add('aws', `us.${bare.slice(geo.length)}`)
+    }
     const base = bedrockBaseModel(bare)
     if (base.startsWith('claude')) add('anthropic', base)
   } else if (provider === 'gemini' || provider === 'vertex') {

@@ -83,6 +83,55 @@ describe('parsePriceOverrides', () => {
   })
 })
 
+describe('billed units in model entries', () => {
+  const entry = (extra: object) => ({
+    models: [{ provider: 'openai', model: 'gpt-5*', inputPerMTok: 1, outputPerMTok: 2, ...extra }],
+  })
+  const bad = (extra: object) => () => parsePriceOverrides(entry(extra))
+
+  test('perMTok, perUnit and modifier globs are read', () => {
+    const o = parsePriceOverrides(
+      entry({
+        perMTok: { input_audio_tokens: 32, cache_audio_read_tokens: 0.4 },
+        perUnit: { web_searches: 0.01, code_interpreter_calls: 0.03 },
+        serviceTier: 'priority',
+        inferenceGeo: 'us',
+        speed: 'fast',
+      }),
+    )
+    expect(o.models[0]).toEqual({
+      provider: 'openai',
+      model: 'gpt-5*',
+      inputPerMTok: 1,
+      outputPerMTok: 2,
+      perMTok: { input_audio_tokens: 32, cache_audio_read_tokens: 0.4 },
+      perUnit: { web_searches: 0.01, code_interpreter_calls: 0.03 },
+      serviceTier: 'priority',
+      inferenceGeo: 'us',
+      speed: 'fast',
+    })
+  })
+
+  test('names the bad unit or price', () => {
+    expect(bad({ perMTok: { audio_tokens: 1 } })).toThrow(
+      /^TOKENTAP_PRICES: models\[0\] \(openai gpt-5\*\): "perMTok" has unknown unit "audio_tokens" \(expected input_audio_tokens, /,
+    )
+    expect(bad({ perUnit: { input_audio_tokens: 1 } })).toThrow(
+      'models[0] (openai gpt-5*): "perUnit" has unknown unit "input_audio_tokens" (expected a count unit such as web_searches)',
+    )
+    expect(bad({ perUnit: { 'Web-Searches': 1 } })).toThrow('unknown unit "Web-Searches"')
+    expect(bad({ perUnit: { web_searches: -0.01 } })).toThrow(
+      'models[0] (openai gpt-5*) perUnit: "web_searches" must be a non-negative number, got -0.01',
+    )
+    expect(bad({ perUnit: [] })).toThrow(
+      'models[0] (openai gpt-5*): "perUnit" must be an object of {unit: price}',
+    )
+    expect(bad({ serviceTier: '' })).toThrow(
+      'models[0] (openai gpt-5*): "serviceTier" must be a non-empty string',
+    )
+  })
+})
+
 test('globMatch', () => {
   expect(globMatch('claude-sonnet-4-5*', 'claude-sonnet-4-5-20250929')).toBe(true)
   expect(globMatch('claude-sonnet-4-5*', 'CLAUDE-SONNET-4-5')).toBe(true)

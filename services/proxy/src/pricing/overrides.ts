@@ -1,9 +1,13 @@
 // Local price overrides (TOKENTAP_PRICES): negotiated per-model rates and per-credit prices.
 // Validation is strict (unknown keys are errors: a typo must not silently fall back to list
 // prices) and every message starts with "TOKENTAP_PRICES: " and names the bad entry.
+// A model entry may also price billed units (billing.ts): token parts per million tokens
+// (`perMTok`: audio, image, video parts, each defaulting to its parent bucket's rate) and uses
+// per unit (`perUnit`: web searches, …), and may apply only to one tier, residency or speed.
 
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { TOKEN_UNITS, type TokenUnit } from '@tokentap/shared'
 
 export interface ModelPriceOverride {
   /** Our provider name (anthropic, bedrock, …) or a genai-prices id (aws, google, …); glob. */
@@ -18,6 +22,16 @@ export interface ModelPriceOverride {
   cacheWrite5mPerMTok?: number
   /** Defaults to the 5-minute write price. */
   cacheWrite1hPerMTok?: number
+  /** USD per million tokens of a modality part (`input_audio_tokens`: the uncached audio input,
+   *  `cache_audio_read_tokens`, `output_audio_tokens`, image and video alike); a part without
+   *  its own price is billed at its bucket's rate. */
+  perMTok?: Partial<Record<TokenUnit, number>>
+  /** USD per use of a count unit (`web_searches`: 0.01 is $10 per 1,000). */
+  perUnit?: Record<string, number>
+  /** Globs on the record's billed tier / inference geo / speed; absent: any. */
+  serviceTier?: string
+  inferenceGeo?: string
+  speed?: string
   note?: string
 }
 
@@ -44,7 +58,18 @@ const MODEL_PRICES = [
   'cacheWrite5mPerMTok',
   'cacheWrite1hPerMTok',
 ] as const
-const MODEL_KEYS = new Set<string>(['provider', 'model', 'note', ...MODEL_PRICES])
+const MODEL_MATCH = ['serviceTier', 'inferenceGeo', 'speed'] as const
+const MODEL_KEYS = new Set<string>([
+  'provider',
+  'model',
+  'note',
+  'perMTok',
+  'perUnit',
+  ...MODEL_MATCH,
+  ...MODEL_PRICES,
+])
+const TOKEN_KINDS: ReadonlySet<string> = new Set(TOKEN_UNITS)
+const UNIT_KIND = /^[a-z][a-z0-9_]{0,63}$/
 const CREDIT_KEYS = new Set(['provider', 'usdPerCredit', 'note'])
 const TOP_KEYS = new Set(['$schema', 'models', 'credits'])
 
@@ -103,7 +128,41 @@ function parseModel(raw: unknown, i: number): ModelPriceOverride {
     const p = price(raw, key, where, false)
     if (p !== undefined) out[key] = p
   }
+  for (const key of MODEL_MATCH) {
+    if (raw[key] !== undefined) out[key] = str(raw, key, where)
+  }
+  if (raw.perMTok !== undefined) {
+    out.perMTok = unitPrices(
+      raw,
+      'perMTok',
+      where,
+      (k) => TOKEN_KINDS.has(k),
+      TOKEN_UNITS.join(', '),
+    )
+  }
+  if (raw.perUnit !== undefined) {
+    const isCount = (k: string) => UNIT_KIND.test(k) && !TOKEN_KINDS.has(k)
+    out.perUnit = unitPrices(raw, 'perUnit', where, isCount, 'a count unit such as web_searches')
+  }
   if (raw.note !== undefined) out.note = str(raw, 'note', where)
+  return out
+}
+
+/** A `{kind: price}` object whose kinds pass `valid`. */
+function unitPrices(
+  o: Obj,
+  key: string,
+  where: string,
+  valid: (kind: string) => boolean,
+  expected: string,
+): Record<string, number> {
+  const v = o[key]
+  if (!isObj(v)) return fail(`${where}: "${key}" must be an object of {unit: price}`)
+  const out: Record<string, number> = {}
+  for (const kind of Object.keys(v)) {
+    if (!valid(kind)) fail(`${where}: "${key}" has unknown unit "${kind}" (expected ${expected})`)
+    out[kind] = price(v, kind, `${where} ${key}`, true) as number
+  }
   return out
 }
 

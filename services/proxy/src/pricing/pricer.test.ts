@@ -36,7 +36,12 @@ describe('genai-prices', () => {
       rec({ ...sonnet45, inputTokens: 1000, outputTokens: 500, cacheReadTokens: 20_000 }),
     )
     // 1000×3 + 500×15 + 20000×0.3 = 16500 µ$ → $0.0165
-    expect(r).toEqual({ costUsd: 0.0165, priceSource: 'genai-prices', priceVersion: V })
+    expect(r).toEqual({
+      costUsd: 0.0165,
+      priceSource: 'genai-prices',
+      priceVersion: V,
+      unpricedUnits: null,
+    })
     const w5 = pricer.price(rec({ ...sonnet45, inputTokens: 1000, cacheWrite5mTokens: 10_000 }))
     // 1000×3 + 10000×3.75 = 3000 + 37500 → $0.0405
     expect(w5.costUsd).toBe(0.0405)
@@ -162,7 +167,12 @@ describe('provenance', () => {
     const unknownModel = pricer.price(
       rec({ provider: 'openai', model: 'gpt-99-ultra', inputTokens: 5 }),
     )
-    expect(unknownModel).toEqual({ costUsd: null, priceSource: 'unpriced', priceVersion: V })
+    expect(unknownModel).toEqual({
+      costUsd: null,
+      priceSource: 'unpriced',
+      priceVersion: V,
+      unpricedUnits: null,
+    })
     const noModel = pricer.price(rec({ provider: 'anthropic', model: null, inputTokens: 5 }))
     expect(noModel.costUsd).toBeNull()
     expect(noModel.priceSource).toBe('unpriced')
@@ -179,7 +189,7 @@ describe('provenance', () => {
 
   test('non-billable → 0 and "free"', () => {
     const r = pricer.price(rec({ ...sonnet45, inputTokens: 9999, billable: false }))
-    expect(r).toEqual({ costUsd: 0, priceSource: 'free', priceVersion: null })
+    expect(r).toEqual({ costUsd: 0, priceSource: 'free', priceVersion: null, unpricedUnits: null })
   })
 
   test('no token counts at all → NULL and "no-usage"', () => {
@@ -194,7 +204,12 @@ describe('provenance', () => {
         reasoningTokens: null,
       }),
     )
-    expect(r).toEqual({ costUsd: null, priceSource: 'no-usage', priceVersion: null })
+    expect(r).toEqual({
+      costUsd: null,
+      priceSource: 'no-usage',
+      priceVersion: null,
+      unpricedUnits: null,
+    })
   })
 
   test('OpenRouter: the cost it reports wins over the table', () => {
@@ -208,7 +223,12 @@ describe('provenance', () => {
         rawUsage: { ...rawUsage, cost_details: { upstream_inference_cost: 0.0046185 } },
       }),
     )
-    expect(r).toEqual({ costUsd: 0.0046185, priceSource: 'provider', priceVersion: null })
+    expect(r).toEqual({
+      costUsd: 0.0046185,
+      priceSource: 'provider',
+      priceVersion: null,
+      unpricedUnits: null,
+    })
     // BYOK: OpenRouter's fee plus what the upstream charged the user's own key.
     const byok = pricer.price(
       rec({
@@ -223,7 +243,12 @@ describe('provenance', () => {
     const table = pricer.price(
       rec({ provider: 'openrouter', model: 'anthropic/claude-sonnet-4.5', inputTokens: 1000 }),
     )
-    expect(table).toEqual({ costUsd: 0.003, priceSource: 'genai-prices', priceVersion: V })
+    expect(table).toEqual({
+      costUsd: 0.003,
+      priceSource: 'genai-prices',
+      priceVersion: V,
+      unpricedUnits: null,
+    })
   })
 
   test('xAI: cost_in_usd_ticks (10^10 per USD)', () => {
@@ -235,7 +260,12 @@ describe('provenance', () => {
         rawUsage: { cost_in_usd_ticks: 37_756_000 },
       }),
     )
-    expect(r).toEqual({ costUsd: 0.0037756, priceSource: 'provider', priceVersion: null })
+    expect(r).toEqual({
+      costUsd: 0.0037756,
+      priceSource: 'provider',
+      priceVersion: null,
+      unpricedUnits: null,
+    })
   })
 })
 
@@ -269,7 +299,12 @@ describe('overrides', () => {
       }),
     )
     // 1000×2 + 100×10 + 10000×0.2 + 1000×2.5 + 1000×4 = 2000+1000+2000+2500+4000 → $0.0115
-    expect(r).toEqual({ costUsd: 0.0115, priceSource: 'override', priceVersion: overrides.version })
+    expect(r).toEqual({
+      costUsd: 0.0115,
+      priceSource: 'override',
+      priceVersion: overrides.version,
+      unpricedUnits: null,
+    })
     expect(overrides.version).toMatch(/^overrides:[0-9a-f]{12}$/)
   })
 
@@ -288,16 +323,31 @@ describe('overrides', () => {
 
   test('non-matching records still use genai-prices', () => {
     const r = p.price(rec({ provider: 'anthropic', model: 'claude-haiku-4-5', inputTokens: 1000 }))
-    expect(r).toEqual({ costUsd: 0.001, priceSource: 'genai-prices', priceVersion: V })
+    expect(r).toEqual({
+      costUsd: 0.001,
+      priceSource: 'genai-prices',
+      priceVersion: V,
+      unpricedUnits: null,
+    })
   })
 
   test('credits are priced per credit; without a credit price they are unpriced', () => {
     const r = p.price(rec({ provider: 'amazon-q', model: 'claude-sonnet-4.5', credits: 2.5 }))
-    expect(r).toEqual({ costUsd: 0.1, priceSource: 'override', priceVersion: overrides.version })
+    expect(r).toEqual({
+      costUsd: 0.1,
+      priceSource: 'override',
+      priceVersion: overrides.version,
+      unpricedUnits: null,
+    })
     const none = pricer.price(
       rec({ provider: 'amazon-q', model: 'claude-sonnet-4.5', credits: 2.5 }),
     )
-    expect(none).toEqual({ costUsd: null, priceSource: 'unpriced', priceVersion: null })
+    expect(none).toEqual({
+      costUsd: null,
+      priceSource: 'unpriced',
+      priceVersion: null,
+      unpricedUnits: null,
+    })
     // Amazon Q token counts are never priced from a token table.
     const tokens = pricer.price(
       rec({ provider: 'amazon-q', model: 'claude-sonnet-4.5', inputTokens: 9 }),

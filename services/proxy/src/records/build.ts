@@ -7,10 +7,11 @@ import {
   redact,
   redactPath,
   type UsageRecord,
+  unitColumns,
 } from '@tokentap/shared'
 import type { ExchangeFacts } from './result.ts'
 
-/** The record, unpriced (cost, price source and version null). */
+/** The record, unpriced (cost, price source and version null; unpricedUnits set by pricing). */
 export function buildRecord(id: string, facts: ExchangeFacts, usage: ParsedUsage): UsageRecord {
   const b = emptyBuckets()
   return {
@@ -41,7 +42,11 @@ export function buildRecord(id: string, facts: ExchangeFacts, usage: ParsedUsage
     user: facts.user,
     project: facts.project,
     session: facts.session,
+    agent: facts.agent,
+    agentType: facts.agentType,
     program: facts.program,
+    billingKind: facts.billingKind,
+    account: facts.account,
     requestBytes: facts.requestBytes,
     responseBytes: facts.responseBytes,
     error: facts.error === null ? null : redact(facts.error),
@@ -51,5 +56,12 @@ export function buildRecord(id: string, facts: ExchangeFacts, usage: ParsedUsage
     costUsd: null,
     priceSource: null,
     priceVersion: null,
+    serviceTier: usage.serviceTier ?? null,
+    inferenceGeo: usage.inferenceGeo ?? null,
+    speed: usage.speed ?? null,
+    units: usage.units ?? null,
+    subUsage: usage.subUsage ?? null,
+    ...unitColumns(usage.units),
+    unpricedUnits: null,
   }
 }

@@ -26,7 +26,11 @@ const facts: ExchangeFacts = {
   user: 'alice',
   project: null,
   session: null,
+  agent: null,
+  agentType: null,
   program: 'curl',
+  billingKind: 'subscription',
+  account: 'a1a1a1a1a1a1a1a1a1a1',
   requestBytes: 40,
   responseBytes: 120,
   error: null,
@@ -61,6 +65,7 @@ const result = (usage: ParsedUsage, more: Partial<ExchangeResult> = {}): Exchang
   usage,
   seen,
   bodies: null,
+  limits: null,
   ...more,
 })
 
@@ -149,6 +154,19 @@ describe('record pipeline', () => {
     expect(p.waiting).toBe(0)
     expect(worker.posted).toHaveLength(0)
     expect(errors).toEqual([])
+  })
+
+  test('billing kind and account reach the record; the limits reading travels beside it', () => {
+    const { p, sink } = pipeline()
+    const limits = { observedAt: facts.startedAt, windows: {}, status: 'allowed', rateLimited: 0 }
+    p.submit(result(provided, { limits }))
+    expect(sink.envelopes).toHaveLength(1)
+    expect(sink.envelopes[0]!.record).toMatchObject({
+      billingKind: 'subscription',
+      account: 'a1a1a1a1a1a1a1a1a1a1',
+    })
+    expect(sink.envelopes[0]!.limits).toBe(limits)
+    expect(JSON.stringify(sink.envelopes[0]!.record)).not.toContain('allowed')
   })
 
   test('estimates off: a result that would need one is written at once, unestimated', () => {

@@ -57,7 +57,7 @@ export function createRecordPipeline(d: RecordPipelineDeps): RecordPipeline {
     }
     guard('price', () => Object.assign(record, d.pricer.price(record)))
     if (d.onRecord) guard('metrics', () => d.onRecord?.(record))
-    guard('sink', () => d.sink.write({ record, bodies: result.bodies }))
+    guard('sink', () => d.sink.write({ record, bodies: result.bodies, limits: result.limits }))
   }
 
   function estimateOf(result: ExchangeResult): Promise<ParsedUsage> | null {

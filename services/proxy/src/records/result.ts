@@ -2,8 +2,9 @@
 // exchange builds it after the client has its last byte and the parser's copies are decoded
 // (data path rule 1); everything after (estimate, record, price, sinks) is the pipeline's.
 
-import type { Outcome, ParsedUsage, SeenText, Transport } from '@tokentap/shared'
+import type { BillingKind, Outcome, ParsedUsage, SeenText, Transport } from '@tokentap/shared'
 import type { CapturedBodies } from '../capture/dialect.ts'
+import type { LimitReading } from '../limits/reading.ts'
 
 /** What the proxy itself saw of an exchange (times in epoch milliseconds). */
 export interface ExchangeFacts {
@@ -20,7 +21,12 @@ export interface ExchangeFacts {
   user: string | null
   project: string | null
   session: string | null
+  agent: string | null
+  agentType: string | null
   program: string | null
+  /** Who pays and the credential's fingerprint (identity/accounts.ts). */
+  billingKind: BillingKind
+  account: string | null
   requestBytes: number
   responseBytes: number
   error: string | null
@@ -34,6 +40,8 @@ export interface ExchangeResult {
   seen: SeenText | null
   /** Captured bodies (capture/): redacted and bounded; null when not captured. */
   bodies: CapturedBodies | null
+  /** What the response said about its account's rate-limit windows (limits/); null: nothing. */
+  limits: LimitReading | null
 }
 
 /** The pipeline's front door, as an exchange sees it. */

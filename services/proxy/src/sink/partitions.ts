@@ -15,6 +15,7 @@ import {
   monthsOfTimestamps,
 } from '@tokentap/shared/db'
 import type postgres from 'postgres'
+import type { AccountReadingRow } from './pg-accounts.ts'
 import type { BodyRow, Cell } from './pg-rows.ts'
 import { type WriteMethod, type WriteResult, writeEvents } from './pg-write.ts'
 
@@ -60,16 +61,17 @@ export async function writePartitioned(
   rows: Cell[][],
   method: WriteMethod,
   bodies: BodyRow[],
+  readings: AccountReadingRow[] = [],
 ): Promise<WriteResult> {
   await keeper.ensureFor(rows)
   try {
-    return await writeEvents(sql, rows, method, bodies)
+    return await writeEvents(sql, rows, method, bodies, readings)
   } catch (e) {
     if (!isMissingPartition(e)) throw e
   }
   await keeper.repair(rows)
   try {
-    return await writeEvents(sql, rows, method, bodies)
+    return await writeEvents(sql, rows, method, bodies, readings)
   } catch (e) {
     if (!isMissingPartition(e)) throw e
     throw new Error(`usage_events: no partition for a row even after making its month: ${e}`)

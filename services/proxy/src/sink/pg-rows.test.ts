@@ -10,7 +10,8 @@ import { readRecords } from '../../test/storage/helpers.ts'
 import { type Cell, toCells } from './pg-rows.ts'
 import { writeEvents } from './pg-write.ts'
 
-/** Every field set, none null (session too, which older records lack). */
+/** Every field set, none null (session, agent, billing kind and account too, which older
+ *  records lack). */
 const FULL: UsageRecord = {
   id: '0190f5a8-7b3c-7def-8123-456789abcdef',
   startedAt: '2026-01-15T10:11:12.345Z',
@@ -32,7 +33,11 @@ const FULL: UsageRecord = {
   user: 'alice',
   project: 'web',
   session: 'run-7',
+  agent: 'a0aaff6c392cc486a',
+  agentType: 'general-purpose',
   program: 'claude-cli',
+  billingKind: 'subscription',
+  account: 'a1b2c3d4e5f6a7b8c9d0',
   requestBytes: 5_000_000_000,
   responseBytes: 678,
   error: 'late error',
@@ -48,6 +53,25 @@ const FULL: UsageRecord = {
   costUsd: 0.01234567,
   priceSource: 'genai-prices',
   priceVersion: 'genai-prices@0.1.8',
+  serviceTier: 'priority',
+  inferenceGeo: 'us',
+  speed: 'fast',
+  units: { input_audio_tokens: 40, output_audio_tokens: 2, web_searches: 3, web_fetches: 1 },
+  subUsage: [
+    {
+      kind: 'advisor_message',
+      model: 'claude-opus-4-8',
+      inputTokens: 900,
+      outputTokens: 120,
+      cacheReadTokens: 0,
+      cacheWrite5mTokens: 0,
+      cacheWrite1hTokens: 0,
+    },
+  ],
+  audioInputTokens: 40,
+  audioOutputTokens: 2,
+  webSearches: 3,
+  unpricedUnits: ['web_fetches'],
 }
 
 const byName = (cells: Cell[]): Record<string, Cell> =>
@@ -58,7 +82,13 @@ describe('toCells', () => {
     expect(EVENT_COLUMNS.map((c): string => c.key).sort()).toEqual(Object.keys(FULL).sort())
     const cells = byName(toCells(FULL))
     expect(Object.entries(cells).filter(([, v]) => v === null)).toEqual([])
-    expect(cells).toMatchObject({ session: 'run-7', cost_usd: '0.01234567', stream: true })
+    expect(cells).toMatchObject({
+      session: 'run-7',
+      agent: 'a0aaff6c392cc486a',
+      agent_type: 'general-purpose',
+      cost_usd: '0.01234567',
+      stream: true,
+    })
   })
 
   test('an older spool record: missing fields are NULL or the NOT NULL default', () => {
@@ -67,10 +97,13 @@ describe('toCells', () => {
     for (const c of EVENT_COLUMNS) {
       const v = cells[c.name]
       if (!c.notNull) expect([c.name, v]).toEqual([c.name, null])
+      else if (c.default !== undefined) expect([c.name, v]).toEqual([c.name, c.default])
       else if (c.key !== 'id' && c.key !== 'startedAt')
         expect(v === '' || v === 0 || v === false).toBe(true)
     }
     expect(cells).toMatchObject({ provider: '', duration_ms: 0, stream: false, billable: false })
+    // a record from before billing kinds counts as billed (unknown), as the column's default
+    expect(cells.billing_kind).toBe('unknown')
   })
 
   test('odd values are coerced by column type, never thrown', () => {
@@ -124,7 +157,7 @@ describe('usage_events in Postgres', () => {
   test.each(['json', 'copy', 'values'] as const)(
     'every field of a full record round-trips through the writer (%s) and a SELECT',
     async (method) => {
-      await db.sql`truncate usage_events, usage_rollup_hourly, exchange_bodies`
+      await db.sql`truncate usage_events, usage_rollup_hourly, usage_sessions, exchange_bodies`
       expect((await writeEvents(db.sql, [toCells(FULL)], method)).inserted).toBe(1)
       expect(await readRecords(db.sql)).toEqual([FULL])
     },

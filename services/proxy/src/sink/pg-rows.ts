@@ -48,13 +48,16 @@ export function rawUsageJson(v: unknown): string | null {
   return text
 }
 
-/** The conversion of one column's value; NOT NULL columns get '', 0 or false for a missing one. */
+/** The conversion of one column's value; NOT NULL columns get their DEFAULT, else '', 0 or false,
+ *  for a missing one. */
 function converter(c: EventColumn): (v: unknown) => Cell {
   const type = c.sqlType.replace(/\(.*$/, '')
+  const fallback = c.default
   switch (type) {
     case 'uuid':
     case 'text':
     case 'timestamp with time zone':
+      if (c.notNull && typeof fallback === 'string') return (v) => str(v) ?? fallback
       return c.notNull ? req : str
     case 'integer':
     case 'bigint':

@@ -1,7 +1,9 @@
 // One flush = one transaction: the events go into usage_events exactly once (the primary key
 // (id, started_at) of the partitioned table; a record's id and startedAt never change), ONLY the
-// rows this flush inserted are folded into usage_rollup_hourly, and pg_notify announces their id
-// range (delivered on commit). Replays are therefore idempotent, rows and rollups alike.
+// rows this flush inserted are folded into usage_rollup_hourly, (those with a session)
+// usage_sessions and account_limits (pg-accounts.ts, with the flush's limits readings), and
+// pg_notify announces their id range (delivered on commit). Replays are therefore idempotent:
+// rows, rollups, session totals and 429 counts alike.
 // Three ways to ship the rows (scripts/bench/ingest.ts compares them):
 // - 'copy' (the sink's default): binary COPY (pg-binary.ts) straight into usage_events, so
 //   Postgres parses no text and inserts in bulk; the rows are then read back by (id,
@@ -18,9 +20,12 @@ import {
   ident,
   ROLLUP_INPUTS,
   rollupUpsert,
+  SESSION_INPUTS,
+  sessionsUpsert,
   USAGE_CHANNEL,
 } from '@tokentap/shared/db'
 import type postgres from 'postgres'
+import { ACCOUNT_INPUTS, type AccountReadingRow, accountsCte } from './pg-accounts.ts'
 import { encodeCopyBinary } from './pg-binary.ts'
 import type { BodyRow, Cell } from './pg-rows.ts'
 
@@ -36,16 +41,21 @@ export interface WriteResult {
 }
 
 /** After the CTE `ins` (the rows this flush inserted — RETURNING, or COPY's rows read back —
- *  with ROLLUP_INPUTS): their captured bodies when `bodies` names the JSON parameter, the
- *  rollup (shared/db rollup.ts) of exactly those rows, and the NOTIFY. `expect` names the
- *  parameter holding how many rows `ins` must have: fewer fail the statement. */
-function tail(opts: { bodies?: string; expect?: string } = {}): string {
+ *  with RETURNED): their captured bodies when `bodies` names the JSON parameter, the rollup
+ *  (shared/db rollup.ts) and session totals (sessions.ts) of exactly those rows, the
+ *  account_limits upsert with the readings (JSON parameter `readings`), and the NOTIFY.
+ *  `expect` names the parameter holding how many rows `ins` must have: fewer fail the
+ *  statement. */
+function tail(opts: { readings: string; bodies?: string; expect?: string }): string {
   const check = opts.expect
     ? `, case when c.n <> ${opts.expect}::int then ('tokentap: COPY rows not read back: ' || c.n)::int end`
     : ''
-  return `${opts.bodies ? bodiesCte(opts.bodies) : ''}
+  return `${opts.bodies ? bodiesCte(opts.bodies) : ''}${accountsCte(opts.readings)}
 , rollup as (
   ${rollupUpsert('ins')}
+)
+, sessions as (
+  ${sessionsUpsert('ins')}
 )
 select c.n as inserted, c.first_id, c.last_id,
   case when c.n > 0 then pg_notify('${USAGE_CHANNEL}',
@@ -67,17 +77,20 @@ function bodiesCte(param: string): string {
 }
 
 const INSERT = `insert into usage_events (${EVENT_COLUMN_LIST})`
-// Only what the rollup and the NOTIFY need.
+// Only what the rollup, the session totals, the account upsert and the NOTIFY need.
+const RETURNED = [...new Set([...ROLLUP_INPUTS, ...SESSION_INPUTS, ...ACCOUNT_INPUTS])].filter(
+  (c) => c !== 'id',
+)
 const RETURNING = `on conflict (id, started_at) do nothing
-  returning id, ${ROLLUP_INPUTS.map(ident).join(', ')}`
+  returning id, ${RETURNED.map(ident).join(', ')}`
 
 // 'json': the batch travels as one JSON array of row objects; constant SQL text, one parameter.
 // raw_usage travels as JSON text inside the document and is parsed by the cast.
 const JSON_INS = `with ins as (${INSERT}
   ${eventsFromJson('$1')}
   ${RETURNING})`
-const JSON_SQL = JSON_INS + tail()
-const JSON_BODIES_SQL = JSON_INS + tail({ bodies: '$2' })
+const JSON_SQL = JSON_INS + tail({ readings: '$2' })
+const JSON_BODIES_SQL = JSON_INS + tail({ readings: '$2', bodies: '$3' })
 const NAMES = EVENT_COLUMNS.map((c) => c.name)
 function jsonRows(rows: Cell[][]): string {
   return JSON.stringify(
@@ -93,20 +106,21 @@ function jsonRows(rows: Cell[][]): string {
 // row, in the one partition the row's started_at selects (run-time pruning), whatever the plan.
 const COPY_SQL = `copy usage_events (${EVENT_COLUMN_LIST}) from stdin (format binary)`
 const READ_BACK_INS = `with ins as (
-  select e.id, ${ROLLUP_INPUTS.map((c) => `e.${ident(c)}`).join(', ')}
+  select e.id, ${RETURNED.map((c) => `e.${ident(c)}`).join(', ')}
   from unnest($1::uuid[], $2::timestamptz[]) as k(id, started_at)
   cross join lateral (select * from usage_events u
     where u.id = k.id and u.started_at = k.started_at) e
 )`
-const READ_BACK_SQL = READ_BACK_INS + tail({ expect: '$3' })
-const READ_BACK_BODIES_SQL = READ_BACK_INS + tail({ expect: '$3', bodies: '$4' })
+const READ_BACK_SQL = READ_BACK_INS + tail({ expect: '$3', readings: '$4' })
+const READ_BACK_BODIES_SQL = READ_BACK_INS + tail({ expect: '$3', readings: '$4', bodies: '$5' })
 const ID = EVENT_COLUMNS.findIndex((c) => c.key === 'id')
 const STARTED_AT = EVENT_COLUMNS.findIndex((c) => c.key === 'startedAt')
 /** A Postgres array literal of strings that need no quoting (uuids, ISO timestamps). */
 const arrayOf = (rows: Cell[][], i: number): string => `{${rows.map((r) => r[i]).join(',')}}`
 
-// 'values': one parameter per column and row; Postgres allows 65,535 per statement.
-export const VALUES_MAX_ROWS = Math.floor(65535 / EVENT_COLUMNS.length)
+// 'values': one parameter per column and row (and two more: readings, bodies); Postgres allows
+// 65,535 per statement.
+export const VALUES_MAX_ROWS = Math.floor((65535 - 2) / EVENT_COLUMNS.length)
 
 type Row = { inserted: number; first_id: string | null; last_id: string | null }
 const result = (rows: Row[], via: WriteMethod): WriteResult => ({
@@ -130,6 +144,7 @@ async function viaCopy(
   rows: Cell[][],
   data: Buffer,
   bodies: string | null,
+  readings: string,
 ): Promise<WriteResult> {
   const c = await sql.reserve()
   let open = false
@@ -144,7 +159,7 @@ async function viaCopy(
     })
     stream.end()
     await new Promise((r) => setImmediate(r)) // the stream hands the end of data to the socket
-    const keys = [arrayOf(rows, ID), arrayOf(rows, STARTED_AT), rows.length]
+    const keys = [arrayOf(rows, ID), arrayOf(rows, STARTED_AT), rows.length, readings]
     const readBack = (
       bodies === null
         ? c.unsafe<Row[]>(READ_BACK_SQL, keys, { prepare: true })
@@ -175,27 +190,27 @@ async function viaJson(
   sql: postgres.Sql,
   rows: Cell[][],
   bodies: string | null,
+  readings: string,
 ): Promise<WriteResult> {
-  if (bodies !== null) {
-    return result(
-      await sql.unsafe<Row[]>(JSON_BODIES_SQL, [jsonRows(rows), bodies], { prepare: true }),
-      'json',
-    )
-  }
-  return result(await sql.unsafe<Row[]>(JSON_SQL, [jsonRows(rows)], { prepare: true }), 'json')
+  const params = [jsonRows(rows), readings]
+  if (bodies !== null) params.push(bodies)
+  const text = bodies === null ? JSON_SQL : JSON_BODIES_SQL
+  return result(await sql.unsafe<Row[]>(text, params, { prepare: true }), 'json')
 }
 
 async function viaValues(
   sql: postgres.Sql,
   rows: Cell[][],
   bodies: string | null,
+  readings: string,
 ): Promise<WriteResult> {
   const w = EVENT_COLUMNS.length
+  const n = rows.length * w
   const tuples = rows.map((_, i) => `(${EVENT_COLUMNS.map((_c, j) => `$${i * w + j + 1}`)})`)
-  const params: Cell[] = rows.flat()
+  const params: Cell[] = [...rows.flat(), readings]
   if (bodies !== null) params.push(bodies)
   const text = `with ins as (${INSERT} values ${tuples.join(', ')} ${RETURNING})${tail(
-    bodies === null ? {} : { bodies: `$${rows.length * w + 1}` },
+    bodies === null ? { readings: `$${n + 1}` } : { readings: `$${n + 1}`, bodies: `$${n + 2}` },
   )}`
   return result(
     await sql.unsafe<Row[]>(text, params as postgres.ParameterOrJSON<never>[]),
@@ -203,31 +218,34 @@ async function viaValues(
   )
 }
 
-/** Writes the rows (cells from toCells) in one transaction; throws on any database error. */
+/** Writes the rows (cells from toCells) in one transaction, with their bodies and the flush's
+ *  account readings (pg-accounts.ts); throws on any database error. */
 export async function writeEvents(
   sql: postgres.Sql,
   rows: Cell[][],
   method: WriteMethod = 'json',
   bodyRows: BodyRow[] = [],
+  readingRows: AccountReadingRow[] = [],
 ): Promise<WriteResult> {
   if (rows.length === 0) return { inserted: 0, firstId: null, lastId: null, via: method }
   const bodies = bodyRows.length > 0 ? JSON.stringify(bodyRows) : null
+  const readings = JSON.stringify(readingRows)
   if (method === 'copy') {
     const data = encodeCopyBinary(rows)
     if (data !== null) {
       try {
-        return await viaCopy(sql, rows, data, bodies)
+        return await viaCopy(sql, rows, data, bodies, readings)
       } catch (e) {
         if (!copyRefused(e)) throw e
       }
     }
-    return viaJson(sql, rows, bodies)
+    return viaJson(sql, rows, bodies, readings)
   }
   if (method === 'values') {
     if (rows.length > VALUES_MAX_ROWS) throw new Error(`values: at most ${VALUES_MAX_ROWS} rows`)
-    return viaValues(sql, rows, bodies)
+    return viaValues(sql, rows, bodies, readings)
   }
-  return viaJson(sql, rows, bodies)
+  return viaJson(sql, rows, bodies, readings)
 }
 
 /** SQLSTATE classes that blame the data, not the database: retrying cannot help. */

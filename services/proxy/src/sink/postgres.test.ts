@@ -37,7 +37,8 @@ const spoolDir = (): string => {
 }
 const sink = (o: Partial<PostgresSinkOptions> = {}) =>
   createPostgresSink({ sql: db.sql, spoolDir: spoolDir(), log: silentLogger, ...o })
-const reset = () => db.sql`truncate usage_events, usage_rollup_hourly, exchange_bodies`
+const reset = () =>
+  db.sql`truncate usage_events, usage_rollup_hourly, usage_sessions, exchange_bodies`
 
 describe('postgres sink', () => {
   test.each(['copy', 'json', 'values'] as const)(

@@ -4,9 +4,11 @@
 // When Postgres is down, erroring or too slow, batches go to the disk spool (spool.ts) and a
 // background task replays it with capped exponential backoff. Nothing is dropped, write() never
 // blocks or throws, and replays cannot double-count (inserts are idempotent, rollups follow).
+// Each flush also folds its records and their limits readings into account_limits.
 
 import { errText, sleep, timeout } from './async.ts'
 import { createPartitionKeeper, writePartitioned } from './partitions.ts'
+import { type AccountReadingRow, accountReadingRows } from './pg-accounts.ts'
 import { type BodyRow, bodyRows, type Cell, type StoredRecord, toCells } from './pg-rows.ts'
 import { isDataError, VALUES_MAX_ROWS } from './pg-write.ts'
 import type { PostgresSink, PostgresSinkOptions } from './postgres-types.ts'
@@ -69,8 +71,16 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     }
   }
 
-  async function write(rows: Cell[][], how = method, bodies: BodyRow[] = []): Promise<void> {
-    const res = await timeout(writePartitioned(sql, partitions, rows, how, bodies), flushTimeoutMs)
+  async function write(
+    rows: Cell[][],
+    how = method,
+    bodies: BodyRow[] = [],
+    readings: AccountReadingRow[] = [],
+  ): Promise<void> {
+    const res = await timeout(
+      writePartitioned(sql, partitions, rows, how, bodies, readings),
+      flushTimeoutMs,
+    )
     m.recordsInserted += res.inserted
     if (res.inserted > 0 && res.firstId && res.lastId && opts.onFlushed) {
       try {
@@ -100,12 +110,12 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     if (!(await setAside(bad, 'record has no id'))) throw new Error('cannot set records aside')
     if (rows.length === 0) return
     try {
-      await write(rows, method, bodyRows(kept))
+      await write(rows, method, bodyRows(kept), accountReadingRows(kept))
     } catch (e) {
       if (!isDataError(e)) throw e
       for (let i = 0; i < rows.length; i++) {
         try {
-          await write([rows[i]!], 'json', bodyRows([kept[i]!]))
+          await write([rows[i]!], 'json', bodyRows([kept[i]!]), accountReadingRows([kept[i]!]))
         } catch (e1) {
           if (!isDataError(e1)) throw e1
           const line = JSON.stringify(kept[i]!.record)

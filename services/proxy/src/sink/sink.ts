@@ -6,11 +6,15 @@
 
 import type { UsageRecord } from '@tokentap/shared'
 import type { CapturedBodies } from '../capture/dialect.ts'
+import type { LimitReading } from '../limits/reading.ts'
 
 export interface RecordEnvelope {
   readonly record: UsageRecord
   /** Redacted, bounded bodies (body capture); null when none were captured. */
   readonly bodies: CapturedBodies | null
+  /** The response's rate-limit reading (limits/): only the Postgres sink keeps it, in
+   *  account_limits; like bodies it never reaches a file. Absent = none. */
+  readonly limits?: LimitReading | null
 }
 
 export interface UsageSink {

@@ -95,7 +95,7 @@ describe('budget evaluator', () => {
     expect(slack.delivered()).toHaveLength(1)
     const first = slack.delivered()[0]!
     expect(first.text).toContain('team-daily')
-    expect(field(first, 'Spent')).toBe('$5.50 of $10.00 (55 %)')
+    expect(field(first, 'Billed spend')).toBe('$5.50 of $10.00 (55 %)')
     expect(field(first, 'Threshold')).toBe('50 % of $10.00 per day')
     expect(field(first, 'Scope')).toBe('whole team')
     expect(field(first, 'Window')).toBe('Tue 10 Mar 2026 00:00 → Wed 11 Mar 2026 00:00 (UTC)')
@@ -122,7 +122,7 @@ describe('budget evaluator', () => {
     await run(e)
     expect(slack.delivered()).toHaveLength(2)
     const second = slack.delivered()[1]!
-    expect(field(second, 'Spent')).toBe('$10.20 of $10.00 (102 %)')
+    expect(field(second, 'Billed spend')).toBe('$10.20 of $10.00 (102 %)')
     expect(field(second, 'Threshold')).toBe('100 % of $10.00 per day')
     expect(tops(field(second, 'Top models'))[0]).toEqual(['opus', '7.20'])
     expect(tops(field(second, 'Top users'))[0]).toEqual(['bob', '6.20'])
@@ -210,7 +210,7 @@ describe('budget evaluator', () => {
     await spend(db.sql, [{ at: '2026-03-11T07:00:00Z', cost: 5.5 }])
     await run(e)
     expect(slack.delivered()).toHaveLength(2)
-    expect(field(slack.delivered()[1]!, 'Spent')).toBe('$5.50 of $10.00 (55 %)')
+    expect(field(slack.delivered()[1]!, 'Billed spend')).toBe('$5.50 of $10.00 (55 %)')
     expect(field(slack.delivered()[1]!, 'Window')).toStartWith('Wed 11 Mar 2026 00:00')
   }, 30_000)
 
@@ -243,12 +243,12 @@ describe('budget evaluator', () => {
     ])
     await run(e)
     const byName = (n: string) => slack.delivered().find((m) => field(m, 'Budget') === n)
-    expect(field(byName('bot')!, 'Spent')).toBe('$4.50 of $4.00 (112.5 %)')
+    expect(field(byName('bot')!, 'Billed spend')).toBe('$4.50 of $4.00 (112.5 %)')
     expect(field(byName('bot')!, 'Scope')).toBe('project=bot')
     expect(byName('search')).toBeUndefined() // $1.25 < $2
     expect(slack.delivered(own)).toHaveLength(1)
     const alice = slack.delivered(own)[0]!
-    expect(field(alice, 'Spent')).toBe('$3.25 of $4.00 (81.3 %)')
+    expect(field(alice, 'Billed spend')).toBe('$3.25 of $4.00 (81.3 %)')
     expect(tops(field(alice, 'Top projects'))).toEqual([
       ['bot', '3.00'],
       ['search', '0.25'],
@@ -264,7 +264,7 @@ describe('budget evaluator', () => {
     ])
     await run(e)
     expect(slack.delivered()).toHaveLength(1)
-    expect(field(slack.delivered()[0]!, 'Spent')).toBe('$5.00 of $10.00 (50 %)')
+    expect(field(slack.delivered()[0]!, 'Billed spend')).toBe('$5.00 of $10.00 (50 %)')
     expect(field(slack.delivered()[0]!, 'Window')).toBe(
       'Wed 11 Mar 2026 00:00 → Thu 12 Mar 2026 00:00 (Asia/Kolkata)',
     )

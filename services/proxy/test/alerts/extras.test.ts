@@ -47,6 +47,7 @@ function alerts(config: Partial<AlertsConfig>, now: () => Date, sink = () => sin
       dashboardUrl: undefined,
       dailyDigest: null,
       degradedAfterMin: 0,
+      limitThresholds: [0.8, 0.95],
       ...config,
     },
     databaseUrl: db.url,
@@ -97,7 +98,7 @@ test('daily digest: not before HH:MM local, then once across replicas', async ()
   expect(slack.delivered()).toHaveLength(1)
   const d = slack.delivered()[0]!
   expect(d.text).toBe(
-    'tokentap daily digest: Mon 9 Mar 2026 (Europe/Berlin): $4.00 over 2 requests',
+    'tokentap daily digest: Mon 9 Mar 2026 (Europe/Berlin): $4.00 billed over 2 requests',
   )
   expect(field(d, 'Budgets now')).toContain('*monthly* (whole team, per month): $11.00 of $100.00')
   const [row] = await db.sql`

@@ -75,7 +75,7 @@ test('a priced request crosses the budget: Slack gets the 50 % alert, then the 1
   const first = slack.delivered()[0]!
   expect(field(first, 'Budget')).toBe('tiny')
   expect(field(first, 'Scope')).toBe('project=proj')
-  expect(field(first, 'Spent')).toBe('$0.0011 of $0.0020 (57 %)')
+  expect(field(first, 'Billed spend')).toBe('$0.0011 of $0.0020 (57 %)')
   expect(tops(field(first, 'Top users'))).toEqual([['alice', '0.0011']])
   expect(JSON.stringify(first)).toContain('http://127.0.0.1:3000/budgets')
 
@@ -84,7 +84,7 @@ test('a priced request crosses the budget: Slack gets the 50 % alert, then the 1
   await request('bob+proj') // $0.00228: 114 % (80 % and 100 % together: one message)
   await waitFor('the 100 % alert', () => slack.delivered().length === 2, 20_000)
   const second = slack.delivered()[1]!
-  expect(field(second, 'Spent')).toBe('$0.0023 of $0.0020 (114 %)')
+  expect(field(second, 'Billed spend')).toBe('$0.0023 of $0.0020 (114 %)')
   expect(field(second, 'Threshold')).toBe('100 % of $0.0020 per day')
   await proxy.app.alerts?.evaluator.idle()
   expect(slack.posts).toHaveLength(2)

@@ -2,15 +2,47 @@
 // package) through the proxy, configured as a user would: HTTPS_PROXY, NODE_EXTRA_CA_CERTS, an API
 // key. Its turn is a streamed POST /v1/messages?beta=true with thinking and tools; its side calls
 // (settings, policy limits) must be recorded as non-billable, the turn with the mock's numbers.
+// Its session id (X-Claude-Code-Session-Id) and, for a sub-agent started with the Agent tool,
+// the agent's id and kind are recorded and reach the upstream unchanged.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { type CliUpstream, startCliUpstream } from './cli-upstream.ts'
-import { CLAUDE_ANSWER, CLAUDE_USAGE, claudeStream, notFound } from './fixtures/anthropic.ts'
+import {
+  CLAUDE_ANSWER,
+  CLAUDE_USAGE,
+  claudeStream,
+  claudeToolUseStream,
+  notFound,
+  TOOL_TURN_USAGE,
+} from './fixtures/anthropic.ts'
 import { PROGRAM } from './programs.ts'
 import { claudeBinary, describeRun, runCli, tempDir, trustBundle } from './run-cli.ts'
 
 const HOST = 'api.anthropic.com'
+const SUBAGENT_PROMPT = 'delegate this to a sub-agent'
+/** Claude subscription windows (as Claude Code reads them): 5-hour at 83 %, 7-day at 41 %. */
+const RESET_5H = 1_900_000_000
+const SUBSCRIPTION_LIMITS = {
+  'anthropic-ratelimit-unified-status': 'allowed_warning',
+  'anthropic-ratelimit-unified-reset': String(RESET_5H),
+  'anthropic-ratelimit-unified-representative-claim': 'five_hour',
+  'anthropic-ratelimit-unified-5h-utilization': '0.83',
+  'anthropic-ratelimit-unified-5h-reset': String(RESET_5H),
+  'anthropic-ratelimit-unified-5h-status': 'allowed_warning',
+  'anthropic-ratelimit-unified-7d-utilization': '0.41',
+  'anthropic-ratelimit-unified-7d-reset': String(RESET_5H + 3 * 86_400),
+  'anthropic-ratelimit-unified-7d-status': 'allowed',
+}
+/** An API key's per-minute buckets (documented headers). */
+const API_KEY_LIMITS = {
+  'anthropic-ratelimit-requests-limit': '50',
+  'anthropic-ratelimit-requests-remaining': '49',
+  'anthropic-ratelimit-requests-reset': '2030-03-17T17:47:00Z',
+  'anthropic-ratelimit-tokens-limit': '80000',
+  'anthropic-ratelimit-tokens-remaining': '62000',
+  'anthropic-ratelimit-tokens-reset': '2030-03-17T17:47:00Z',
+}
 const bin = claudeBinary()
 const title = bin
   ? 'Claude Code through the proxy'
@@ -20,12 +52,14 @@ let mock: CliUpstream
 let proxy: Harness
 
 /** Runs `claude -p hi` as a user would; returns what the mock saw and the records of this run. */
-async function runClaude(extra: { proxyUrl?: string; env?: Record<string, string> } = {}) {
+async function runClaude(
+  extra: { proxyUrl?: string; env?: Record<string, string>; args?: string[] } = {},
+) {
   const home = tempDir('tt-claude-home-')
   const seenBefore = mock.seen.length
   const recordsBefore = proxy.sink.records.length
   try {
-    const run = await runCli([bin!, '-p', 'hi'], {
+    const run = await runCli([bin!, ...(extra.args ?? ['-p', 'hi'])], {
       cwd: home.path,
       timeoutMs: 60_000,
       env: {
@@ -52,14 +86,32 @@ describe.skipIf(!bin)(title, () => {
   beforeAll(async () => {
     mock = await startCliUpstream([HOST])
     proxy = await startProxy({ upstreamPort: mock.port, upstreamCaPath: mock.caPath })
-    mock.on(HOST, 'POST /v1/messages', (_req, body) => {
+    mock.on(HOST, 'POST /v1/messages', (req, body) => {
       const request = JSON.parse(body) as { model: string; stream?: boolean }
       if (request.stream !== true) {
         return Response.json({ error: 'the mock streams only' }, { status: 400 })
       }
-      return new Response(claudeStream(request.model, 'msg_01CliMockTurn'), {
-        headers: { 'content-type': 'text/event-stream; charset=utf-8', 'request-id': 'req_mock_1' },
-      })
+      const sse = {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'request-id': 'req_mock_1',
+        // The account's standing, as Anthropic answers an API key or a Claude sign-in.
+        ...(req.headers.get('authorization')?.startsWith('Bearer sk-ant-oat') === true
+          ? SUBSCRIPTION_LIMITS
+          : API_KEY_LIMITS),
+      }
+      // The sub-agent prompt: the main thread's first turn starts one with the Agent tool; the
+      // sub-agent and every later turn answer.
+      if (
+        body.includes(SUBAGENT_PROMPT) &&
+        !req.headers.has('x-claude-code-agent-id') &&
+        !body.includes('"tool_result"')
+      ) {
+        const input = { description: 'greet', prompt: 'say hi', subagent_type: 'general-purpose' }
+        return new Response(claudeToolUseStream(request.model, 'msg_01Spawn', 'Agent', input), {
+          headers: sse,
+        })
+      }
+      return new Response(claudeStream(request.model, 'msg_01CliMockTurn'), { headers: sse })
     })
     // An organisation without policy restrictions; no remote managed settings (404).
     mock.on(HOST, 'GET /api/claude_code/policy_limits', () => Response.json({ restrictions: {} }))
@@ -89,6 +141,10 @@ describe.skipIf(!bin)(title, () => {
     expect(sent.tools?.length).toBeGreaterThan(0)
     expect(turn.headers['x-api-key']).toBe('sk-ant-api03-test')
     expect(turn.headers['user-agent']).toMatch(/^claude-cli\/\d+\.\d+\.\d+ \(external, /)
+    // Its own session id, recorded below and forwarded as sent.
+    const session = turn.headers['x-claude-code-session-id']
+    expect(session).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+    expect(turn.headers['x-claude-code-agent-id']).toBeUndefined()
 
     expect(records).toHaveLength(seen.length)
     const model = records.filter((r) => r.billable)
@@ -114,7 +170,19 @@ describe.skipIf(!bin)(title, () => {
       reasoningTokens: null,
       parseError: null,
       program: PROGRAM.claudeCode,
+      session,
+      agent: null,
+      agentType: null,
     })
+
+    // Billed to the API key; the account is a fingerprint, never the key.
+    const account = model[0]!.account
+    expect(model[0]!.billingKind).toBe('api_key')
+    expect(account).toMatch(/^[0-9a-f]{20}$/)
+    expect(JSON.stringify(records)).not.toContain('sk-ant-api03-test')
+    const limits = proxy.sink.limits.get(model[0]!.id)
+    expect(limits?.windows.requests).toMatchObject({ limit: 50, remaining: 49, unit: 'requests' })
+    expect(limits?.windows.tokens?.used).toBeCloseTo(0.225, 10)
 
     const side = records.filter((r) => !r.billable)
     expect(side.map((r) => r.path).sort()).toEqual([
@@ -130,12 +198,40 @@ describe.skipIf(!bin)(title, () => {
         costUsd: 0,
         priceSource: 'free',
         program: PROGRAM.claudeCode,
+        // Side calls carry no session header.
+        session: null,
       })
     }
     expect(side.find((r) => r.path.endsWith('policy_limits'))).toMatchObject({
       status: 200,
       outcome: 'ok',
     })
+  }, 90_000)
+
+  test('signed in (CLAUDE_CODE_OAUTH_TOKEN): covered by the subscription, its windows read', async () => {
+    const token = 'sk-ant-oat01-tokentap-test-oauth-token-0123456789'
+    const { stdout, seen, records } = await runClaude({
+      env: { ANTHROPIC_API_KEY: '', CLAUDE_CODE_OAUTH_TOKEN: token },
+    })
+    expect(stdout).toContain(CLAUDE_ANSWER)
+    const turn = seen.find((s) => s.path.startsWith('/v1/messages'))!
+    expect(turn.headers.authorization).toBe(`Bearer ${token}`)
+    expect(turn.headers['x-api-key']).toBeUndefined()
+    expect(turn.headers['anthropic-beta']).toContain('oauth-2025-04-20')
+    const model = records.filter((r) => r.billable)
+    expect(model).toHaveLength(1)
+    expect(model[0]).toMatchObject({ billingKind: 'subscription', status: 200 })
+    expect(model[0]!.account).toMatch(/^[0-9a-f]{20}$/)
+    expect(JSON.stringify(records)).not.toContain(token)
+    const limits = proxy.sink.limits.get(model[0]!.id)
+    expect(limits?.status).toBe('allowed_warning')
+    expect(limits?.windows['unified-5h']).toMatchObject({
+      used: 0.83,
+      minutes: 300,
+      resetAt: new Date(RESET_5H * 1000).toISOString(),
+      status: 'allowed_warning',
+    })
+    expect(limits?.windows['unified-7d']?.used).toBe(0.41)
   }, 90_000)
 
   test('proxy credentials name user and project; ANTHROPIC_CUSTOM_HEADERS tag the turn only', async () => {
@@ -155,5 +251,35 @@ describe.skipIf(!bin)(title, () => {
       expect(r.project).toBe(r.billable ? 'billing' : 'web')
       expect(r.session).toBe(r.billable ? 's-42' : null)
     }
+  }, 90_000)
+  test('a sub-agent (Agent tool): its turn carries its id and kind, the session is one', async () => {
+    const { stdout, seen, records } = await runClaude({
+      args: ['-p', SUBAGENT_PROMPT, '--allowedTools', 'Agent'],
+    })
+    expect(stdout).toContain(CLAUDE_ANSWER)
+    const turns = seen.filter((s) => s.path.startsWith('/v1/messages'))
+    const sub = turns.filter((s) => s.headers['x-claude-code-agent-id'] !== undefined)
+    expect(sub).toHaveLength(1)
+    const agent = sub[0]!.headers['x-claude-code-agent-id']!
+    expect(agent).toMatch(/^[0-9a-z]{8,64}$/)
+    expect(sub[0]!.headers['x-claude-code-agent-type']).toBe('general-purpose')
+    const sessions = new Set(turns.map((s) => s.headers['x-claude-code-session-id']))
+    expect(sessions.size).toBe(1)
+    const [session] = sessions
+
+    const billable = records.filter((r) => r.billable)
+    expect(billable).toHaveLength(turns.length)
+    for (const r of billable) expect(r.session).toBe(session)
+    const bySub = billable.filter((r) => r.agent !== null)
+    expect(bySub).toHaveLength(1)
+    expect(bySub[0]).toMatchObject({
+      agent,
+      agentType: 'general-purpose',
+      outputTokens: CLAUDE_USAGE.output_tokens,
+    })
+    // The main thread: the spawning turn (tool call) and the answers after it.
+    const main = billable.filter((r) => r.agent === null)
+    expect(main.every((r) => r.agentType === null)).toBe(true)
+    expect(main.map((r) => r.outputTokens)).toContain(TOOL_TURN_USAGE.output_tokens)
   }, 90_000)
 })

@@ -3,12 +3,21 @@
 // WebSocket (a `generate: false` warm-up, then the turn); when the upgrade is refused it falls back
 // to a streamed POST /v1/responses. Side calls to chatgpt.com must be recorded as non-billable;
 // api.github.com and ab.chatgpt.com are not LLM hosts and are tunnelled unrecorded.
+// Its session (`session-id`, on the upgrade and on HTTP) is recorded on every record of the run;
+// a spawned sub-agent's turn also carries its thread and kind (`x-openai-subagent`).
 
 import { describe, expect, test } from 'bun:test'
 import type { UsageRecord } from '@tokentap/shared'
 import { type Harness, startProxy } from '../helpers/proxy-harness.ts'
 import { type CliUpstream, startCliUpstream } from './cli-upstream.ts'
-import { CODEX_ANSWER, CODEX_USAGE, responseEvents, sseBody } from './fixtures/openai-responses.ts'
+import {
+  CALL_USAGE,
+  CODEX_ANSWER,
+  CODEX_USAGE,
+  functionCallEvents,
+  responseEvents,
+  sseBody,
+} from './fixtures/openai-responses.ts'
 import { PROGRAM } from './programs.ts'
 import { codexBinary, describeRun, runCli, tempDir, trustBundle } from './run-cli.ts'
 
@@ -37,7 +46,7 @@ interface Setup {
 }
 
 async function withCodex(
-  opts: { websocket: boolean; wsDeflate: boolean; credentials?: string },
+  opts: { websocket: boolean; wsDeflate: boolean; credentials?: string; subagent?: boolean },
   body: (s: Setup, run: () => Promise<string>) => Promise<void>,
 ): Promise<void> {
   const mock = await startCliUpstream(HOSTS, { wsDeflate: opts.wsDeflate })
@@ -59,16 +68,17 @@ async function withCodex(
     },
     close: () => closed(),
   })
-  mock.on(API, 'POST /v1/responses', (_req, raw) => {
+  mock.on(API, 'POST /v1/responses', (req, raw) => {
     const create = JSON.parse(raw) as { model: string; stream?: boolean }
     if (create.stream !== true)
       return Response.json({ error: 'mock streams only' }, { status: 400 })
-    return new Response(sseBody(responseEvents('resp_mock_http', create.model, false)), {
+    return new Response(sseBody(httpTurn(create.model, raw, req.headers, opts.subagent)), {
       headers: { 'content-type': 'text/event-stream; charset=utf-8' },
     })
   })
   const run = async (): Promise<string> => {
-    const result = await runCli([bin!, 'exec', '--skip-git-repo-check', 'hi'], {
+    const prompt = opts.subagent ? 'spawn a helper' : 'hi'
+    const result = await runCli([bin!, 'exec', '--skip-git-repo-check', prompt], {
       cwd: work.path,
       timeoutMs: 60_000,
       env: {
@@ -92,6 +102,27 @@ async function withCodex(
     home.remove()
     work.remove()
   }
+}
+
+/**
+ * The answer to one HTTP turn. With `subagent`, the main thread's first turn spawns a helper
+ * (spawn_agent), its next waits for it (wait_agent), and every other turn, the helper's
+ * included (`x-openai-subagent`), answers.
+ */
+function httpTurn(model: string, raw: string, headers: Headers, subagent = false): object[] {
+  if (!subagent || headers.has('x-openai-subagent')) {
+    return responseEvents('resp_mock_http', model, false)
+  }
+  if (!raw.includes('"call_spawn_agent"')) {
+    return functionCallEvents('resp_spawn', model, 'spawn_agent', {
+      message: 'say hi',
+      task_name: 'helper',
+    })
+  }
+  if (!raw.includes('"call_wait_agent"')) {
+    return functionCallEvents('resp_wait', model, 'wait_agent', { timeout_ms: 30_000 })
+  }
+  return responseEvents('resp_mock_http', model, false)
 }
 
 /** Waits for one record per intercepted HTTP request plus `more`. */
@@ -162,6 +193,8 @@ describe.skipIf(!bin)(title, () => {
       expect(upgrade.headers['openai-beta']).toMatch(/^responses_websockets=/)
       expect(upgrade.headers.authorization).toBe('Bearer sk-test-codex')
       expect(upgrade.headers['user-agent']).toMatch(/^codex_exec\/\d+\.\d+\.\d+ /)
+      const session = upgrade.headers['session-id']
+      expect(session).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
       const creates = s.mock.wsLog
         .filter((m) => m.direction === 'client')
         .map((m) => JSON.parse(m.text) as { type: string; model: string; generate?: boolean })
@@ -171,6 +204,12 @@ describe.skipIf(!bin)(title, () => {
       ])
 
       await expectWsRecords(s, creates[0]!.model)
+      // Read from the upgrade request, it applies to each response on the socket.
+      const ws = s.proxy.sink.records.filter((r) => r.transport === 'websocket')
+      expect(ws.map((r) => [r.session, r.agent, r.agentType])).toEqual([
+        [session, null, null],
+        [session, null, null],
+      ])
     })
   }, 90_000)
 
@@ -249,4 +288,38 @@ describe.skipIf(!bin)(title, () => {
       })
     }
   }, 240_000)
+  test('a spawned sub-agent (spawn_agent): its turn carries its thread and kind, one session', async () => {
+    await withCodex({ websocket: false, wsDeflate: false, subagent: true }, async (s, run) => {
+      expect(await run()).toContain(CODEX_ANSWER)
+      const posts = s.mock.seen.filter((r) => r.host === API && r.method === 'POST')
+      const sub = posts.filter((r) => r.headers['x-openai-subagent'] !== undefined)
+      expect(sub).toHaveLength(1)
+      const session = posts[0]!.headers['session-id']
+      expect(session).toBeDefined()
+      expect(new Set(posts.map((r) => r.headers['session-id']))).toEqual(new Set([session]))
+      const thread = sub[0]!.headers['thread-id']!
+      expect(thread).not.toBe(session)
+      expect(sub[0]!.headers).toMatchObject({
+        'x-openai-subagent': 'collab_spawn',
+        'x-codex-parent-thread-id': session,
+      })
+
+      const records = await recordsFor(s, s.mock.seen.filter((r) => r.method === 'WS').length)
+      const turns = records.filter((r) => r.host === API && r.method === 'POST')
+      expect(turns).toHaveLength(posts.length)
+      for (const r of turns) expect(r.session).toBe(session)
+      expect(turns.filter((r) => r.agent !== null)).toEqual([
+        expect.objectContaining({ agent: thread, agentType: 'collab_spawn', ...TURN_TOKENS }),
+      ])
+      // The main thread: spawn, wait (function calls), then the answer.
+      const main = turns.filter((r) => r.agent === null)
+      expect(main.map((r) => r.outputTokens).sort()).toEqual(
+        [CALL_USAGE.output_tokens, CALL_USAGE.output_tokens, CODEX_USAGE.output_tokens].sort(),
+      )
+      // Refused upgrades carry the ids too (the helper's names its thread).
+      const upgrades = records.filter((r) => r.host === API && r.method === 'GET')
+      expect(upgrades.every((r) => r.session === session)).toBe(true)
+      expect(upgrades.some((r) => r.agent === thread)).toBe(true)
+    })
+  }, 90_000)
 })

@@ -27,7 +27,11 @@ const title =
     ? 'Gemini CLI through the proxy'
     : `Gemini CLI (skipped: ${entry ? 'no node on PATH' : '@google/gemini-cli not installed'})`
 
-async function runGemini(usageStatistics: boolean, credentials?: string) {
+async function runGemini(
+  usageStatistics: boolean,
+  credentials?: string,
+  env: Record<string, string> = {},
+) {
   const mock = await startCliUpstream([API, 'play.googleapis.com'])
   const proxy = await startProxy({ upstreamPort: mock.port, upstreamCaPath: mock.caPath })
   mock.on(API, 'POST /v1beta/models/*', (_req, _body, path) => {
@@ -59,6 +63,7 @@ async function runGemini(usageStatistics: boolean, credentials?: string) {
         NODE_EXTRA_CA_CERTS: trustBundle(home.path, proxy.caPath, mock.caPath),
         GEMINI_API_KEY: 'test-gemini-key',
         GEMINI_CLI_TRUST_WORKSPACE: 'true',
+        ...env,
       },
     })
     if (run.code !== 0) throw new Error(describeRun('gemini', run))
@@ -88,6 +93,11 @@ describe.skipIf(!entry || !node)(title, () => {
     const modelOf = (path: string) => /\/models\/([^:]+):/.exec(path)![1]
 
     expect(r.records).toHaveLength(2)
+    // A Gemini API key: billed; one account for both calls, a fingerprint, never the key.
+    expect(r.records.map((x) => x.billingKind)).toEqual(['api_key', 'api_key'])
+    expect(r.records[0]!.account).toMatch(/^[0-9a-f]{20}$/)
+    expect(r.records[1]!.account).toBe(r.records[0]!.account)
+    expect(JSON.stringify(r.records)).not.toContain('test-gemini-key')
     const base = {
       provider: 'gemini',
       host: API,
@@ -99,6 +109,9 @@ describe.skipIf(!entry || !node)(title, () => {
       usageSource: 'provider',
       parseError: null,
       program: PROGRAM.geminiCli,
+      // With an API key Gemini CLI sends no session id (Code Assist's is in the body).
+      session: null,
+      agent: null,
       cacheWrite5mTokens: 0,
       cacheWrite1hTokens: 0,
     }
@@ -124,16 +137,26 @@ describe.skipIf(!entry || !node)(title, () => {
     })
   }, 120_000)
 
-  test('defaults (usage statistics on) with proxy credentials: play.googleapis.com unrecorded, user and project on both calls', async () => {
-    const r = await runGemini(true, 'carol+ml:local-token')
+  test('defaults (usage statistics on) with proxy credentials and a session tag: play.googleapis.com unrecorded, user, project and session on both calls', async () => {
+    // GEMINI_CLI_CUSTOM_HEADERS carries a session tag (it sends no session id of its own).
+    const r = await runGemini(true, 'carol+ml:local-token', {
+      GEMINI_CLI_CUSTOM_HEADERS: 'X-Tokentap-Session: g-7',
+    })
     expect(r.stdout).toContain(GEMINI_ANSWER)
     const logs = r.seen.filter((s) => s.host === 'play.googleapis.com')
     expect(logs.length).toBeGreaterThan(0)
     expect(logs[0]!.path).toStartWith('/log')
     expect(r.records).toHaveLength(2)
     for (const rec of r.records) {
-      expect(rec).toMatchObject({ host: API, user: 'carol', project: 'ml' })
+      expect(rec).toMatchObject({ host: API, user: 'carol', project: 'ml', session: 'g-7' })
     }
-    for (const s of r.seen) expect(s.headers['proxy-authorization']).toBeUndefined()
+    // Its installation id (sent with usage statistics on) names a machine, not a session.
+    const calls = r.seen.filter((s) => s.host === API)
+    for (const s of calls)
+      expect(s.headers['x-gemini-api-privileged-user-id']).toMatch(/^[0-9a-f-]{36}$/)
+    for (const s of r.seen) {
+      expect(s.headers['proxy-authorization']).toBeUndefined()
+      expect(s.headers['x-tokentap-session']).toBeUndefined()
+    }
   }, 120_000)
 })

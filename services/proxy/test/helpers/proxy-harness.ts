@@ -9,11 +9,14 @@ import { type ProxyApp, startProxyApp } from '../../src/app.ts'
 import { loadProxyConfig } from '../../src/config.ts'
 import type { Lookup } from '../../src/destinations/lookup.ts'
 import type { Estimator } from '../../src/estimate/estimator.ts'
+import type { LimitReading } from '../../src/limits/reading.ts'
 import { createLogger, type Logger } from '../../src/log.ts'
 import type { UsageSink } from '../../src/sink/sink.ts'
 
 export interface MemorySink extends UsageSink {
   records: UsageRecord[]
+  /** The limits reading that travelled beside each record, by record id. */
+  limits: Map<string, LimitReading>
   waitFor(count: number, timeoutMs?: number): Promise<UsageRecord[]>
   /** The first record written after the first `before` ones (waits for it). */
   recordAfter(before: number): Promise<UsageRecord>
@@ -21,10 +24,13 @@ export interface MemorySink extends UsageSink {
 
 export function memorySink(): MemorySink {
   const records: UsageRecord[] = []
+  const limits = new Map<string, LimitReading>()
   const waiters: (() => void)[] = []
   return {
     records,
-    write({ record }) {
+    limits,
+    write({ record, limits: reading }) {
+      if (reading) limits.set(record.id, reading)
       records.push(record)
       for (const w of waiters.splice(0)) w()
     },
@@ -34,7 +40,7 @@ export function memorySink(): MemorySink {
       const all = await this.waitFor(before + 1)
       return all[before]!
     },
-    async waitFor(count, timeoutMs = 5000) {
+    async waitFor(count, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs
       while (records.length < count) {
         const left = deadline - Date.now()

@@ -33,7 +33,8 @@ afterAll(async () => {
   await db?.drop()
 })
 
-const reset = () => db.sql`truncate usage_events, usage_rollup_hourly, exchange_bodies`
+const reset = () =>
+  db.sql`truncate usage_events, usage_rollup_hourly, usage_sessions, exchange_bodies`
 const dirs: string[] = []
 const newDir = (): string => {
   const d = mkdtempSync(join(tmpdir(), 'tokentap-spool-'))

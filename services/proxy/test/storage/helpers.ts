@@ -58,20 +58,51 @@ const FROM_EVENTS = `
     coalesce(sum(cost_usd), 0)::numeric as cost_usd,
     count(*) filter (where billable and cost_usd is null)::bigint as unpriced_requests,
     count(*) filter (where usage_source = 'estimated')::bigint as estimated_requests,
-    coalesce(sum(credits), 0)::numeric as credits
+    coalesce(sum(credits), 0)::numeric as credits,
+    count(*) filter (where billable and billing_kind = 'subscription')::bigint
+      as subscription_requests,
+    coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0)::numeric
+      as subscription_value_usd,
+    coalesce(sum(audio_input_tokens) filter (where billable), 0)::bigint as audio_input_tokens,
+    coalesce(sum(audio_output_tokens) filter (where billable), 0)::bigint as audio_output_tokens,
+    coalesce(sum(web_searches) filter (where billable), 0)::bigint as web_searches,
+    count(*) filter (where cost_usd is not null and unpriced_units is not null)::bigint
+      as partially_priced_requests
   from usage_events group by 1, 2, 3, 4, 5, 6`
 
 const ROLLUP = `
   select hour, provider, model, "user", project, program, requests, errors, billable_requests,
     input_tokens, output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens,
-    reasoning_tokens, cost_usd, unpriced_requests, estimated_requests, credits
+    reasoning_tokens, cost_usd, unpriced_requests, estimated_requests, credits,
+    subscription_requests, subscription_value_usd, audio_input_tokens, audio_output_tokens, web_searches, partially_priced_requests
   from usage_rollup_hourly`
 
-/** usage_rollup_hourly equals the aggregate of usage_events, row for row (both ways). */
+/** Session totals recomputed from usage_events (the same measures, per session). */
+const SESSIONS_FROM_EVENTS = `
+  select session, min(started_at) as first_at, max(started_at) as last_at,
+    min("user") as user_min, max("user") as user_max, min(project) as project_min,
+    max(project) as project_max, min(program) as program_min, max(program) as program_max,
+    ${FROM_EVENTS.slice(FROM_EVENTS.indexOf('count(*)::bigint'), FROM_EVENTS.indexOf('from usage_events'))}
+  from usage_events where session is not null group by session`
+
+const SESSIONS = `
+  select session, first_at, last_at, user_min, user_max, project_min, project_max, program_min,
+    program_max, requests, errors, billable_requests, input_tokens, output_tokens,
+    cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost_usd,
+    unpriced_requests, estimated_requests, credits, subscription_requests, subscription_value_usd,
+    audio_input_tokens, audio_output_tokens, web_searches, partially_priced_requests
+  from usage_sessions`
+
+/** usage_rollup_hourly and usage_sessions equal the aggregates of usage_events, row for row
+ *  (both ways). */
 export async function expectRollupsMatchEvents(sql: postgres.Sql): Promise<void> {
   const diff = await sql.unsafe(`
     (${FROM_EVENTS} except all ${ROLLUP}) union all (${ROLLUP} except all ${FROM_EVENTS})`)
   expect([...diff]).toEqual([])
+  const sessions = await sql.unsafe(`
+    (${SESSIONS_FROM_EVENTS} except all ${SESSIONS})
+    union all (${SESSIONS} except all ${SESSIONS_FROM_EVENTS})`)
+  expect([...sessions]).toEqual([])
   const [r] = await sql<{ a: string; b: string }[]>`
     select (select count(*) from usage_events)::text as a,
       (select coalesce(sum(requests), 0) from usage_rollup_hourly)::text as b`

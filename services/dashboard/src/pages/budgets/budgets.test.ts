@@ -44,7 +44,7 @@ describe('budgets page', () => {
     expect(code).toBe(200)
     expect(d.calls.find((c) => c.method === 'budgets')?.arg).toEqual(NOW)
     expect(html).toContain('team &lt;daily&gt;')
-    expect(html).toContain('project = billing-bot · per day')
+    expect(html).toContain('project = billing-bot · per day · billed spend')
     expect(html).toContain('$42.50')
     expect(html).toContain('of $50.00 (85%) · 1,200 requests')
     expect(html).toContain('+ 2 unpriced')

@@ -16,6 +16,10 @@ function scopeText(scope: Record<string, string | undefined>): string {
   return parts.length === 0 ? 'whole team' : parts.join(', ')
 }
 
+/** What the spend counts (issue 16): billed by default, or subscription value too. */
+const countsText = (counts: BudgetStatus['budget']['counts']): string =>
+  counts === 'all' ? 'billed + subscription value' : 'billed spend'
+
 function level(s: BudgetStatus): 'ok' | 'warn' | 'over' {
   if (s.ratio >= 1) return 'over'
   const warnAt = s.budget.thresholds.filter((t) => t < 1).at(-1) ?? 0.8
@@ -31,7 +35,7 @@ function BudgetCard(props: { s: BudgetStatus; tz: string }) {
     <article class={`budget level-${level(s)}`} aria-labelledby={id}>
       <h2 id={id}>{budget.name}</h2>
       <p class="muted">
-        {`${scopeText(budget.scope)} · per ${budget.period} · `}
+        {`${scopeText(budget.scope)} · per ${budget.period} · ${countsText(budget.counts)} · `}
         <time datetime={s.window.start}>{formatTime(s.window.start, tz).slice(0, 16)}</time>
         {' – '}
         <time datetime={s.window.end}>{formatTime(s.window.end, tz).slice(0, 16)}</time>

@@ -57,6 +57,25 @@ describe('event detail', () => {
     expectCspClean(html)
   })
 
+  test('session and sub-agent: the session links to its page', async () => {
+    const e = detail({ session: 's-1', agent: 'a0aaff6c392cc486a', agentType: 'general-purpose' })
+    const { html } = await get(fakeData({ detail: e }), `/events/${ID}?range=30d`)
+    expect(html).toContain('<a href="/sessions/s-1?range=30d"><code>s-1</code></a>')
+    expect(html).toContain('a0aaff6c392cc486a')
+    expect(html).toContain('general-purpose')
+    expectCspClean(html)
+  })
+
+  test('billing kind and the account fingerprint (short, full in the title)', async () => {
+    const d = fakeData({
+      detail: detail({ billingKind: 'subscription', account: 'ab12cd34ef56ab12cd34' }),
+    })
+    const { html } = await get(d, `/events/${ID}`)
+    expect(html).toContain('subscription')
+    expect(html).toContain('<code title="ab12cd34ef56ab12cd34">ab12cd34</code>')
+    expect(html).toContain('Value (covered by a subscription)')
+  })
+
   test('no bodies section when capture is off', async () => {
     const { html } = await get(fakeData({ detail: detail({ bodies: null }) }), `/events/${ID}`)
     expect(html).not.toContain('Captured bodies')

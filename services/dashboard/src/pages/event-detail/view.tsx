@@ -2,12 +2,19 @@
 // One event with every stored field, grouped; raw usage JSON and captured bodies (when body
 // capture stored them) in preformatted blocks.
 
-import { costOfEvent, type EventDetail, type Filters, formatInt } from '@tokentap/shared/api'
+import { shortAccount } from '@tokentap/shared/accounts'
+import {
+  BILLING_LABELS,
+  costOfEvent,
+  type EventDetail,
+  type Filters,
+  formatInt,
+} from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
 import { Cost } from '../../views/cost.tsx'
 import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
-import { link } from '../../views/url.ts'
+import { link, sessionPath } from '../../views/url.ts'
 
 type Field = [label: string, value: Child]
 
@@ -87,6 +94,21 @@ export function EventDetailPage(props: { e: EventDetail; f: Filters }) {
             ['User', e.user],
             ['Project', e.project],
             ['Program', e.program],
+            [
+              'Session',
+              e.session === null ? null : (
+                <a href={link(sessionPath(e.session), f)}>
+                  <code>{e.session}</code>
+                </a>
+              ),
+            ],
+            ['Sub-agent', e.agent],
+            ['Sub-agent kind', e.agentType],
+            ['Billing', e.billingKind ? BILLING_LABELS[e.billingKind] : null],
+            [
+              'Account',
+              e.account ? <code title={e.account}>{shortAccount(e.account)}</code> : null,
+            ],
           ]}
         />
         <Fields
@@ -106,7 +128,10 @@ export function EventDetailPage(props: { e: EventDetail; f: Filters }) {
         <Fields
           title="Cost"
           fields={[
-            ['Cost', <Cost cost={costOfEvent(e)} />],
+            [
+              e.billingKind === 'subscription' ? 'Value (covered by a subscription)' : 'Cost',
+              <Cost cost={costOfEvent(e)} />,
+            ],
             ['Exact USD', e.costUsd === null ? null : e.costUsd.toFixed(8)],
             ['Price source', e.priceSource],
             ['Price version', e.priceVersion],

@@ -37,6 +37,23 @@ describe('event log', () => {
     expectCspClean(html)
   })
 
+  test('a subscription-covered request shows its value marked, not as billed spend', async () => {
+    const covered = eventRow({
+      id: C,
+      billingKind: 'subscription',
+      account: 'ab12cd34ef56ab12cd34',
+    })
+    const { html } = await get(fakeData({ events: [covered] }), '/events')
+    expect(html).toContain('class="cost-wrap covered"')
+    expect(html).toContain('covered by a subscription: API-equivalent value, not billed')
+    expect(html).toContain('<span class="tag">sub</span>')
+    const billed = await get(
+      fakeData({ events: [eventRow({ billingKind: 'api_key' })] }),
+      '/events',
+    )
+    expect(billed.html).not.toContain('covered')
+  })
+
   test('hostile strings are escaped', async () => {
     const { html } = await get(fakeData({ events }), '/events')
     expect(html).not.toContain('<img src=x')
@@ -104,5 +121,27 @@ describe('event log', () => {
     const { status, html } = await get(fakeData(), '/events?stream=maybe')
     expect(status).toBe(400)
     expect(html).toContain('stream: expected true or false')
+  })
+
+  test('session filter: passed to the query, in the form, kept by paging, linked to its page', async () => {
+    const sub = eventRow({
+      id: C,
+      session: 'run 42/a',
+      agent: 'a0aaff6c392cc486a',
+      agentType: 'Explore',
+    })
+    const d = fakeData({ events: [sub], nextCursor: 'N' })
+    const { html } = await get(d, '/events?range=30d&session=run+42%2Fa')
+    expect(d.calls.find((c) => c.method === 'events')?.f?.session).toBe('run 42/a')
+    expect(html).toContain('<input id="f-session" type="text" name="session" value="run 42/a"')
+    expect(html).toContain('href="/events?range=30d&amp;session=run+42%2Fa&amp;cursor=N"')
+    expect(html).toContain('href="/sessions/run%2042%2Fa?range=30d"')
+    // The sub-agent's kind under the program; its id in the title.
+    expect(html).toContain('<span class="sub" title="a0aaff6c392cc486a">sub-agent Explore</span>')
+    // The live feed is filtered to the session too.
+    expect(html).toContain('sse-connect="/api/stream?range=30d&amp;session=run+42%2Fa"')
+    // Other pages' links drop it.
+    expect(html).toContain('href="/?range=30d"')
+    expectCspClean(html)
   })
 })

@@ -9,7 +9,7 @@ import { FilterBar } from '../../views/filter-bar.tsx'
 import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
 import { RangeLine } from '../../views/range.tsx'
-import { link } from '../../views/url.ts'
+import { link, sessionPath } from '../../views/url.ts'
 import { type EventsData, NIL_UUID } from './query.ts'
 
 const OUTCOME_TEXT: Record<string, string> = {
@@ -46,7 +46,14 @@ export function EventRows(props: { events: EventRow[]; f: Filters; fresh?: boole
           </td>
           <td>{dimensionLabel(e.user)}</td>
           <td>{dimensionLabel(e.project)}</td>
-          <td>{dimensionLabel(e.program)}</td>
+          <td>
+            {dimensionLabel(e.program)}
+            {e.agent !== null || e.agentType !== null ? (
+              <span class="sub" title={e.agent ?? undefined}>
+                {`sub-agent ${e.agentType ?? ''}`.trim()}
+              </span>
+            ) : null}
+          </td>
           <td>
             <span class={`outcome outcome-${e.outcome}`}>
               {OUTCOME_TEXT[e.outcome] ?? e.outcome}
@@ -109,6 +116,14 @@ export function EventsPage(props: {
       <h1>Event log</h1>
       <RangeLine f={f} />
       <FilterBar action="/events" f={f} options={d.options} eventFilters />
+      {f.session !== undefined ? (
+        <p>
+          {'Requests of session '}
+          <a href={link(sessionPath(f.session), f)}>
+            <code>{f.session}</code>
+          </a>
+        </p>
+      ) : null}
       {live ? <AfterInput id={events[0]?.id ?? NIL_UUID} /> : null}
       {events.length === 0 ? (
         <div id="events-empty">

@@ -13,7 +13,10 @@ const totals = {
   cacheWrite5mTokens: 300,
   cacheWrite1hTokens: 200,
   reasoningTokens: 4_000,
-  costUsd: 12.345,
+  costUsd: 14.345,
+  billedCostUsd: 12.345,
+  subscriptionValueUsd: 2,
+  subscriptionRequests: 40,
   unpricedRequests: 3,
   estimatedRequests: 2,
 }
@@ -31,7 +34,13 @@ function data() {
     },
     series: [
       { ...totals, t: '2026-01-14T00:00:00.000Z' },
-      { ...totals, t: '2026-01-15T00:00:00.000Z', costUsd: 1 },
+      {
+        ...totals,
+        t: '2026-01-15T00:00:00.000Z',
+        costUsd: 1,
+        billedCostUsd: 1,
+        subscriptionValueUsd: 0,
+      },
     ],
     options: { model: ['claude-sonnet-4-5', HOSTILE] },
   })
@@ -47,8 +56,14 @@ describe('overview page', () => {
     expect(html).toContain('1,234') // requests
     expect(html).toContain('1.2M') // input tokens, compact
     expect(html).toContain('title="1,234,567"') // exact figure on hover
+    // billed spend and the value of subscription traffic, apart
+    expect(html).toContain('Billed spend')
     expect(html).toContain('~$12.35')
     expect(html).toContain('+ 3 unpriced')
+    expect(html).toContain('Subscription value')
+    expect(html).toContain('~$2.00')
+    expect(html).toContain('40 requests covered')
+    expect(html).not.toContain('$14.35')
     expect(html).toContain('5m 300 · 1h 200')
     expect(html).toContain('5 errors')
     expectCspClean(html)
@@ -102,6 +117,7 @@ describe('overview page', () => {
       Date.parse('2026-01-15') / 1000,
     ])
     expect(json.cost).toEqual([12.345, 1])
+    expect(json.value).toEqual([2, 0])
     expect(json.tokens[0]).toBe(1_234_567 + 89_000 + 5_000_000 + 300 + 200)
     expect(json.tz).toBe('UTC')
   })

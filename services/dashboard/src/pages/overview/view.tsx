@@ -15,13 +15,15 @@ import { RangeLine } from '../../views/range.tsx'
 import { link } from '../../views/url.ts'
 import type { OverviewData } from './query.ts'
 
-/** What app.js needs to draw the chart (epoch seconds, USD, tokens). */
+/** What app.js needs to draw the chart (epoch seconds; billed USD and subscription value;
+ *  tokens). */
 export function chartData(series: TimeseriesPoint[], bucket: string, timezone: string): string {
   return JSON.stringify({
     bucket,
     tz: timezone,
     t: series.map((p) => Math.floor(Date.parse(p.t) / 1000)),
-    cost: series.map((p) => Math.round(p.costUsd * 1e6) / 1e6),
+    cost: series.map((p) => Math.round(p.billedCostUsd * 1e6) / 1e6),
+    value: series.map((p) => Math.round(p.subscriptionValueUsd * 1e6) / 1e6),
     tokens: series.map(
       (p) =>
         p.inputTokens +

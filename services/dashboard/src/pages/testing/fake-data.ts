@@ -1,6 +1,7 @@
 // A DataAccess over fixed in-memory values for page tests (pure view/handler correctness).
 // Records every call so tests can check which filters reached the query layer.
 
+import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
   BudgetStatus,
@@ -8,6 +9,8 @@ import type {
   EventDetail,
   EventRow,
   Filters,
+  SessionDetail,
+  SessionRow,
   TimeseriesPoint,
   Totals,
 } from '@tokentap/shared/api'
@@ -27,6 +30,9 @@ export const zeroTotals = (): Totals => ({
   unpricedRequests: 0,
   estimatedRequests: 0,
   credits: 0,
+  subscriptionRequests: 0,
+  subscriptionValueUsd: 0,
+  billedCostUsd: 0,
 })
 
 export function eventRow(o: Partial<EventRow> = {}): EventRow {
@@ -50,6 +56,9 @@ export function eventRow(o: Partial<EventRow> = {}): EventRow {
     user: 'alice',
     project: 'billing-bot',
     program: 'claude-cli',
+    session: null,
+    agent: null,
+    agentType: null,
     inputTokens: 30,
     outputTokens: 70,
     cacheReadTokens: 500,
@@ -59,6 +68,26 @@ export function eventRow(o: Partial<EventRow> = {}): EventRow {
     credits: null,
     costUsd: 0.0021525,
     priceSource: 'genai-prices',
+    ...o,
+  }
+}
+
+export function sessionRow(o: Partial<SessionRow> = {}): SessionRow {
+  return {
+    ...zeroTotals(),
+    session: '7f713c82-2434-4741-a166-4f587a5a8096',
+    firstAt: '2026-01-15T09:00:00.000Z',
+    lastAt: '2026-01-15T11:30:00.000Z',
+    programs: ['claude-code'],
+    users: ['alice'],
+    projects: ['billing-bot'],
+    requests: 42,
+    billableRequests: 40,
+    inputTokens: 1_000,
+    outputTokens: 2_000,
+    cacheReadTokens: 30_000,
+    costUsd: 1.25,
+    billedCostUsd: 1.25,
     ...o,
   }
 }
@@ -77,6 +106,9 @@ export interface FakeValues {
   detail?: EventDetail | null
   options?: Partial<Record<Dimension, string[]>>
   budgets?: BudgetStatus[]
+  sessions?: SessionRow[]
+  session?: SessionDetail | null
+  limits?: AccountLimits[]
 }
 
 export function fakeData(v: FakeValues = {}): FakeData {
@@ -121,6 +153,18 @@ export function fakeData(v: FakeValues = {}): FakeData {
     async budgets(now) {
       calls.push({ method: 'budgets', arg: now })
       return v.budgets ?? []
+    },
+    async sessions(f, opts) {
+      calls.push({ method: 'sessions', f, arg: opts })
+      return v.sessions ?? []
+    },
+    async session(id) {
+      calls.push({ method: 'session', arg: id })
+      return v.session ?? null
+    },
+    async limits(now) {
+      calls.push({ method: 'limits', arg: now })
+      return v.limits ?? []
     },
   }
 }

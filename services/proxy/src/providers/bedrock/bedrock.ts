@@ -4,8 +4,9 @@
 // Converse JSON and the free CountTokens. The model is the URL's model id (decoded); for an ARN,
 // the model the response names. Pure, incremental, never throws.
 
-import type { HeaderMap, ParsedUsage, ProviderDialect, TokenBuckets } from '@tokentap/shared'
+import type { HeaderMap, ParsedUsage, ProviderDialect } from '@tokentap/shared'
 import { normalizeAnthropicUsage } from '../anthropic/usage.ts'
+import { type NormalizedUsage, readLabel, type UsageFacts } from '../common/billing.ts'
 import { lastObjectField } from '../common/json-fields.ts'
 import { isRecord, type JsonObject, readCount, readString } from '../common/json-values.ts'
 import {
@@ -19,14 +20,14 @@ import { capturedJson, type JsonBody, NO_USAGE, tooLargeError } from '../common/
 import { createOutputText, type OutputText } from '../common/seen-text.ts'
 import { guardedParser } from '../common/shell.ts'
 import { type EventStreamReader, eventStreamResponse } from './event-stream.ts'
-import { type BedrockRoute, classifyBedrockPath } from './paths.ts'
+import { type BedrockRoute, bedrockModel, classifyBedrockPath } from './paths.ts'
 import { type BedrockStreamAccumulator, createBedrockStreamAccumulator } from './stream.ts'
 import { bedrockObjectText } from './text.ts'
 import { headerUsage, nativeUsage, normalizeBedrockUsage, normalizeNative } from './usage.ts'
 
 interface Facts {
   usage: JsonObject | null
-  buckets: TokenBuckets | null
+  buckets: NormalizedUsage | null
   responseId: string | null
   model: string | null
   complete: boolean
@@ -47,7 +48,7 @@ function jsonFacts(
   const fallback = headerUsage(headers)
   const facts = (
     usage: JsonObject | null,
-    buckets: TokenBuckets | null,
+    buckets: NormalizedUsage | null,
     extra: Partial<Facts> = {},
   ): Facts => ({
     usage,
@@ -71,7 +72,7 @@ function jsonFacts(
   }
   if (route.operation === 'converse') {
     const usage = isRecord(record.usage) ? record.usage : fallback
-    if (usage !== null) return facts(usage, normalizeBedrockUsage(usage))
+    if (usage !== null) return facts(usage, normalizeBedrockUsage(usage, converseFacts(record)))
   } else if (isAnthropicUsage(record.usage)) {
     return facts(record.usage, normalizeAnthropicUsage(record.usage), {
       responseId: readString(record.id),
@@ -84,6 +85,12 @@ function jsonFacts(
   }
   const error = isRecord(body.value) && !('message' in record) && ok ? NO_USAGE : null
   return facts(null, null, { parseError: error })
+}
+
+/** Converse's `serviceTier: {type}` (priority / default / flex / reserved): the serving tier. */
+export function converseFacts(body: JsonObject): UsageFacts {
+  const tier = isRecord(body.serviceTier) ? readLabel(body.serviceTier.type) : null
+  return { serviceTier: tier }
 }
 
 function streamFacts(reader: EventStreamReader, stream: BedrockStreamAccumulator): Facts {
@@ -99,7 +106,8 @@ function streamFacts(reader: EventStreamReader, stream: BedrockStreamAccumulator
     return { ...base, usage: s.anthropicUsage, buckets: normalizeAnthropicUsage(s.anthropicUsage) }
   }
   if (s.bedrockUsage !== null) {
-    return { ...base, usage: s.bedrockUsage, buckets: normalizeBedrockUsage(s.bedrockUsage) }
+    const buckets = normalizeBedrockUsage(s.bedrockUsage, { serviceTier: s.serviceTier })
+    return { ...base, usage: s.bedrockUsage, buckets }
   }
   return { ...base, usage: null, buckets: null }
 }
@@ -120,10 +128,9 @@ function createBedrockParser(provider: string, route: BedrockRoute) {
   function finish(facts: Facts | null): ParsedUsage {
     const record = base()
     if (facts === null) return record
-    const arn = route.modelId?.startsWith('arn:') === true
     return {
       ...record,
-      model: arn ? (facts.model ?? record.model) : record.model,
+      model: bedrockModel(route.modelId, facts.model),
       responseId: facts.responseId ?? record.responseId,
       usageSource: sourceOf(facts.usage !== null, facts.complete),
       parseError: facts.parseError,

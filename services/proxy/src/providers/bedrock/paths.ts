@@ -42,3 +42,22 @@ export function classifyBedrockPath(path: string): BedrockRoute {
     modelId: safeDecode(match[1] ?? ''),
   }
 }
+
+/**
+ * The model a Bedrock model id names, for the record and its price. A plain id (with or without
+ * a cross-region profile prefix: `us.`, `eu.`, `apac.`, `global.`, `us-gov.` …) is the model.
+ * An ARN names it when it is a `foundation-model/<id>` or a system-defined
+ * `inference-profile/<profile id>` (the profile id keeps the region prefix that sets the price).
+ * An `application-inference-profile/…`, `provisioned-model/…`, `custom-model/…`,
+ * `imported-model/…` or prompt-router ARN is opaque: only the AWS control plane knows what it
+ * wraps, so the model the response names is used (Claude's InvokeModel bodies name it; Converse
+ * does not), else the ARN itself, which no price table knows (the record stays unpriced).
+ */
+export function bedrockModel(modelId: string | null, responseModel: string | null): string | null {
+  if (modelId === null || !modelId.startsWith('arn:')) return modelId
+  const resource = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:([a-z-]+)\/(.+)$/.exec(modelId)
+  const type = resource?.[1]
+  const id = resource?.[2]
+  if (id !== undefined && (type === 'foundation-model' || type === 'inference-profile')) return id
+  return responseModel ?? modelId
+}

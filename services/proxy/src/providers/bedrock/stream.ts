@@ -8,6 +8,7 @@
 
 import { Buffer } from 'node:buffer'
 import { createMessageStreamAccumulator } from '../anthropic/stream.ts'
+import { readLabel } from '../common/billing.ts'
 import { isRecord, type JsonObject, tryParseJson } from '../common/json-values.ts'
 import type { OutputText } from '../common/seen-text.ts'
 import type { EventStreamMessage } from './event-stream.ts'
@@ -25,6 +26,8 @@ export interface BedrockStreamSummary {
   /** An exception or error message ended the stream. */
   exception: string | null
   parseError: string | null
+  /** ConverseStream metadata `serviceTier.type`, when sent. */
+  serviceTier: string | null
 }
 
 export interface BedrockStreamAccumulator {
@@ -43,6 +46,7 @@ export function createBedrockStreamAccumulator(
   let metricsSeen = false
   let exception: string | null = null
   let parseError: string | null = null
+  let serviceTier: string | null = null
 
   function parse(payload: Uint8Array | string, what: string): JsonObject | null {
     const text = typeof payload === 'string' ? payload : new TextDecoder().decode(payload)
@@ -94,6 +98,9 @@ export function createBedrockStreamAccumulator(
           bedrockUsage = metadata.usage
           metricsSeen = true
         }
+        if (metadata !== null && isRecord(metadata.serviceTier)) {
+          serviceTier = readLabel(metadata.serviceTier.type)
+        }
       }
     },
     summary() {
@@ -106,6 +113,7 @@ export function createBedrockStreamAccumulator(
         complete: exception === null && (metricsSeen || (s.stopped && !s.usageLost)),
         exception,
         parseError: parseError ?? s.parseError,
+        serviceTier,
       }
     },
   }

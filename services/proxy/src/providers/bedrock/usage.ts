@@ -8,7 +8,8 @@
 // - the `x-amzn-bedrock-*-token-count` response headers, the last resort.
 // Pure.
 
-import type { HeaderMap, TokenBuckets } from '@tokentap/shared'
+import type { HeaderMap } from '@tokentap/shared'
+import { billing, type NormalizedUsage, type UsageFacts } from '../common/billing.ts'
 import { isRecord, type JsonObject, readCount } from '../common/json-values.ts'
 import { normalizeChatUsage } from '../openai/usage.ts'
 
@@ -27,8 +28,9 @@ function cacheWrites(total: number, details: unknown): { w5m: number; w1h: numbe
   return { w5m: Math.max(w5m, total - w1h), w1h }
 }
 
-/** Converse usage, Nova's invoke `usage`, and invocationMetrics (both field namings). */
-export function normalizeBedrockUsage(usage: JsonObject): TokenBuckets {
+/** Converse usage, Nova's invoke `usage`, and invocationMetrics (both field namings); `facts`:
+ *  Converse's serving tier (outside the usage object). */
+export function normalizeBedrockUsage(usage: JsonObject, facts?: UsageFacts): NormalizedUsage {
   const input = readCount(usage.inputTokens) ?? readCount(usage.inputTokenCount)
   const output = readCount(usage.outputTokens) ?? readCount(usage.outputTokenCount)
   const read = readCount(usage.cacheReadInputTokens) ?? readCount(usage.cacheReadInputTokenCount)
@@ -42,6 +44,7 @@ export function normalizeBedrockUsage(usage: JsonObject): TokenBuckets {
     cacheWrite5mTokens: w5m,
     cacheWrite1hTokens: w1h,
     reasoningTokens: null,
+    ...billing({}, facts),
   }
 }
 
@@ -79,7 +82,7 @@ export function nativeUsage(body: JsonObject): NativeUsage | null {
   return null
 }
 
-export function normalizeNative(native: NativeUsage): TokenBuckets {
+export function normalizeNative(native: NativeUsage): NormalizedUsage {
   if (native.kind === 'bedrock') return normalizeBedrockUsage(native.usage)
   if (native.kind === 'chat') return normalizeChatUsage(native.usage)
   return {
@@ -89,6 +92,7 @@ export function normalizeNative(native: NativeUsage): TokenBuckets {
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
     reasoningTokens: null,
+    ...billing({}),
   }
 }
 

@@ -1,8 +1,9 @@
 // Small building blocks shared by the dialects: the empty record every parser starts from, the
 // usage-source rule, and response content-type classification. Pure.
 
-import type { HeaderMap, ParsedUsage, TokenBuckets, UsageSource } from '@tokentap/shared'
-import { emptyBuckets } from '@tokentap/shared'
+import type { HeaderMap, ParsedUsage, UsageSource } from '@tokentap/shared'
+import { emptyBilling, emptyBuckets } from '@tokentap/shared'
+import type { NormalizedUsage, UsageFacts } from './billing.ts'
 
 /** A ParsedUsage with every field present (what the dialects here always return). */
 export type FullUsage = Required<ParsedUsage>
@@ -21,6 +22,7 @@ export function emptyRecord(provider: string, endpoint: string, billable: boolea
     rawUsage: null,
     credits: null,
     ...emptyBuckets(),
+    ...emptyBilling(),
   }
 }
 
@@ -31,8 +33,8 @@ export function sourceOf(hasUsage: boolean, complete: boolean): UsageSource {
 }
 
 /** Buckets for a usage object that reports nothing beyond input tokens (count endpoints). */
-export function inputOnlyBuckets(input: number | null): TokenBuckets {
-  return { ...emptyBuckets(), inputTokens: input }
+export function inputOnlyBuckets(input: number | null): NormalizedUsage {
+  return { ...emptyBuckets(), ...emptyBilling(), inputTokens: input }
 }
 
 export type BodyKind = 'sse' | 'json' | 'event-stream' | 'other'
@@ -78,13 +80,16 @@ export interface ResponseFacts {
   /** The provider's final event/body was seen (else usage is partial). */
   complete: boolean
   parseError: string | null
+  /** Billing facts the body carries outside its usage object (tier, tool-call items …). */
+  facts?: UsageFacts
 }
 
-/** `record` completed with `facts`; buckets come from `toBuckets` when usage was seen. */
+/** `record` completed with `facts`; buckets and billing come from `toBuckets` when usage was
+ *  seen (with the billing facts found beside the usage object). */
 export function withFacts(
   record: FullUsage,
   facts: ResponseFacts | null,
-  toBuckets: (usage: Record<string, unknown>) => Partial<TokenBuckets>,
+  toBuckets: (usage: Record<string, unknown>, beside?: UsageFacts) => Partial<NormalizedUsage>,
 ): FullUsage {
   if (facts === null) return record
   const usage = facts.usage
@@ -95,6 +100,6 @@ export function withFacts(
     usageSource: sourceOf(usage !== null, facts.complete),
     parseError: facts.parseError,
     rawUsage: usage,
-    ...(usage === null ? {} : toBuckets(usage)),
+    ...(usage === null ? {} : toBuckets(usage, facts.facts)),
   }
 }

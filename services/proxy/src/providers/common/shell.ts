@@ -7,13 +7,8 @@
 // same for dialects reading a JSON body or an SSE stream, which name a reader per kind and their
 // bucket rule, nothing else.
 
-import type {
-  ExchangeParser,
-  HeaderMap,
-  ParsedUsage,
-  SeenText,
-  TokenBuckets,
-} from '@tokentap/shared'
+import type { ExchangeParser, HeaderMap, ParsedUsage, SeenText } from '@tokentap/shared'
+import type { NormalizedUsage, UsageFacts } from './billing.ts'
 import {
   type BodyCapture,
   type BodyLimits,
@@ -170,8 +165,9 @@ export interface FactsParserParts
   /** False for routes the dialect does not read: no request copy, no body reader. */
   active: boolean
   readers: FactsReaders
-  /** The token buckets of a usage object the body reader found. */
-  buckets(usage: JsonObject): Partial<TokenBuckets>
+  /** The token buckets and billing of a usage object the body reader found (`beside`: the
+   *  billing facts the body carried outside it). */
+  buckets(usage: JsonObject, beside?: UsageFacts): Partial<NormalizedUsage>
 }
 
 /** guardedParser for dialects that read a JSON body or an SSE stream into ResponseFacts: the

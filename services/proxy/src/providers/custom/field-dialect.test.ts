@@ -1,7 +1,7 @@
 // The field-map dialect on JSON and SSE bodies, each replayed under every chunking.
 
 import { describe, expect, test } from 'bun:test'
-import type { ExchangeMeta, ParsedUsage } from '@tokentap/shared'
+import { type ExchangeMeta, emptyBilling, type ParsedUsage } from '@tokentap/shared'
 import { firstMismatch, replayRuns } from '../testing/replay.ts'
 import type { FieldMap } from './config.ts'
 import { fieldMapDialect, valueAtPath } from './field-dialect.ts'
@@ -67,6 +67,7 @@ describe('JSON', () => {
       cacheWrite5mTokens: null,
       cacheWrite1hTokens: null,
       reasoningTokens: null,
+      ...emptyBilling(),
     })
   })
 

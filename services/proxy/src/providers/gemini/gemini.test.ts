@@ -2,6 +2,7 @@
 // classification, the JSON-array splitter and the usage rules.
 
 import { describe, expect, test } from 'bun:test'
+import { emptyBilling } from '@tokentap/shared'
 import { createJsonArraySplitter } from '../common/json-array.ts'
 import { chunkings, firstMismatch, replayRuns, runExchange, toBytes } from '../testing/replay.ts'
 import { geminiDialect } from './gemini.ts'
@@ -80,6 +81,7 @@ test('usage: prompt includes cache, tool-use prompt added, output = candidates +
     cacheWrite5mTokens: 0,
     cacheWrite1hTokens: 0,
     reasoningTokens: 11,
+    ...emptyBilling(),
   })
 })
 

@@ -67,6 +67,8 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
     s.responseId ??= facts.responseId
     s.model = facts.model ?? s.model
     if (facts.usage !== null) s.usage = facts.usage // a cumulative snapshot: replace, never add
+    // Grounding metadata comes on the last chunk(s): the last non-empty one is kept.
+    if (Object.keys(facts.grounding).length > 0) s.facts = { units: facts.grounding }
     if (facts.finished) s.complete = true
   }
 
@@ -84,6 +86,7 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
           usage,
           complete: true,
           parseError: ok && usage === null ? NO_USAGE : null,
+          facts: { units: facts?.grounding ?? null },
         }
       },
       // Too large (inline images): the usage, model and id are serialised last.
@@ -144,10 +147,10 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
       json: (status) => (route.kind === 'stream' ? arrayBody() : jsonBody(status)),
       sse: sseBody,
     },
-    buckets: (usage) =>
+    buckets: (usage, beside) =>
       route.kind === 'count'
         ? inputOnlyBuckets(readCount(usage.totalTokens))
-        : normalizeGeminiUsage(usage),
+        : normalizeGeminiUsage(usage, beside),
     ...(route.kind === 'generate' || route.kind === 'stream' ? { output } : {}),
   })
 }

@@ -8,6 +8,7 @@
 // Chunks are parsed only when they can matter (the first ones, for id and model, and those with a
 // `usage` object), so token-by-token deltas cost a regex test. O(1) memory.
 
+import { readLabel } from '../common/billing.ts'
 import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
 
 export interface ChatStreamSummary {
@@ -19,6 +20,8 @@ export interface ChatStreamSummary {
   /** `data: [DONE]` arrived. */
   done: boolean
   parseError: string | null
+  /** `service_tier` of the chunks read (the usage chunk's, else the first one's). */
+  serviceTier: string | null
 }
 
 export interface ChatStreamAccumulator {
@@ -52,6 +55,7 @@ export function createChatStreamAccumulator(): ChatStreamAccumulator {
     usageFinal: false,
     done: false,
     parseError: null,
+    serviceTier: null,
   }
 
   return {
@@ -77,6 +81,7 @@ export function createChatStreamAccumulator(): ChatStreamAccumulator {
       if (!isRecord(chunk)) return
       s.responseId ??= readString(chunk.id)
       s.model ??= readString(chunk.model)
+      s.serviceTier = readLabel(chunk.service_tier) ?? s.serviceTier
       const usage = chunkUsage(chunk)
       if (usage === null) return
       s.usage = usage

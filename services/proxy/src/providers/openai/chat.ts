@@ -6,7 +6,7 @@
 
 import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { firstStringField } from '../common/json-fields.ts'
-import { isRecord, tryParseJson } from '../common/json-values.ts'
+import { isRecord, readString, tryParseJson } from '../common/json-values.ts'
 import {
   type BodyKind,
   emptyRecord,
@@ -24,6 +24,7 @@ import {
 import { createOutputText, outputTextOf } from '../common/seen-text.ts'
 import { factsParser } from '../common/shell.ts'
 import { createSseReader } from '../common/sse-reader.ts'
+import { chatBillingFacts } from './billing-facts.ts'
 import { createChatStreamAccumulator } from './chat-stream.ts'
 import { classifyOpenAIPath } from './paths.ts'
 import { openaiRequest } from './request.ts'
@@ -65,7 +66,9 @@ function createChatParser(
     return jsonResponse({
       parsed(body) {
         output.add(0, () => outputTextOf(body.choices))
-        return topLevelFacts(body, ok && !isRecord(body.error))
+        const model = readString(body.model) ?? request.summary.model
+        const facts = chatBillingFacts(body.service_tier, model)
+        return { ...topLevelFacts(body, ok && !isRecord(body.error)), facts }
       },
       // An embeddings list puts `model` after its data, so the tail is tried too.
       scanned: (head, tail) => {
@@ -85,8 +88,9 @@ function createChatParser(
       },
     })
     return streamResponse(reader, () => {
-      const s = stream.summary()
-      return { ...s, complete: s.done || s.usageFinal }
+      const { serviceTier, ...s } = stream.summary()
+      const facts = chatBillingFacts(serviceTier, s.model ?? request.summary.model)
+      return { ...s, complete: s.done || s.usageFinal, facts }
     })
   }
 
@@ -96,7 +100,7 @@ function createChatParser(
     onRequest: request.read,
     readers: { json: jsonBody, sse: sseBody },
     // Azure: the response names the model; the deployment (base().model) is the fallback.
-    buckets: (usage) => normalizeChatUsage(usage, route.kind === 'embeddings'),
+    buckets: (usage, beside) => normalizeChatUsage(usage, route.kind === 'embeddings', beside),
     ...(active ? { output } : {}),
     missingUsageReason() {
       // A finished stream without usage (an aborted one simply ended before it).

@@ -4,8 +4,10 @@
 // and model, `response.completed` / `.incomplete` / `.failed` give the final `usage`, `error`
 // reports a failure. Everything else (output_text deltas above all) is skipped unparsed. Pure.
 
+import type { UsageFacts } from '../common/billing.ts'
 import { firstStringField, lastObjectField } from '../common/json-fields.ts'
 import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
+import { responseBillingFacts } from './billing-facts.ts'
 
 export const TERMINAL_EVENTS: ReadonlySet<string> = new Set([
   'response.completed',
@@ -52,6 +54,8 @@ export interface ResponseEventFacts {
   model: string | null
   /** The `usage` object of a terminal event, when it has one. */
   usage: JsonObject | null
+  /** A terminal event's billing facts beside its usage (tier, tool-call items). */
+  billing: UsageFacts | null
   /** The event could not be read (too large or invalid JSON). */
   unreadable: boolean
 }
@@ -73,6 +77,7 @@ export function readResponseEvent(
       responseId: firstStringField(data, 'id'),
       model: firstStringField(data, 'model'),
       usage: TERMINAL_EVENTS.has(type) ? lastObjectField(data, 'usage') : null,
+      billing: null,
       unreadable: true,
     }
   }
@@ -80,7 +85,7 @@ export function readResponseEvent(
   if (!parsed.ok || !isRecord(parsed.value)) {
     return type === undefined
       ? null
-      : { type, responseId: null, model: null, usage: null, unreadable: true }
+      : { type, responseId: null, model: null, usage: null, billing: null, unreadable: true }
   }
   const event = parsed.value
   const actual = type ?? readString(event.type)
@@ -91,6 +96,8 @@ export function readResponseEvent(
     responseId: readString(response?.id) ?? readString(event.response_id),
     model: readString(response?.model),
     usage: response !== null && isRecord(response.usage) ? response.usage : null,
+    billing:
+      response !== null && TERMINAL_EVENTS.has(actual) ? responseBillingFacts(response) : null,
     unreadable: false,
   }
 }

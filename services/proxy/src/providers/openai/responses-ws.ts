@@ -14,6 +14,7 @@ import type {
   WsExchangeParser,
   WsMessage,
 } from '@tokentap/shared'
+import type { UsageFacts } from '../common/billing.ts'
 import { firstStringField } from '../common/json-fields.ts'
 import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
 import { emptyRecord, errorText, sourceOf } from '../common/record.ts'
@@ -43,6 +44,8 @@ interface Request {
 interface Entry extends Request {
   responseId: string | null
   usage: JsonObject | null
+  /** The terminal event's billing facts (tier, tool-call items). */
+  facts: UsageFacts | null
   parseError: string | null
   output: OutputText
 }
@@ -86,6 +89,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
     ...request,
     responseId: null,
     usage: null,
+    facts: null,
     parseError: null,
     output: createOutputText(),
   })
@@ -104,7 +108,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
       usageSource: sourceOf(usage !== null, complete),
       parseError,
       rawUsage: usage,
-      ...(usage === null ? {} : normalizeResponsesUsage(usage)),
+      ...(usage === null ? {} : normalizeResponsesUsage(usage, entry.facts ?? undefined)),
     }
     seen.set(parsed, { request: entry.text, output: entry.output.sample() })
     return parsed
@@ -128,6 +132,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
       ...request,
       responseId,
       usage: null,
+      facts: null,
       parseError: null,
       output: createOutputText(),
     }
@@ -179,6 +184,7 @@ export function createResponsesWsParser(provider: string, _meta: ExchangeMeta): 
     const entry = entryFor(id, out)
     if (facts.model !== null) entry.model = facts.model
     if (facts.usage !== null) entry.usage = facts.usage
+    if (facts.billing !== null) entry.facts = facts.billing
     if (facts.unreadable) entry.parseError ??= `${facts.type}: event unreadable`
     if (TERMINAL_EVENTS.has(facts.type)) {
       out.push(close(entry, !facts.unreadable || facts.usage !== null))

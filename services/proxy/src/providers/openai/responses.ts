@@ -24,6 +24,7 @@ import {
 import { createOutputText, outputTextOf } from '../common/seen-text.ts'
 import { factsParser } from '../common/shell.ts'
 import { createSseReader } from '../common/sse-reader.ts'
+import { responseBillingFacts } from './billing-facts.ts'
 import { classifyOpenAIPath } from './paths.ts'
 import { openaiRequest } from './request.ts'
 import {
@@ -55,7 +56,8 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
       parsed(body) {
         if (route.kind === 'input_tokens') return countFacts(body, 'input_tokens')
         output.add(0, () => outputTextOf(body.output))
-        return topLevelFacts(body, ok && !isRecord(body.error))
+        const facts = responseBillingFacts(body)
+        return { ...topLevelFacts(body, ok && !isRecord(body.error)), facts }
       },
       scanned: topLevelScan,
     })
@@ -80,6 +82,7 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
       s.responseId ??= facts.responseId
       if (facts.model !== null) s.model = facts.model
       if (facts.usage !== null) s.usage = facts.usage
+      if (facts.billing !== null) s.facts = facts.billing
       if (TERMINAL_EVENTS.has(facts.type)) s.complete = !facts.unreadable || facts.usage !== null
       if (facts.unreadable) s.parseError ??= `${facts.type}: event unreadable`
     }
@@ -103,10 +106,10 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
     active,
     onRequest: request.read,
     readers: { json: jsonBody, sse: sseBody },
-    buckets: (usage) =>
+    buckets: (usage, beside) =>
       route.kind === 'input_tokens'
         ? inputOnlyBuckets(readCount(usage.input_tokens))
-        : normalizeResponsesUsage(usage),
+        : normalizeResponsesUsage(usage, beside),
     ...(active && route.kind !== 'input_tokens' ? { output } : {}),
   })
 }

@@ -6,9 +6,14 @@
 // - OpenRouter: `prompt_tokens_details.cache_write_tokens` (a subset of prompt_tokens);
 // - xAI: `completion_tokens` EXCLUDES `reasoning_tokens` — detected when
 //   total = prompt + completion + reasoning (and not prompt + completion), then output adds them.
-// Pure.
+// Modality details become units (billing.ts: parts of the buckets, never added to them): audio
+// and image tokens of the input (`*_tokens_details.audio_tokens` / `image_tokens`), of the cache
+// reads (`cached_tokens_details`, the Realtime shape) and of the output. The billed tier and the
+// tool calls are not in the usage object: they come in as UsageFacts (billing-facts.ts).
+// Pure; also what a reprice runs over stored raw_usage.
 
-import type { TokenBuckets } from '@tokentap/shared'
+import type { BilledUnits } from '@tokentap/shared'
+import { addUnit, billing, type NormalizedUsage, type UsageFacts } from '../common/billing.ts'
 import { isRecord, type JsonObject, readCount } from '../common/json-values.ts'
 
 const sub = (a: number, b: number): number => Math.max(0, a - b)
@@ -29,8 +34,27 @@ function outputWithReasoning(
   return excluded ? output + reasoning : output
 }
 
+const details = (v: unknown): JsonObject => (isRecord(v) ? v : {})
+
+/** Audio / image parts of the input, the cache reads and the output, as units. */
+function modalityUnits(input: JsonObject, output: JsonObject): BilledUnits {
+  const units: BilledUnits = {}
+  addUnit(units, 'input_audio_tokens', input.audio_tokens)
+  addUnit(units, 'input_image_tokens', input.image_tokens)
+  const cached = details(input.cached_tokens_details)
+  addUnit(units, 'cache_audio_read_tokens', cached.audio_tokens)
+  addUnit(units, 'cache_image_read_tokens', cached.image_tokens)
+  addUnit(units, 'output_audio_tokens', output.audio_tokens)
+  addUnit(units, 'output_image_tokens', output.image_tokens)
+  return units
+}
+
 /** Chat Completions / legacy Completions / Embeddings usage. `embedding`: no output exists (0). */
-export function normalizeChatUsage(usage: JsonObject, embedding = false): TokenBuckets {
+export function normalizeChatUsage(
+  usage: JsonObject,
+  embedding = false,
+  facts?: UsageFacts,
+): NormalizedUsage {
   const prompt = readCount(usage.prompt_tokens)
   const completion = readCount(usage.completion_tokens)
   const promptDetails = isRecord(usage.prompt_tokens_details) ? usage.prompt_tokens_details : {}
@@ -61,25 +85,29 @@ export function normalizeChatUsage(usage: JsonObject, embedding = false): TokenB
     cacheWrite5mTokens: cacheWrite,
     cacheWrite1hTokens: 0,
     reasoningTokens: reasoning,
+    ...billing({ units: modalityUnits(promptDetails, completionDetails) }, facts),
   }
 }
 
-/** Responses API usage (`input_tokens` includes `input_tokens_details.cached_tokens`). */
-export function normalizeResponsesUsage(usage: JsonObject): TokenBuckets {
+/** Responses API usage (`input_tokens` includes `input_tokens_details.cached_tokens` and, like
+ *  Chat's prompt_tokens, `cache_write_tokens`). */
+export function normalizeResponsesUsage(usage: JsonObject, facts?: UsageFacts): NormalizedUsage {
   const inputAll = readCount(usage.input_tokens)
   const output = readCount(usage.output_tokens)
-  const inputDetails = isRecord(usage.input_tokens_details) ? usage.input_tokens_details : {}
-  const outputDetails = isRecord(usage.output_tokens_details) ? usage.output_tokens_details : {}
+  const inputDetails = details(usage.input_tokens_details)
+  const outputDetails = details(usage.output_tokens_details)
   const cached = readCount(inputDetails.cached_tokens) ?? 0
+  const written = readCount(inputDetails.cache_write_tokens) ?? 0
   const reasoning = readCount(outputDetails.reasoning_tokens)
   const total = readCount(usage.total_tokens)
   return {
-    inputTokens: inputAll === null ? null : sub(inputAll, cached),
+    inputTokens: inputAll === null ? null : sub(inputAll, cached + written),
     outputTokens: outputWithReasoning(inputAll, output, reasoning, total),
     cacheReadTokens: cached,
-    cacheWrite5mTokens: 0,
+    cacheWrite5mTokens: written,
     cacheWrite1hTokens: 0,
     reasoningTokens: reasoning,
+    ...billing({ units: modalityUnits(inputDetails, outputDetails) }, facts),
   }
 }
 

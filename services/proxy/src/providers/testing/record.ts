@@ -1,7 +1,7 @@
 // Expected records for fixtures: every field present (as the dialects return them), nothing
 // known; each dialect's fixtures set their own defaults and override what they expect.
 
-import { emptyBuckets, type ParsedUsage } from '@tokentap/shared'
+import { emptyBilling, emptyBuckets, type ParsedUsage } from '@tokentap/shared'
 
 export function recordFactory<D extends Partial<ParsedUsage>>(
   defaults: D,
@@ -18,6 +18,7 @@ export function recordFactory<D extends Partial<ParsedUsage>>(
     rawUsage: null,
     credits: null,
     ...emptyBuckets(),
+    ...emptyBilling(),
     ...defaults,
     ...overrides,
   })

@@ -31,7 +31,7 @@ const buckets = {
   cacheWrite5mTokens: 0,
   cacheWrite1hTokens: 0,
 }
-const expected = (stream: boolean) =>
+const expected = (stream: boolean, serviceTier: string | null = null) =>
   record({
     provider: 'groq',
     model: groq.model,
@@ -40,6 +40,8 @@ const expected = (stream: boolean) =>
     usageSource: 'provider',
     rawUsage: usage,
     ...buckets,
+    // The body's `service_tier` where Groq sends one (its standard tier: priced ×1).
+    serviceTier,
   })
 
 const opening = chunk(
@@ -87,7 +89,7 @@ const asked: Fixture = {
       '[DONE]',
     ]),
   },
-  expected: expected(true),
+  expected: expected(true, 'on_demand'),
 }
 
 const json: Fixture = {
@@ -117,7 +119,7 @@ const json: Fixture = {
       service_tier: 'on_demand',
     }),
   },
-  expected: expected(false),
+  expected: expected(false, 'on_demand'),
 }
 
 export const groqCase: HostCase = {

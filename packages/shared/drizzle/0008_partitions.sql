@@ -1,6 +1,7 @@
--- usage_events becomes a table partitioned by UTC month of started_at, one partition per month
--- named usage_events_YYYY_MM (custom migration, hand-written: drizzle cannot express PARTITION
--- BY; its snapshot is drizzle-kit's for the schema change, primary key (id, started_at) and no
+-- Migration 0008: usage_events becomes a table partitioned by UTC month of started_at, one
+-- partition per month named usage_events_YYYY_MM (custom SQL in place of what drizzle-kit
+-- generated: it cannot express PARTITION BY; the snapshot is drizzle-kit's for the schema
+-- change, primary key (id, started_at) and no
 -- foreign key from exchange_bodies). docs/ARCHITECTURE.md §6 says why.
 --
 -- Written against whatever usage_events holds when it runs, so that it is correct before or
