@@ -1,13 +1,14 @@
 // Partition upkeep against a real database, on an injected clock: months ahead made; with a
-// retention horizon, whole expired months dropped with their captured bodies while rollups and
-// budget spend stay exactly as they were; one proxy at a time; an interrupted pass finished.
+// retention horizon, whole expired months dropped with their captured bodies while rollups,
+// session totals, account rows, budget spend and breakdowns stay exactly as they were; one proxy
+// at a time; an interrupted pass finished.
 
 import { afterAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { UsageRecord } from '@tokentap/shared'
-import { budgetSpend } from '@tokentap/shared/budgets'
+import { budgetBreakdown, budgetSpend } from '@tokentap/shared/budgets'
 import { listPartitions, RETENTION_LOCK_KEY } from '@tokentap/shared/db'
 import { makeRecords, type TestDatabase, testDatabase } from '@tokentap/testing'
 import type postgres from 'postgres'
@@ -65,6 +66,10 @@ const rollup = async (sql: postgres.Sql): Promise<unknown[]> =>
     await sql<{ j: unknown }[]>`select to_jsonb(r) as j from usage_rollup_hourly r
       order by "hour", provider, model, "user", project, program`
   ).map((r) => r.j)
+const table = async (sql: postgres.Sql, name: 'usage_sessions' | 'account_limits') =>
+  (await sql.unsafe<{ j: unknown }[]>(`select to_jsonb(t) as j from ${name} t order by 1`)).map(
+    (r) => r.j,
+  )
 const sorted = (rs: UsageRecord[]): string[] => rs.map((r) => r.id).sort()
 const bodied = (rs: UsageRecord[], offset: number): string[] =>
   rs.flatMap((r, i) => ((i + offset) % 5 === 0 ? [r.id] : [])).sort()
@@ -78,8 +83,13 @@ describe('partition upkeep', () => {
       rollup: await rollup(db.sql),
       january: await budgetSpend(db.sql, { scope: {} }, JANUARY),
       quarter: await budgetSpend(db.sql, { scope: { user: 'alice' } }, QUARTER),
+      byUser: await budgetBreakdown(db.sql, { scope: {} }, QUARTER, 10),
+      sessions: await table(db.sql, 'usage_sessions'),
+      accounts: await table(db.sql, 'account_limits'),
     }
     expect(before.january.requests).toBe(60)
+    expect(before.sessions.length).toBeGreaterThan(0)
+    expect(before.accounts.length).toBeGreaterThan(0)
 
     // 32 days before March 10th is February 6th: January has wholly expired, February not.
     const upkeep = startPartitionUpkeep({
@@ -101,6 +111,9 @@ describe('partition upkeep', () => {
     expect(await rollup(db.sql)).toEqual(before.rollup)
     expect(await budgetSpend(db.sql, { scope: {} }, JANUARY)).toEqual(before.january)
     expect(await budgetSpend(db.sql, { scope: { user: 'alice' } }, QUARTER)).toEqual(before.quarter)
+    expect(await budgetBreakdown(db.sql, { scope: {} }, QUARTER, 10)).toEqual(before.byUser)
+    expect(await table(db.sql, 'usage_sessions')).toEqual(before.sessions)
+    expect(await table(db.sql, 'account_limits')).toEqual(before.accounts)
     expect((await listPartitions(db.sql)).map((p) => p.month)).not.toContain('2026-01')
 
     // The next pass finds nothing more to drop.
