@@ -23,10 +23,11 @@ const replayed = (record: StoredRecord): RecordEnvelope => ({ record, bodies: nu
 export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   const { sql, log } = opts
   const now = opts.now ?? Date.now
-  const method = opts.method ?? 'json'
+  const method = opts.method ?? 'copy'
   const maxBatch = method === 'values' ? VALUES_MAX_ROWS : Number.POSITIVE_INFINITY
   const batchSize = Math.min(maxBatch, Math.max(1, opts.batchSize ?? 500))
-  const maxQueue = Math.max(batchSize, opts.maxQueue ?? batchSize * 20)
+  const burst = Math.min(maxBatch, Math.max(batchSize, opts.maxBatchSize ?? batchSize * 4))
+  const maxQueue = Math.max(burst, opts.maxQueue ?? batchSize * 20)
   const concurrency = Math.max(1, opts.concurrency ?? 2)
   const retryMinMs = opts.retryMinMs ?? 200
   const retryMaxMs = Math.max(retryMinMs, opts.retryMaxMs ?? 10_000)
@@ -173,7 +174,8 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   function pump(forced: boolean): void {
     if (forced) force = true
     while (running.size < concurrency && (queue.length >= batchSize || (force && queue.length))) {
-      const batch = queue.splice(0, batchSize)
+      // A backlog goes in larger batches, up to `burst`.
+      const batch = queue.splice(0, queue.length >= 2 * batchSize ? burst : batchSize)
       inflight += batch.length
       const job: Promise<void> = persist(batch)
         .catch((e: unknown) => log.error(`postgres sink: flush: ${errText(e)}`))
