@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createPostgresSink, silentLogger, type WriteMethod } from '@tokentap/proxy'
-import { migrateDatabase, postgres, type Sql } from '@tokentap/shared/db'
+import { EVENT_COLUMNS, migrateDatabase, postgres, type Sql } from '@tokentap/shared/db'
 import { makeRecords, startEmbeddedServer } from '@tokentap/testing'
 
 export interface MethodResult {
@@ -120,7 +120,13 @@ async function runMethod(
   return {
     method,
     concurrency,
-    maxBatchSize: maxBatchSize ?? 4 * batchSize,
+    // 'values' is capped by Postgres' 65,535 parameters (the sink's VALUES_MAX_ROWS).
+    maxBatchSize: Math.min(
+      maxBatchSize ?? 4 * batchSize,
+      method === 'values'
+        ? Math.floor((65535 - 2) / EVENT_COLUMNS.length)
+        : Number.POSITIVE_INFINITY,
+    ),
     records: written,
     seconds,
     recordsPerSecond: Math.round(written / seconds),
