@@ -56,10 +56,10 @@ export interface IngestBenchOptions {
   rounds?: number
 }
 
-export const DEFAULT_VARIANT: Variant = { method: 'copy', concurrency: 2 }
+export const DEFAULT_VARIANT: Variant = { method: 'json', concurrency: 2 }
 export const COMPARE_VARIANTS: Variant[] = [
   DEFAULT_VARIANT,
-  { method: 'json', concurrency: 2 },
+  { method: 'copy', concurrency: 2 },
   { method: 'values', concurrency: 2 },
   { method: 'json', concurrency: 2, maxBatchSize: 500 },
   { method: 'copy', concurrency: 2, maxBatchSize: 500 },

@@ -5,12 +5,14 @@
 // pg_notify announces their id range (delivered on commit). Replays are therefore idempotent:
 // rows, rollups, session totals and 429 counts alike.
 // Three ways to ship the rows (scripts/bench/ingest.ts compares them):
-// - 'copy' (the sink's default): binary COPY (pg-binary.ts) straight into usage_events, so
-//   Postgres parses no text and inserts in bulk; the rows are then read back by (id,
-//   started_at) for the rollup and the NOTIFY. COPY has no ON CONFLICT: a row already stored (a
-//   replay) makes it fail, and that batch goes as 'json', which skips such rows.
-// - 'json': one statement, INSERT … ON CONFLICT (id, started_at) DO NOTHING from one JSON
-//   parameter expanded by json_to_recordset; the rollup folds what RETURNING returns.
+// - 'json' (the sink's default): one statement, INSERT … ON CONFLICT (id, started_at) DO NOTHING
+//   from one JSON parameter expanded by json_to_recordset; the rollup folds what RETURNING
+//   returns.
+// - 'copy': binary COPY (pg-binary.ts) straight into usage_events, so Postgres parses no text
+//   and inserts in bulk; the rows are then read back by (id, started_at) for the rollup and the
+//   NOTIFY. COPY has no ON CONFLICT: a row already stored (a replay) makes it fail, and that
+//   batch goes as 'json', which skips such rows. Faster, but not the default: see
+//   postgres-types.ts `method`.
 // - 'values': the same statement from a multi-row VALUES list.
 
 import {

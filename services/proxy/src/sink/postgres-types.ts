@@ -27,8 +27,11 @@ export interface PostgresSinkOptions {
   maxQueue?: number
   /** Flushes in flight at once, each its own transaction (default 2). */
   concurrency?: number
-  /** How batches travel (default 'copy': binary COPY, the most records/s with about the proxy
-   *  CPU of 'json'; a replayed batch goes as 'json'; see scripts/bench/ingest.ts). */
+  /** How batches travel (default 'json': one statement, so a connection lost mid-flush only
+   *  fails that statement. 'copy' measures faster (scripts/bench/ingest.ts) but spans several
+   *  statements on one connection, and postgres.js 3.4 throws an uncaught TypeError when that
+   *  connection dies mid-COPY (it writes to the socket it has just set to null): not the
+   *  default until that is handled). */
   method?: WriteMethod
   /** Replay backoff: first retry after retryMinMs, doubling up to retryMaxMs. */
   retryMinMs?: number

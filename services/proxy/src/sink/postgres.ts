@@ -23,7 +23,7 @@ const replayed = (record: StoredRecord): RecordEnvelope => ({ record, bodies: nu
 export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   const { sql, log } = opts
   const now = opts.now ?? Date.now
-  const method = opts.method ?? 'copy'
+  const method = opts.method ?? 'json'
   const maxBatch = method === 'values' ? VALUES_MAX_ROWS : Number.POSITIVE_INFINITY
   const batchSize = Math.min(maxBatch, Math.max(1, opts.batchSize ?? 500))
   const burst = Math.min(maxBatch, Math.max(batchSize, opts.maxBatchSize ?? batchSize * 4))
