@@ -9,6 +9,8 @@ export interface ReadyInfo {
   port: number
   pid: number
   caPath: string
+  /** A proxy with --workers=N: its workers' pids (their CPU and memory count as the proxy's). */
+  workerPids?: number[]
 }
 
 export interface Child {

@@ -1,5 +1,6 @@
 // `bun run bench [--quick] [--only=a,b] [--rounds=N] [--duration-ms=N] [--streams=N]
-// [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N]`: proxy vs direct in the same run (g and h,
+// [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N] [--workers=N]`: proxy vs direct in the same
+// run (--workers: the proxy under test runs N worker processes, as PROXY_WORKERS=N; g and h,
 // scenarios-db.ts: Postgres ingestion, and a DB-up vs a DB-down proxy; i, dashboard.ts: page and
 // API response times over TOKENTAP_BENCH_DASHBOARD_ROWS seeded events, default 10M). Spawns the
 // mock upstream and the proxy as separate processes, generates load from this process over raw
@@ -29,7 +30,12 @@ const ALL_IDS = [...SCENARIOS, ...DB_SCENARIOS].map((s) => s.id)
 /** A bad command line or environment: reported without a stack. */
 class UsageError extends Error {}
 
-type Options = BenchOptions & { durationMs: number; warmupMs: number; quietWaitMs: number }
+type Options = BenchOptions & {
+  durationMs: number
+  warmupMs: number
+  quietWaitMs: number
+  workers: number
+}
 
 function parseArgs(argv: string[]): Options {
   const flags = new Map<string, string>()
@@ -47,6 +53,7 @@ function parseArgs(argv: string[]): Options {
     'ramp-ms',
     'hold-ms',
     'quiet-wait-ms',
+    'workers',
   ]
   for (const k of flags.keys()) if (!known.includes(k)) throw new UsageError(`unknown flag --${k}`)
   const quick = flags.has('quick')
@@ -73,6 +80,7 @@ function parseArgs(argv: string[]): Options {
     rampMs,
     holdMs: int('hold-ms', rampMs + 1000),
     quietWaitMs: int('quiet-wait-ms', quick ? 10_000 : 20_000, 0),
+    workers: int('workers', 1),
   }
 }
 
@@ -94,15 +102,19 @@ async function main(): Promise<void> {
     )
   }
 
-  log(`tokentap bench: ${cpus().length} CPUs, bun ${Bun.version}, rounds=${opts.rounds}`)
+  log(
+    `tokentap bench: ${cpus().length} CPUs, bun ${Bun.version}, rounds=${opts.rounds}, ` +
+      `proxy workers=${opts.workers}`,
+  )
   const upstream = await spawnChild('upstream', 'upstream.ts', [])
   const proxy = await spawnChild('proxy', 'proxy-process.ts', [
     String(upstream.info.port),
     upstream.info.caPath,
+    `--workers=${opts.workers}`,
   ])
   log(
     `upstream pid ${upstream.pid} :${upstream.info.port} (fd limit ${fdLimit(upstream.pid)}), ` +
-      `proxy pid ${proxy.pid} :${proxy.info.port} (fd limit ${fdLimit(proxy.pid)}), ` +
+      `proxy pid ${proxy.pid}${proxy.info.workerPids ? ` (workers ${proxy.info.workerPids.join(', ')})` : ''} :${proxy.info.port} (fd limit ${fdLimit(proxy.pid)}), ` +
       `generator pid ${process.pid} (fd limit ${ownFds})`,
   )
   const routes: Record<Mode, Route> = {

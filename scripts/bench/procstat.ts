@@ -60,12 +60,17 @@ export function fdLimit(pid: number | 'self'): number | null {
   }
 }
 
-/** Samples VmRSS every `everyMs` until stopped; returns the largest sample in kB. */
-export function sampleRss(pid: number, everyMs = 50): { stop(): number } {
+/** Samples VmRSS (summed over `pids`) every `everyMs` until stopped; returns the largest
+ *  sample in kB. */
+export function sampleRss(pids: number | readonly number[], everyMs = 50): { stop(): number } {
   let max = 0
+  const list = typeof pids === 'number' ? [pids] : pids
   const take = (): void => {
     try {
-      max = Math.max(max, rssKb(pid))
+      max = Math.max(
+        max,
+        list.reduce((sum, pid) => sum + rssKb(pid), 0),
+      )
     } catch {
       // process gone; the caller notices through its exit code
     }

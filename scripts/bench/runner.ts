@@ -48,7 +48,7 @@ export interface Setup {
 /** CPU% used by processes other than ours over `ms` (100 = one core). */
 async function otherLoad(s: Setup, ms: number): Promise<number> {
   const ours = (): number =>
-    safe(cpuMs, s.proxy.pid) +
+    sumOver(cpuMs, proxyPids(s.proxy)) +
     safe(cpuMs, s.upstream.pid) +
     process.cpuUsage().user / 1000 +
     process.cpuUsage().system / 1000
@@ -77,6 +77,13 @@ async function waitForQuiet(s: Setup, log: (line: string) => void): Promise<void
   )
 }
 
+/** The proxy's processes: itself, and its workers when it runs with --workers=N. */
+const proxyPids = (proxy: Child): number[] => [proxy.pid, ...(proxy.info.workerPids ?? [])]
+
+/** A /proc reading summed over processes (NaN once one is gone). */
+const sumOver = (read: (pid: number) => number, pids: readonly number[]): number =>
+  pids.reduce((sum, pid) => sum + safe(read, pid), 0)
+
 /** A /proc reading that yields NaN once the process is gone (the exit is reported later). */
 function safe(read: (pid: number) => number, pid: number): number {
   try {
@@ -86,7 +93,7 @@ function safe(read: (pid: number) => number, pid: number): number {
   }
 }
 
-function makeWindow(proxyPid: number, upstreamPid: number) {
+function makeWindow(proxyPids: readonly number[], upstreamPid: number) {
   let begin: {
     t: number
     gen: NodeJS.CpuUsage
@@ -99,14 +106,14 @@ function makeWindow(proxyPid: number, upstreamPid: number) {
   let result: Measure | null = null
   const window: Window = {
     start() {
-      resetPeakRss(proxyPid)
+      for (const pid of proxyPids) resetPeakRss(pid)
       begin = {
         t: performance.now(),
         gen: process.cpuUsage(),
-        proxy: safe(cpuMs, proxyPid),
+        proxy: sumOver(cpuMs, proxyPids),
         up: safe(cpuMs, upstreamPid),
-        sampler: sampleRss(proxyPid),
-        rssKb: safe(rssKb, proxyPid),
+        sampler: sampleRss(proxyPids),
+        rssKb: sumOver(rssKb, proxyPids),
         machine: machineCpuMs(),
       }
     },
@@ -117,7 +124,7 @@ function makeWindow(proxyPid: number, upstreamPid: number) {
       const sampledKb = begin.sampler.stop()
       const pct = (ms: number): number => (100 * ms) / wallMs
       const genMs = (gen.user + gen.system) / 1000
-      const proxyMs = safe(cpuMs, proxyPid) - begin.proxy
+      const proxyMs = sumOver(cpuMs, proxyPids) - begin.proxy
       const upMs = safe(cpuMs, upstreamPid) - begin.up
       const machine = machineCpuMs()
       result = {
@@ -127,7 +134,8 @@ function makeWindow(proxyPid: number, upstreamPid: number) {
         upstreamCpuPct: pct(upMs),
         otherCpuPct: Math.max(0, pct(machine.busy - begin.machine.busy - genMs - proxyMs - upMs)),
         stealPct: pct(machine.steal - begin.machine.steal),
-        proxyPeakRssMb: Math.max(safe(peakRssKb, proxyPid), sampledKb) / 1024,
+        // With workers: the sum of each process's peak (an upper bound) or the largest sampled sum.
+        proxyPeakRssMb: Math.max(sumOver(peakRssKb, proxyPids), sampledKb) / 1024,
         proxyStartRssMb: begin.rssKb / 1024,
       }
       begin = null
@@ -182,7 +190,7 @@ export async function runScenario(
     const order: Mode[] = round % 2 === 0 ? ['direct', 'proxy'] : ['proxy', 'direct']
     for (const mode of order) {
       await waitForQuiet(s, log)
-      const w = makeWindow(s.proxy.pid, s.upstream.pid)
+      const w = makeWindow(proxyPids(s.proxy), s.upstream.pid)
       const before =
         mode === 'proxy' ? await proxyExchanges(s.proxy.info.port).catch(() => null) : null
       const t0 = performance.now()

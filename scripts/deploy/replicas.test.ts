@@ -72,8 +72,7 @@ describe('two proxy replicas of the image', () => {
         await db.sql`select 1 from alerts_sent
           where budget = 'team' and threshold = 1 and delivered_at is not null`.catch(() => [])
       ).length === 1
-    // While a replica migrates, usage_events may not exist yet, or (migration 0008 moving it into
-    // partitions) be swapped under a waiting query: not counted yet, asked again.
+    // The replicas listen before their background migration ends: no table yet counts as 0.
     const count = async (): Promise<number> =>
       Number((await db.sql`select count(*)::int as n from usage_events`.catch(() => []))[0]?.n ?? 0)
     const requests = 6

@@ -23,6 +23,7 @@ import {
 import { dirname, isAbsolute, join } from 'node:path'
 import { PgServerError } from './diagnose.ts'
 import { type BinariesPackage, pgMajor, stagedBinDir, unsafeDir } from './layout.ts'
+import { processAlive } from './pid.ts'
 
 export interface Binaries extends BinariesPackage {
   /** Directory holding bin/initdb and bin/postgres. */
@@ -83,15 +84,6 @@ function copyTree(from: string, to: string): void {
   chmodSync(to, 0o755)
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** A root-owned directory nobody else may write to (created 0755 when missing). */
 function ensureSafeDir(dir: string, owner: number): void {
   try {
@@ -125,7 +117,7 @@ export function stageBinaries(
   // Leftovers of a start that died while staging.
   for (const name of readdirSync(binRoot)) {
     const pid = Number(/^\.staging-(\d+)-/.exec(name)?.[1] ?? 0)
-    if (pid && pid !== process.pid && !alive(pid))
+    if (pid && pid !== process.pid && !processAlive(pid))
       rmSync(join(binRoot, name), { recursive: true, force: true })
   }
   const tmp = join(binRoot, `.staging-${process.pid}-${randomBytes(4).toString('hex')}`)

@@ -95,6 +95,20 @@ export interface RequestRewrite {
   createResponseFilter(): BodyFilter
 }
 
+/** A provider's own error format, for answers the proxy makes itself (hard budgets): Anthropic
+ *  `{"type":"error","error":{…}}`, OpenAI `{"error":{"message","type","code"}}`, Google
+ *  `{"error":{"code","message","status"}}`, AWS `{"message"}` + `x-amzn-errortype`. */
+export type ErrorFormat = 'anthropic' | 'openai' | 'google' | 'aws'
+
+/** A billable request as its head shows it: hard budgets decide before anything goes upstream. */
+export interface BillableRequest {
+  /** The model the path names (Gemini, Vertex, Bedrock, an Azure deployment), else null. */
+  pathModel: string | null
+  /** The JSON body's top-level `model` names the model (it wins over pathModel when present). */
+  modelInBody: boolean
+  errorFormat: ErrorFormat
+}
+
 export interface ProviderDialect {
   /** Provider name recorded on the exchange (anthropic, openai, gemini, …). */
   provider: string
@@ -105,4 +119,8 @@ export interface ProviderDialect {
   wantsRequestBody?(meta: ExchangeMeta): boolean
   /** The rewritten request, or null to send the body unchanged. Pure; never throws. */
   rewriteRequest?(meta: ExchangeMeta, body: Uint8Array): RequestRewrite | null
+  /** Is this request billable, judged from its head alone? null: it is not (a token count, a
+   *  model list, a side call). Absent: the dialect cannot tell, and hard budgets never block
+   *  its requests. Pure. */
+  billableRequest?(meta: ExchangeMeta): BillableRequest | null
 }

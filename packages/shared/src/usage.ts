@@ -3,7 +3,10 @@
 import type { BilledUnitColumns, BilledUsage } from './billing.ts'
 
 export type Transport = 'http' | 'websocket'
-export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed'
+/** blocked: refused by a hard budget (`"action": "block"`), answered by the proxy, never sent
+ *  upstream. */
+export type Outcome = 'ok' | 'upstream_error' | 'aborted' | 'failed' | 'blocked'
+export const OUTCOMES: readonly Outcome[] = ['ok', 'upstream_error', 'aborted', 'failed', 'blocked']
 /** provider: counted by the provider; partial: the provider's counts before the exchange broke
  *  off; estimated: our own tokenizer estimate; none: nothing known. */
 export type UsageSource = 'provider' | 'partial' | 'estimated' | 'none'

@@ -70,46 +70,33 @@ export async function buildImages(
   return built
 }
 
-/** `stat` of paths inside an image, run as the image's user without network. */
+/** The argv that runs `tool args…` inside an image, as the image's user, without network. */
+function toolIn(docker: string, image: string, tool: string, args: string[]): string[] {
+  return [docker, 'run', '--rm', '--network', 'none', '--entrypoint', tool, image, ...args]
+}
+
+/** `stat` of paths inside an image. */
 async function statIn(docker: string, image: string, paths: string[]): Promise<string> {
-  const r = await must([
-    docker,
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--entrypoint',
-    'stat',
-    image,
-    '-c',
-    '%a %U:%G %n',
-    ...paths,
-  ])
+  const r = await must(toolIn(docker, image, 'stat', ['-c', '%a %U:%G %n', ...paths]))
   return r.out.trim()
 }
 
 /** A listing of /app (path, mode, file size, link target) to compare images. */
 async function appListing(docker: string, image: string): Promise<string> {
-  const r = await must([
-    docker,
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--entrypoint',
-    'find',
-    image,
-    '/app',
-    '(',
-    '-type',
-    'f',
-    '-printf',
-    '%p %s %m\\n',
-    ')',
-    '-o',
-    '-printf',
-    '%p %m %y %l\\n',
-  ])
+  const r = await must(
+    toolIn(docker, image, 'find', [
+      '/app',
+      '(',
+      '-type',
+      'f',
+      '-printf',
+      '%p %s %m\\n',
+      ')',
+      '-o',
+      '-printf',
+      '%p %m %y %l\\n',
+    ]),
+  )
   return r.out.split('\n').sort().join('\n')
 }
 
@@ -201,18 +188,7 @@ export interface ImageSize {
 
 export async function imageSize(docker: string, image: string): Promise<ImageSize> {
   const size = await must([docker, 'image', 'inspect', '--format', '{{.Size}}', image])
-  const du = await run([
-    docker,
-    'run',
-    '--rm',
-    '--network',
-    'none',
-    '--entrypoint',
-    'du',
-    image,
-    '-sk',
-    '/app',
-  ])
+  const du = await run(toolIn(docker, image, 'du', ['-sk', '/app']))
   return {
     image,
     mb: Number(size.out.trim()) / 1e6,

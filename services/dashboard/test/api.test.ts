@@ -3,7 +3,7 @@
 // CSV parses back to the same rows.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { DIMENSIONS, type EventRow, type Filters } from '@tokentap/shared/api'
+import { type BudgetStatus, DIMENSIONS, type EventRow, type Filters } from '@tokentap/shared/api'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { createDashboardApp } from '../src/app.ts'
 import { parseFilters } from '../src/data/filters.ts'
@@ -29,6 +29,14 @@ beforeAll(async () => {
           thresholds: [0.5],
           scope: {},
           webhookUrl: 'https://hooks.slack.com/services/T000/B000/secret',
+        },
+        {
+          name: 'hard',
+          period: 'day',
+          limitUsd: 0.01,
+          thresholds: [1],
+          scope: {},
+          action: 'block',
         },
       ],
     }),
@@ -141,8 +149,13 @@ describe('JSON API', () => {
 
   test('budgets', async () => {
     const { body } = await json('/api/budgets')
-    expect(body.budgets).toHaveLength(1)
+    expect(body.budgets).toHaveLength(2)
     expect(body.budgets[0].budget.name).toBe('team-daily')
+    // Which budgets block now, and whom they refused (hard budgets only).
+    expect(body.budgets.map((b: BudgetStatus) => [b.budget.name, b.blocking, b.blocked])).toEqual([
+      ['team-daily', false, null],
+      ['hard', true, { requests: 0, users: [] }],
+    ])
     // A webhook URL is a secret: never shown.
     expect(JSON.stringify(body)).not.toContain('hooks.slack.com')
     expect(body.budgets[0].spend.spentUsd).toBeCloseTo(

@@ -196,6 +196,22 @@ describe('budgets', () => {
           { name: 'team-daily', period: 'day', limitUsd: 10, thresholds: [0.5, 0.8, 1], scope: {} },
           { name: 'dave', period: 'month', limitUsd: 3, thresholds: [1], scope: { user: 'dave' } },
           {
+            name: 'dave-hard',
+            period: 'month',
+            limitUsd: 1.5,
+            thresholds: [1],
+            scope: { user: 'dave' },
+            action: 'block',
+          },
+          {
+            name: 'dave-roomy',
+            period: 'month',
+            limitUsd: 1.51,
+            thresholds: [1],
+            scope: { user: 'dave' },
+            action: 'block',
+          },
+          {
             name: 'all-in',
             period: 'day',
             limitUsd: 10,
@@ -206,7 +222,7 @@ describe('budgets', () => {
         ],
       }),
     })
-    const [team, dave, allIn] = await withBudgets.budgets(SEED_NOW)
+    const [team, dave, hard, roomy, allIn] = await withBudgets.budgets(SEED_NOW)
     expect(team?.window).toEqual({
       start: '2026-01-17T00:00:00.000Z',
       end: '2026-01-18T00:00:00.000Z',
@@ -220,6 +236,11 @@ describe('budgets', () => {
     expect(team?.alerts.map((a) => a.threshold)).toEqual([0.8, 0.5])
     expect(dave?.spend.spentUsd).toBe(1.5)
     expect(dave?.spend.unpricedRequests).toBe(1)
+    // A hard budget blocks at or over its limit; only hard budgets count refusals.
+    expect([dave, hard, roomy].map((b) => b?.blocking)).toEqual([false, true, false])
+    expect(hard?.blocked).toEqual({ requests: 0, users: [] })
+    expect(roomy?.blocked).toEqual({ requests: 0, users: [] })
+    expect(dave?.blocked).toBeNull()
   })
 })
 

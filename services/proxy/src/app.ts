@@ -2,7 +2,9 @@
 
 import { existsSync } from 'node:fs'
 import type { ProviderDialect } from '@tokentap/shared'
+import { connect } from '@tokentap/shared/db'
 import { type Alerts, alertsEnabled, startAlerts } from './alerts/index.ts'
+import { type Blocker, createBlocker } from './blocking/blocker.ts'
 import { caStartNotes, coverageNotes } from './ca/ca-report.ts'
 import { homeCaFiles, loadOrCreateCa } from './ca/ca-store.ts'
 import { createLeafCache } from './ca/leaf-cache.ts'
@@ -27,6 +29,8 @@ import { createJsonlSink } from './sink/jsonl.ts'
 import { fanOut, type UsageSink } from './sink/sink.ts'
 import { guardedDialer } from './upstream/dial.ts'
 import { createUpstreamPool } from './upstream/pool.ts'
+import type { WorkerRole } from './workers/role.ts'
+import { adoptOrphanSpools, spoolDirFor } from './workers/spool-dirs.ts'
 
 export interface ProxyApp {
   server: ProxyServer
@@ -35,6 +39,8 @@ export interface ProxyApp {
   caCertPath: string | null
   /** Budget evaluator and Slack alerts; null when none are configured (or no DATABASE_URL). */
   alerts: Alerts | null
+  /** Hard budgets' snapshot; null without a budgets file. */
+  blocker: Blocker | null
   metrics: ProxyMetrics
   sink: UsageSink
   /** Graceful stop: in-flight exchanges finish (grace), their records reach the sinks, flushed. */
@@ -52,6 +58,8 @@ export interface ProxyAppDeps {
   estimator?: Estimator
   /** Name → addresses for the destination guard (tests); default: the system resolver. */
   lookup?: Lookup
+  /** One of PROXY_WORKERS processes (workers/): absent = the only proxy process. */
+  worker?: WorkerRole
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
@@ -64,7 +72,9 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   })
   const caPath = ca.certPath ?? 'CA_CERT_FILE'
   const next = config.caCertFile ? null : homeCaFiles(config.home).next.cert
-  for (const note of caStartNotes({
+  // With PROXY_WORKERS, the first worker speaks for the CA (the others load the same files).
+  const notes = (deps.worker?.singletons ?? true) ? caStartNotes : () => []
+  for (const note of notes({
     caPath,
     profile: ca.profile,
     patterns,
@@ -82,19 +92,62 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     )
   }
   let alerts: Alerts | null = null
+  let blocker: Blocker | null = null
+  // Singletons (alerts, body retention) run in one process: the only one, or the first worker.
+  const worker = deps.worker
+  const singletons = worker?.singletons ?? true
+  const forward = worker && !singletons && alertsEnabled(config.alerts) ? worker : null
+  if (config.databaseUrl && (worker?.index ?? 0) === 0) {
+    const adopted = adoptOrphanSpools(config.home, worker?.count ?? 1)
+    if (adopted > 0)
+      deps.log.info(`spool: ${adopted} segment(s) of workers no longer running adopted`)
+  }
   const database = config.databaseUrl
-    ? openDatabaseSink(config, config.databaseUrl, deps.log, metrics, (info) =>
-        alerts?.onFlushed(info),
+    ? openDatabaseSink(
+        config,
+        config.databaseUrl,
+        deps.log,
+        metrics,
+        (info) => {
+          if (forward) forward.forwardFlush(info)
+          else alerts?.onFlushed(info)
+          blocker?.refresh()
+        },
+        { spoolDir: spoolDirFor(config.home, worker?.index ?? 0), upkeep: singletons },
       )
     : null
-  if (database && config.databaseUrl && alertsEnabled(config.alerts)) {
+  if (database && config.databaseUrl && singletons && alertsEnabled(config.alerts)) {
     alerts = startAlerts({
       config: config.alerts,
       databaseUrl: config.databaseUrl,
       log: deps.log,
       metrics,
       sinkMetrics: database.metrics,
+      onBudgets: () => blocker?.refresh(),
     })
+  }
+  const pricer = createPricer({ overrides: config.priceOverrides })
+  // Hard budgets read spend on their own connection (opened on the first blocking budget).
+  const blockingSql =
+    database && config.databaseUrl && config.alerts.budgets
+      ? connect(config.databaseUrl, { max: 1, applicationName: 'tokentap-blocking' }).sql
+      : null
+  if (blockingSql) {
+    const initial = config.alerts.budgets
+    blocker = createBlocker({
+      sql: blockingSql,
+      budgets: () => alerts?.budgets() ?? initial,
+      pricer,
+      now: deps.now ?? Date.now,
+      refreshMs: config.budgetRefreshMs,
+      log: deps.log,
+    })
+    const b = blocker
+    metrics.gauge(
+      'tokentap_budgets_blocking',
+      'Budgets refusing requests now.',
+      () => b.snapshot().over.length,
+    )
   }
   if (database) sinks.push(database.sink)
   const sink = fanOut(sinks, (e) => deps.log.error(`sink: ${errorText(e)}`))
@@ -136,7 +189,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   const estimator = config.estimate ? (deps.estimator ?? createEstimator()) : null
   const records = createRecordPipeline({
     newId: deps.newId ?? (() => Bun.randomUUIDv7()),
-    pricer: createPricer({ overrides: config.priceOverrides }),
+    pricer,
     sink,
     estimator,
     onRecord: (r) => metrics.exchange(r.provider, r.outcome),
@@ -172,8 +225,10 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       records,
       dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
       accountOf: createAccountResolver(config.accountKey ?? accountKeyFromCa(ca.keyPem)),
+      blocking: blocker,
     },
     tlsFor: (host) => leafCache.get(host),
+    ...(worker ? { reusePort: true, metricsText: worker.gatherMetrics } : {}),
   })
   let address: { host: string; port: number }
   try {
@@ -185,6 +240,8 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     estimator?.close()
     pool.close()
     await sink.close()
+    await blocker?.stop()
+    await blockingSql?.end({ timeout: 5 })
     await alerts?.stop()
     await database?.close()
     throw e
@@ -195,6 +252,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     caCertPem: ca.certPem,
     caCertPath: ca.certPath,
     alerts,
+    blocker,
     metrics,
     sink,
     async stop() {
@@ -210,6 +268,13 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       // pool whose database vanished meanwhile only earns a warning, never a failed stop.
       await sink.close()
       for (const [name, part] of [
+        [
+          'blocking',
+          async () => {
+            await blocker?.stop()
+            await blockingSql?.end({ timeout: 5 })
+          },
+        ],
         ['alerts', () => alerts?.stop()],
         ['database', () => database?.close()],
       ] as const) {

@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'bun:test'
 import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { loadProxyConfig } from './config.ts'
+import { defaultWorkerCount } from './workers/count.ts'
 
 const home = mkdtempSync(join(tmpdir(), 'tt-config-'))
 const usersPath = join(home, 'users.json')
@@ -30,12 +31,19 @@ describe('destination policy and limits from the environment', () => {
     expect(c.destinations.allow).toEqual([])
   })
 
+  test('PROXY_WORKERS: the default count (workers/count.ts) unless set', () => {
+    expect(load({}).workers).toBe(defaultWorkerCount(availableParallelism()))
+    expect(load({ PROXY_WORKERS: '1' }).workers).toBe(1)
+  })
+
   test.each([
     ['PROXY_ALLOWED_PORTS', '443,abc'],
     ['PROXY_ALLOWED_DESTINATIONS', '10.0.0.1/8'],
     ['PROXY_MAX_CONNECTIONS', '0'],
     ['PROXY_MAX_CONNECTIONS_PER_USER', 'lots'],
     ['PROXY_TUNNEL_IDLE_TIMEOUT_MS', '-1'],
+    ['PROXY_WORKERS', '0'],
+    ['PROXY_WORKERS', 'auto'],
   ])('a bad %s fails the start, naming it (in local mode too)', (name, value) => {
     expect(() => load({ [name]: value })).toThrow(`${name}: `)
   })

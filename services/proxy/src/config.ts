@@ -1,7 +1,7 @@
 // Proxy configuration from the environment; fails fast with the variable's name.
 
 import { readFileSync } from 'node:fs'
-import { homedir } from 'node:os'
+import { availableParallelism, homedir } from 'node:os'
 import { join } from 'node:path'
 import {
   ConfigError,
@@ -22,6 +22,7 @@ import { parseResolve, type Resolver } from './net/resolve.ts'
 import { loadPriceOverrides, type PriceOverrides } from './pricing/index.ts'
 import { loadProvidersConfig, type ProvidersConfig } from './providers/custom/index.ts'
 import { BUILTIN_INTERCEPT_HOSTS } from './providers/table.ts'
+import { readWorkerCount } from './workers/count.ts'
 
 export interface ProxyConfig {
   host: string
@@ -50,6 +51,9 @@ export interface ProxyConfig {
   alerts: AlertsConfig
   batchSize: number
   batchIntervalMs: number
+  /** Hard budgets: how often the blocking snapshot re-reads spend that other replicas committed
+   *  (BUDGET_REFRESH_MS); this replica's own flushes refresh it at once. */
+  budgetRefreshMs: number
   /** User-defined providers (TOKENTAP_PROVIDERS): the file, reloaded on change. */
   providersFile: string | undefined
   providers: ProvidersConfig | null
@@ -87,6 +91,9 @@ export interface ProxyConfig {
   maxConnectionsPerUser: number
   /** TOKENTAP_ACCOUNT_KEY: the account fingerprints' key; unset = derived from the CA key. */
   accountKey: Uint8Array | undefined
+  /** PROXY_WORKERS: processes sharing the port (`bun run proxy` and the image; `tokentap up`
+   *  runs one). Default: the available cores, at most 8. */
+  workers: number
 }
 
 function readPemFile(env: Env, name: string): string[] {
@@ -182,6 +189,7 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     accountKey: readAccountKey(env),
     batchSize: readInt(env, 'BATCH_SIZE', 500, { min: 1, max: 10_000 }),
     batchIntervalMs: readInt(env, 'BATCH_INTERVAL_MS', 200, { min: 10 }),
+    budgetRefreshMs: readInt(env, 'BUDGET_REFRESH_MS', 2000, { min: 100, max: 3_600_000 }),
     proxyUsersFile,
     proxyUsers: proxyUsersFile ? loadUsersFile(proxyUsersFile) : null,
     allowOpenProxy,
@@ -193,5 +201,6 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     tunnelIdleTimeoutMs: readInt(env, 'PROXY_TUNNEL_IDLE_TIMEOUT_MS', 600_000, { min: 1 }),
     maxConnections: readInt(env, 'PROXY_MAX_CONNECTIONS', 4096, { min: 1 }),
     maxConnectionsPerUser: readInt(env, 'PROXY_MAX_CONNECTIONS_PER_USER', 256, { min: 1 }),
+    workers: readWorkerCount(env, availableParallelism()),
   }
 }

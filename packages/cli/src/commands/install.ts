@@ -49,6 +49,18 @@ function shellOf(argv: string[], env: Env, usage: string): Shell | 'help' {
   return shell
 }
 
+/** The rc file a command line names and its text now (null: no file), or help was asked. */
+function rcTarget(
+  argv: string[],
+  env: Env,
+  usage: string,
+): { shell: Shell; file: string; before: string | null } | 'help' {
+  const shell = shellOf(argv, env, usage)
+  if (shell === 'help') return 'help'
+  const file = rcFile(shell, env)
+  return { shell, file, before: existsSync(file) ? readFileSync(file, 'utf8') : null }
+}
+
 export const install: CommandDef = {
   name: 'install',
   summary: 'add the shell-init block to your shell rc file',
@@ -58,13 +70,12 @@ Adds one block, between "# >>> tokentap >>>" and "# <<< tokentap <<<", to ~/.bas
 ~/.zshrc or ~/.config/fish/config.fish; new shells then route through the proxy while it runs.
 Running it again updates the block in place.`,
   async run(argv, ctx) {
-    const shell = shellOf(argv, ctx.env, this.usage)
-    if (shell === 'help') {
+    const target = rcTarget(argv, ctx.env, this.usage)
+    if (target === 'help') {
       ctx.out(`${this.usage}\n`)
       return EXIT.ok
     }
-    const file = rcFile(shell, ctx.env)
-    const before = existsSync(file) ? readFileSync(file, 'utf8') : null
+    const { shell, file, before } = target
     const after = insertBlock(before, blockBody(shell, selfArgv()))
     if (after === before) {
       ctx.out(`${file} already has the tokentap block\n`)
@@ -84,13 +95,12 @@ export const uninstall: CommandDef = {
 
 Removes the block \`tokentap install\` added, leaving the file exactly as it was before.`,
   async run(argv, ctx) {
-    const shell = shellOf(argv, ctx.env, this.usage)
-    if (shell === 'help') {
+    const target = rcTarget(argv, ctx.env, this.usage)
+    if (target === 'help') {
       ctx.out(`${this.usage}\n`)
       return EXIT.ok
     }
-    const file = rcFile(shell, ctx.env)
-    const before = existsSync(file) ? readFileSync(file, 'utf8') : null
+    const { file, before } = target
     if (before === null || !hasBlock(before)) {
       ctx.out(`${file} has no tokentap block\n`)
       return EXIT.ok

@@ -17,6 +17,7 @@ import {
   majorMismatch,
   type OsUser,
   PgServerError,
+  processAlive,
   SYSTEM_DIR,
   serverBinaries,
   serverUser,
@@ -58,18 +59,9 @@ function freePort(want = 0): Promise<number> {
   })
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 async function waitGone(pid: number, ms: number): Promise<boolean> {
-  for (let t = 0; t < ms && alive(pid); t += 50) await Bun.sleep(50)
-  return !alive(pid)
+  for (let t = 0; t < ms && processAlive(pid); t += 50) await Bun.sleep(50)
+  return !processAlive(pid)
 }
 
 /** A postmaster left running by an earlier run that was killed: stop it. */
@@ -77,7 +69,7 @@ async function stopLeftover(dataDir: string): Promise<void> {
   const pidFile = join(dataDir, 'postmaster.pid')
   if (!existsSync(pidFile)) return
   const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0])
-  if (!pid || !alive(pid)) return
+  if (!pid || !processAlive(pid)) return
   const cmd = existsSync(`/proc/${pid}/cmdline`) ? readFileSync(`/proc/${pid}/cmdline`, 'utf8') : ''
   if (cmd !== '' && !cmd.includes(dataDir)) return // pid reused by something else
   process.kill(pid, 'SIGINT')

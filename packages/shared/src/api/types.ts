@@ -3,7 +3,7 @@
 // numbers (token counts fit in 2^53; cost is USD as a float rounded to 8 decimals). '' in a
 // breakdown key means "none" (rendered "(none)").
 
-import type { Budget, BudgetAlertRow, BudgetSpend } from '../budgets/types.ts'
+import type { Budget, BudgetAlertRow, BudgetBlocked, BudgetSpend } from '../budgets/types.ts'
 import type { Outcome, UsageRecord } from '../usage.ts'
 
 export const DIMENSIONS = ['model', 'provider', 'user', 'project', 'program'] as const
@@ -109,4 +109,11 @@ export interface BudgetStatus {
   ratio: number
   /** Alerts for this budget, newest first: pending (undelivered) ones and the last few sent. */
   alerts: BudgetAlertRow[]
+  /** `"action": "block"` and the window's spend at or over the limit: the proxies refuse new
+   *  billable requests in its scope (each from its next snapshot refresh on) until the window
+   *  ends. */
+  blocking: boolean
+  /** The requests this budget refused in the window, by user, most first; null for a budget
+   *  that only alerts. */
+  blocked: BudgetBlocked | null
 }

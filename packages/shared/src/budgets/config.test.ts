@@ -59,6 +59,7 @@ describe('parseBudgets', () => {
       thresholds: [0.5, 0.8, 1],
       scope: { user: 'alice' },
       counts: 'billed',
+      action: 'alert',
     })
     // Format by content when the name says nothing.
     expect(parseBudgets(YAML_TEXT, '/etc/budgets')).toEqual(a)
@@ -72,7 +73,19 @@ describe('parseBudgets', () => {
     expect(c.budgets[0]?.thresholds).toEqual([0.5, 0.8, 1])
     expect(c.budgets[0]?.counts).toBe('billed')
     expect(parseBudgets(one({ counts: 'all' }), 'x.json').budgets[0]?.counts).toBe('all')
+    expect(c.budgets[0]?.action).toBe('alert')
+    expect(parseBudgets(one({ action: 'block' }), 'x.json').budgets[0]?.action).toBe('block')
+    const yaml = 'budgets:\n  - {name: b, period: day, limitUsd: 5, action: block}\n'
+    expect(parseBudgets(yaml, 'x.yaml').budgets[0]?.action).toBe('block')
     expect(parseBudgets('', 'x.yaml')).toEqual({ timezone: 'UTC', budgets: [] })
+  })
+
+  test('a blocking budget always alerts at 1, when it starts refusing requests', () => {
+    const at = (o: Record<string, unknown>) => parseBudgets(one(o), 'x.json').budgets[0]?.thresholds
+    expect(at({ action: 'block', thresholds: [0.9, 0.5] })).toEqual([0.5, 0.9, 1])
+    expect(at({ action: 'block', thresholds: [1.2] })).toEqual([1, 1.2])
+    expect(at({ action: 'block', thresholds: [0.5, 1] })).toEqual([0.5, 1])
+    expect(at({ action: 'alert', thresholds: [0.9] })).toEqual([0.9])
   })
 
   test('errors name the variable, the file, the budget and the field', () => {
@@ -91,6 +104,9 @@ describe('parseBudgets', () => {
       [one({ colour: 'red' }), '.colour: unknown key'],
       [one({ counts: 'subscription' }), '("b").counts: must be "billed"'],
       [one({ counts: true }), '("b").counts: must be "billed"'],
+      [one({ action: 'deny' }), '("b").action: must be "alert"'],
+      [one({ action: 'Block' }), '("b").action: must be "alert"'],
+      [one({ action: null }), '("b").action: must be "alert" (Slack alerts only) or "block"'],
       [one({ name: '' }), 'budgets[0].name: must be a non-empty string'],
       [one({ name: '__digest__' }), 'reserved'],
       [one({}, { timezone: 'Mars/Olympus' }), 'timezone: "Mars/Olympus" is not an IANA time zone'],

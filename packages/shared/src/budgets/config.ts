@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs'
 import { ConfigError } from '../config/env.ts'
 import { isValidZone } from '../time/zone.ts'
 import {
+  BUDGET_ACTIONS,
   BUDGET_COUNTS,
   BUDGET_SCOPE_KEYS,
   type Budget,
+  type BudgetAction,
   type BudgetCounts,
   type BudgetPeriod,
   type BudgetScopeKey,
@@ -22,7 +24,16 @@ export const DEFAULT_TIMEZONE = 'UTC'
 export const RESERVED_PREFIX = '__'
 const PERIODS: readonly BudgetPeriod[] = ['day', 'week', 'month']
 const TOP_KEYS = ['timezone', 'budgets']
-const BUDGET_KEYS = ['name', 'period', 'limitUsd', 'thresholds', 'scope', 'counts', 'webhookUrl']
+const BUDGET_KEYS = [
+  'name',
+  'period',
+  'limitUsd',
+  'thresholds',
+  'scope',
+  'counts',
+  'action',
+  'webhookUrl',
+]
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
@@ -103,13 +114,21 @@ export function parseBudgets(text: string, source: string): BudgetsConfig {
     if (typeof limitUsd !== 'number' || !Number.isFinite(limitUsd) || limitUsd <= 0) {
       bad('limitUsd', 'must be a number > 0 (US dollars)')
     }
+    const action = actionOf(item.action, bad)
+    const thresholds = thresholdsOf(item.thresholds, bad)
+    // A blocking budget always alerts at 1: the moment it starts refusing requests.
+    if (action === 'block' && !thresholds.includes(1)) {
+      thresholds.push(1)
+      thresholds.sort((a, b) => a - b)
+    }
     const budget: Budget = {
       name,
       period: period as BudgetPeriod,
       limitUsd: limitUsd as number,
-      thresholds: thresholdsOf(item.thresholds, bad),
+      thresholds,
       scope: scopeOf(item.scope, bad),
       counts: countsOf(item.counts, bad),
+      action,
     }
     if (item.webhookUrl !== undefined) {
       if (typeof item.webhookUrl !== 'string' || !isHttpUrl(item.webhookUrl)) {
@@ -131,6 +150,17 @@ function countsOf(value: unknown, bad: (field: string, m: string) => never): Bud
     )
   }
   return value as BudgetCounts
+}
+
+function actionOf(value: unknown, bad: (field: string, m: string) => never): BudgetAction {
+  if (value === undefined) return 'alert'
+  if (typeof value !== 'string' || !BUDGET_ACTIONS.includes(value as BudgetAction)) {
+    return bad(
+      'action',
+      `must be "alert" (Slack alerts only) or "block" (also refuse new billable requests in its scope once the limit is reached)`,
+    )
+  }
+  return value as BudgetAction
 }
 
 function thresholdsOf(value: unknown, bad: (field: string, m: string) => never): number[] {

@@ -2,6 +2,7 @@
 // @tokentap/shared/time; it is re-exported here, where the proxy's alert messages import it.
 
 export { formatLocal } from '../time/format.ts'
+export * from './blocked.ts'
 export * from './config.ts'
 export * from './spend.ts'
 export * from './types.ts'

@@ -7,6 +7,11 @@ export type BudgetPeriod = 'day' | 'week' | 'month'
  *  `all` = also the API-equivalent value of subscription traffic. */
 export type BudgetCounts = 'billed' | 'all'
 export const BUDGET_COUNTS: readonly BudgetCounts[] = ['billed', 'all']
+/** What a budget does at its limit: `alert` (default) = Slack alerts only; `block` = alerts, and
+ *  once the window's spend is at or over the limit the proxy refuses new billable requests in its
+ *  scope (the ones it counts: subscription traffic only with counts 'all'). */
+export type BudgetAction = 'alert' | 'block'
+export const BUDGET_ACTIONS: readonly BudgetAction[] = ['alert', 'block']
 
 export interface Budget {
   name: string
@@ -19,6 +24,8 @@ export interface Budget {
   /** What the spend counts; absent = 'billed' (subscription traffic is not money spent). The
    *  parser always sets it. */
   counts?: BudgetCounts
+  /** Absent = 'alert'. The parser always sets it. */
+  action?: BudgetAction
   webhookUrl?: string
 }
 
@@ -38,6 +45,21 @@ export interface BudgetSpend {
   requests: number
   unpricedRequests: number
   estimatedRequests: number
+}
+
+export interface BlockedUser {
+  /** null: requests without a user. */
+  user: string | null
+  requests: number
+  /** ISO time of the user's latest refused request. */
+  lastAt: string
+}
+
+export interface BudgetBlocked {
+  /** Requests the budget refused in the window. */
+  requests: number
+  /** Whose, most refused first (at most `limit`). */
+  users: BlockedUser[]
 }
 
 /** One alerts_sent row. */

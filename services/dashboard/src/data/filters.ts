@@ -10,7 +10,7 @@
 // where the field is empty; in Filters that is ''. `session` (event log only) selects one
 // session's requests.
 
-import type { Outcome } from '@tokentap/shared'
+import { OUTCOMES, type Outcome } from '@tokentap/shared'
 import { DIMENSIONS, type Filters, type RangePreset } from '@tokentap/shared/api'
 import { isValidZone, startOfDay, zonedToUtc } from '@tokentap/shared/time'
 import type { Context } from 'hono'
@@ -25,7 +25,6 @@ export class FilterError extends Error {
 
 export const DEFAULT_RANGE: RangePreset = '7d'
 export const RANGES: readonly RangePreset[] = ['today', '7d', '30d', 'custom']
-export const OUTCOMES: readonly Outcome[] = ['ok', 'upstream_error', 'aborted', 'failed']
 /** Query value standing for "field is empty" (rendered "(none)"); '' inside Filters. */
 export const NONE = '(none)'
 /** Longest session id accepted (recorded ones have at most 128 characters). */

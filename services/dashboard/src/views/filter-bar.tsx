@@ -2,7 +2,7 @@
 // The filter form: a plain GET form, so every filter lives in the URL (shareable, back button
 // works). app.js drops empty fields on submit to keep URLs short.
 
-import type { Outcome } from '@tokentap/shared'
+import { OUTCOMES } from '@tokentap/shared'
 import { DIMENSIONS, type Dimension, type Filters, type RangePreset } from '@tokentap/shared/api'
 import { NONE } from '../data/filters.ts'
 import { DIMENSION_TITLES } from './components.tsx'
@@ -14,8 +14,6 @@ const RANGES: { value: RangePreset; label: string }[] = [
   { value: '30d', label: 'Last 30 days' },
   { value: 'custom', label: 'Custom' },
 ]
-
-const OUTCOMES: Outcome[] = ['ok', 'upstream_error', 'aborted', 'failed']
 
 /** Last included day of the [from, to) range, as a date-input value. */
 const lastDay = (f: Filters): string => formatDate(new Date(f.to.getTime() - 1), f.timezone)

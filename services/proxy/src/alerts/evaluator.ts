@@ -14,6 +14,7 @@ import {
 } from '@tokentap/shared/budgets'
 import type postgres from 'postgres'
 import type { Logger } from '../log.ts'
+import { coalescedRunner } from './coalesce.ts'
 import {
   backoffMs,
   crossedThresholds,
@@ -92,9 +93,6 @@ export function createBudgetEvaluator(deps: EvaluatorDeps): BudgetEvaluator {
   const graceMs = deps.expiryGraceMs ?? 3_600_000
   const { sql, log } = deps
   const stats: EvaluatorStats = { evaluations: 0, delivered: 0, failures: 0, pending: 0 }
-  let running: Promise<void> | null = null
-  let queued = false
-  let stopped = false
   const deliveries = new Set<Promise<void>>()
   const inFlight = new Set<string>()
   /** Budget windows whose every threshold is claimed: no spend query needed until the next. */
@@ -175,10 +173,10 @@ export function createBudgetEvaluator(deps: EvaluatorDeps): BudgetEvaluator {
   }
 
   function deliver(job: DeliveryJob, tries = retry.tries): void {
-    if (stopped || inFlight.has(job.id)) return
+    if (runner.stopped || inFlight.has(job.id)) return
     inFlight.add(job.id)
     const run = (async () => {
-      for (let n = 1; n <= tries && !stopped; n++) {
+      for (let n = 1; n <= tries && !runner.stopped; n++) {
         if (n > 1) await Promise.race([sleep(backoffMs(retry, n)), stopping])
         const r = await attempt(job).catch((e: unknown) => {
           warnOnce(`alerts: delivering ${job.label}`, e)
@@ -196,7 +194,7 @@ export function createBudgetEvaluator(deps: EvaluatorDeps): BudgetEvaluator {
 
   async function evaluate(): Promise<void> {
     const cfg = deps.budgets()
-    if (!cfg || stopped) return
+    if (!cfg || runner.stopped) return
     stats.evaluations++
     const t = now()
     if (done.size > 10_000) done.clear()
@@ -213,33 +211,15 @@ export function createBudgetEvaluator(deps: EvaluatorDeps): BudgetEvaluator {
     }
   }
 
-  async function loop(): Promise<void> {
-    do {
-      queued = false
-      try {
-        await evaluate()
-      } catch (e) {
-        warnOnce('alerts: evaluation failed', e)
-      }
-    } while (queued && !stopped)
-  }
+  const runner = coalescedRunner(evaluate, (e) => warnOnce('alerts: evaluation failed', e))
 
   return {
     stats,
-    trigger() {
-      if (stopped) return
-      if (running) {
-        queued = true
-        return
-      }
-      running = loop().finally(() => {
-        running = null
-      })
-    },
+    trigger: runner.trigger,
     evaluate,
     deliver,
     async retryPending(resolve) {
-      if (stopped) return
+      if (runner.stopped) return
       const cfg = deps.budgets()
       const rows = await pendingAlerts(sql, maxAttempts)
       stats.pending = rows.length
@@ -265,15 +245,15 @@ export function createBudgetEvaluator(deps: EvaluatorDeps): BudgetEvaluator {
     },
     async idle() {
       for (;;) {
-        if (running) await running
-        else if (deliveries.size > 0) await Promise.all(deliveries)
-        else return
+        await runner.idle()
+        if (deliveries.size === 0) return
+        await Promise.all(deliveries)
       }
     },
     async stop() {
-      stopped = true
+      const stopping = runner.stop()
       wake()
-      if (running) await running.catch(() => {})
+      await stopping
       await Promise.all(deliveries)
     },
   }

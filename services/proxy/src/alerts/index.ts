@@ -35,9 +35,13 @@ export interface AlertsDeps {
   sleep?: (ms: number) => Promise<void>
   /** Period of retries / digest / degraded checks (default 30 s). */
   tickMs?: number
+  /** A reloaded budgets file was accepted (hard budgets refresh their snapshot). */
+  onBudgets?: (cfg: BudgetsConfig) => void
 }
 
 export interface Alerts {
+  /** The budgets in force (the file as last accepted). */
+  budgets(): BudgetsConfig | null
   evaluator: BudgetEvaluator
   /** Limit alerts (windows, 429 runs, API-key switches); null without SLACK_WEBHOOK_URL. */
   limits: LimitAlerts | null
@@ -72,6 +76,7 @@ export function startAlerts(deps: AlertsDeps): Alerts {
           budgets = cfg
           log.info(`TOKENTAP_BUDGETS reloaded: ${cfg.budgets.length} budget(s)`)
           evaluator.trigger()
+          deps.onBudgets?.(cfg)
         },
         (e) => log.warn(`TOKENTAP_BUDGETS not reloaded, keeping the last good one: ${e.message}`),
       )
@@ -184,6 +189,7 @@ export function startAlerts(deps: AlertsDeps): Alerts {
   )
 
   return {
+    budgets: () => budgets,
     evaluator,
     limits,
     onFlushed: (info) => {

@@ -19,6 +19,7 @@ import type postgres from 'postgres'
 import type { Logger } from '../log.ts'
 import type { FlushInfo } from '../sink/postgres-types.ts'
 import { type BillingSwitch, createBillingSwitch } from './billing-switch.ts'
+import { coalescedRunner } from './coalesce.ts'
 import type { DeliveryJob, ResolvePending } from './evaluator.ts'
 import {
   freshRateLimitRun,
@@ -81,9 +82,6 @@ export function createLimitAlerts(deps: LimitAlertsDeps): LimitAlerts {
   /** Claims this replica made: key → highest threshold claimed (no second insert needed). */
   const claimed = new Map<string, number>()
   const billing: BillingSwitch = createBillingSwitch(deps)
-  let running: Promise<void> | null = null
-  let queued = false
-  let stopped = false
   let lastError = ''
 
   function windowJob(id: string, account: string, window: string, threshold: number): DeliveryJob {
@@ -138,7 +136,7 @@ export function createLimitAlerts(deps: LimitAlertsDeps): LimitAlerts {
   }
 
   async function evaluate(): Promise<void> {
-    if (stopped) return
+    if (runner.stopped) return
     const now = deps.now()
     for (const a of await recentAccounts(sql)) {
       for (const c of windowCrossings(a, deps.thresholds, now)) {
@@ -156,30 +154,17 @@ export function createLimitAlerts(deps: LimitAlertsDeps): LimitAlerts {
     await billing.evaluate()
   }
 
-  async function loop(): Promise<void> {
-    do {
-      queued = false
-      try {
-        await evaluate()
-      } catch (e) {
-        const text = `alerts: limit evaluation failed: ${(e as Error).message}`
-        if (text !== lastError) log.warn(text)
-        lastError = text
-      }
-    } while (queued && !stopped)
-  }
+  const runner = coalescedRunner(evaluate, (e) => {
+    const text = `alerts: limit evaluation failed: ${(e as Error).message}`
+    if (text !== lastError) log.warn(text)
+    lastError = text
+  })
 
   return {
     trigger(info) {
-      if (stopped) return
+      if (runner.stopped) return
       if (info) billing.add(info)
-      if (running) {
-        queued = true
-        return
-      }
-      running = loop().finally(() => {
-        running = null
-      })
+      runner.trigger()
     },
     evaluate,
     resolve(row) {
@@ -203,12 +188,7 @@ export function createLimitAlerts(deps: LimitAlertsDeps): LimitAlerts {
       }
       return billing.resolve(row)
     },
-    async idle() {
-      while (running) await running
-    },
-    async stop() {
-      stopped = true
-      if (running) await running.catch(() => {})
-    },
+    idle: runner.idle,
+    stop: runner.stop,
   }
 }

@@ -56,6 +56,28 @@ test('budget alert: figures, scope, window in the zone, link; names escaped', ()
   })
   expect(JSON.stringify(noLink)).not.toContain('"actions"')
   expect(noLink.text).toStartWith(':rotating_light:')
+  expect(JSON.stringify(noLink)).not.toContain('blocking')
+})
+
+test('a blocking budget at its limit: the alert says it blocks, and until when', () => {
+  const at = (threshold: number) =>
+    budgetAlertMessage({
+      budget: { ...budget, action: 'block' },
+      timezone: 'Europe/Berlin',
+      window,
+      threshold,
+      spend: { ...spend, spentUsd: 50.5 },
+      top,
+      dashboardUrl: undefined,
+    })
+  const m = at(1)
+  expect(m.text).toBe(
+    ':no_entry: Budget team &lt;daily&gt; is blocking requests until Tue 31 Mar 2026 00:00 (Europe/Berlin): $50.50 of $50.00 (101 %)',
+  )
+  expect(JSON.stringify(m)).toContain(
+    "refuses new billable requests in this budget's scope (project=billing-bot) until it resets on *Tue 31 Mar 2026 00:00 (Europe/Berlin)*",
+  )
+  expect(at(0.5).text).toStartWith(':warning: Budget team &lt;daily&gt;: 50 % reached')
 })
 
 test('esc masks secrets and escapes mrkdwn', () => {

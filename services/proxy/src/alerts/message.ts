@@ -1,5 +1,5 @@
-// Slack Block Kit messages (pure): a budget threshold alert, the daily digest and the degraded-
-// recording alert. Only aggregate figures and attribution names (models, users, projects) go
+// Slack Block Kit messages (pure): a budget threshold alert (for a blocking budget at 100 %: it
+// starts refusing requests), the daily digest and the degraded-recording alert. Only aggregate figures and attribution names (models, users, projects) go
 // out; names are redacted and escaped for Slack mrkdwn. Never prompts, responses or keys.
 
 import type { IncomingWebhookSendArguments } from '@slack/webhook'
@@ -84,14 +84,31 @@ export interface BudgetAlertInput {
 export function budgetAlertMessage(a: BudgetAlertInput): SlackMessage {
   const { budget, spend } = a
   const ratio = spend.spentUsd / budget.limitUsd
-  const icon = a.threshold >= 1 ? ':rotating_light:' : ':warning:'
-  const title = `Budget ${budget.name}: ${percent(a.threshold)} reached`
+  const blocking = budget.action === 'block' && a.threshold >= 1
+  const icon = blocking ? ':no_entry:' : a.threshold >= 1 ? ':rotating_light:' : ':warning:'
+  const title = blocking
+    ? `Budget ${budget.name} is blocking requests`
+    : `Budget ${budget.name}: ${percent(a.threshold)} reached`
   const figures = `${usd(spend.spentUsd)} of ${usd(budget.limitUsd)} (${percent(ratio)})`
   const byUser = budget.scope.user === undefined
+  const until = `${formatLocal(a.window.end, a.timezone)} (${a.timezone})`
   return {
-    text: `${icon} ${esc(title)}: ${figures}`,
+    text: blocking
+      ? `${icon} ${esc(title)} until ${esc(until)}: ${figures}`
+      : `${icon} ${esc(title)}: ${figures}`,
     blocks: [
       { type: 'header', text: { type: 'plain_text', text: plain(`${title}`), emoji: true } },
+      ...(blocking
+        ? [
+            {
+              type: 'section',
+              text: {
+                type: 'mrkdwn',
+                text: `The proxy now refuses new billable requests in this budget's scope (${esc(describeScope(budget.scope))}) until it resets on *${esc(until)}*. Clients see the budget's name, spend and reset time in their provider's error.`,
+              },
+            } satisfies SlackBlock,
+          ]
+        : []),
       {
         type: 'section',
         fields: [

@@ -60,14 +60,7 @@ export async function publishExclusive(
 ): Promise<void> {
   const tmp = `${target}.${process.pid}.${randomSerialHex().slice(0, 8)}.tmp`
   try {
-    const fh = await fs.open(tmp, 'wx', mode)
-    try {
-      await fh.writeFile(content)
-      await fh.chmod(mode)
-      await fh.sync()
-    } finally {
-      await fh.close()
-    }
+    await writeAndClose(await fs.open(tmp, 'wx', mode), content, mode)
     try {
       await fs.link(tmp, target)
     } catch (err) {
@@ -91,6 +84,11 @@ async function writeExclusive(target: string, content: string, mode: number): Pr
     if (errorCode(err) === 'EEXIST') return
     throw err
   }
+  await writeAndClose(fh, content, mode)
+}
+
+/** Writes the whole file with its mode, durably, and closes it whatever happens. */
+async function writeAndClose(fh: fs.FileHandle, content: string, mode: number): Promise<void> {
   try {
     await fh.writeFile(content)
     await fh.chmod(mode)

@@ -1,12 +1,13 @@
 // What an exchange needs from the proxy around it, injected so tests need no module mocks.
 
-import type { BillingKind, ProviderDialect } from '@tokentap/shared'
+import type { ExchangeMeta, ProviderDialect } from '@tokentap/shared'
 import type { ProxyConfig } from '../config.ts'
+import type { LocalResponse } from '../http1/respond.ts'
 import type { AccountResolver } from '../identity/accounts.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
-import type { RecordIntake } from '../records/result.ts'
+import type { Attribution, RecordIntake } from '../records/result.ts'
 import type { UpstreamKey, UpstreamPool } from '../upstream/pool.ts'
 
 export interface ExchangeContext {
@@ -22,21 +23,53 @@ export interface ExchangeContext {
   dialectFor(host: string, path: string): ProviderDialect
   /** A request's billing kind and account fingerprint (identity/accounts.ts). */
   accountOf: AccountResolver
+  /** Hard budgets (blocking/); absent or null when no budgets file is configured. */
+  blocking?: RequestBlocker | null
 }
 
-export interface Attribution {
-  user: string | null
-  project: string | null
-  /** X-Tokentap-Session, else the client's own session id (one agent run, one conversation). */
-  session: string | null
-  /** The client's sub-agent id and kind (identity/client-ids.ts); null on the main thread. */
-  agent: string | null
-  agentType: string | null
-  program: string | null
-  /** Who pays (from the credential's kind) and the credential's fingerprint (issue 16). */
-  billingKind: BillingKind
-  account: string | null
+/** Hard budgets as an exchange sees them: may this request go upstream? */
+export interface RequestBlocker {
+  /** Some budget blocks now. When false, nothing is asked (the data path costs nothing more). */
+  readonly active: boolean
+  /** The gate for a request, or null when nothing can block it (not billable, out of every
+   *  blocking budget's scope, a dialect that cannot tell). */
+  gate(dialect: ProviderDialect, meta: ExchangeMeta, who: Attribution): RequestGate | null
 }
+
+/** One request's gate: it decides before any byte of the request goes upstream. */
+export interface RequestGate {
+  /** The model is named in the body: hold the body (bounded) and decide with it. */
+  readonly needsBody: boolean
+  /** null: forward. Else the answer to give instead; the request never goes upstream. */
+  decide(body: HeldBody | null): GateRefusal | null
+}
+
+/** The request body held for a gate: its payload (framing removed, content-encoding kept). */
+export interface HeldBody {
+  payload: Buffer
+  /** The whole body (else the gate's bound cut it). */
+  complete: boolean
+  contentEncoding: string | undefined
+}
+
+export interface GateRefusal {
+  /** In the provider's own error format. */
+  response: LocalResponse
+  /** Recorded as the exchange's error. */
+  message: string
+}
+
+/** What the session drives for each request: an Exchange, or a GatedRequest in front of one. */
+export interface ClientExchange {
+  readonly done: Promise<ExchangeEnd>
+  /** Settles once the result(s) went to the record pipeline. */
+  readonly submitted: Promise<void>
+  /** Request bytes; returns the bytes past this request's body, if any. */
+  onClientData(chunk: Buffer): Buffer | null
+  onClientClose(): void
+}
+
+export type { Attribution } from '../records/result.ts'
 
 export interface ClientPort {
   socket: Conn

@@ -10,6 +10,7 @@ import { readLimits } from '../limits/read.ts'
 import { writeOrPause } from '../net/conn.ts'
 import type {
   Attribution,
+  ClientExchange,
   ClientPort,
   ExchangeContext,
   ExchangeEnd,
@@ -25,7 +26,7 @@ import { describeError, UpstreamLink } from './upstream-link.ts'
 
 type Phase = 'connecting' | 'head' | 'body' | 'upgraded' | 'done'
 
-export class Exchange {
+export class Exchange implements ClientExchange {
   readonly done: Promise<ExchangeEnd>
   /** Settles once this exchange handed its result(s) to the record pipeline. */
   readonly submitted: Promise<void>
@@ -46,7 +47,7 @@ export class Exchange {
   private readonly requestClose: boolean
 
   /** `request.head` is what goes upstream (planRequest); `clientClose` comes from the head the
-   *  client sent. */
+   *  client sent; `startedAt`: when its head arrived (a gated request starts later). */
   constructor(
     private readonly ctx: ExchangeContext,
     private readonly client: ClientPort,
@@ -55,6 +56,7 @@ export class Exchange {
     private readonly dialect: ProviderDialect | null,
     attribution: Attribution,
     clientClose: boolean,
+    startedAt: number = ctx.now(),
   ) {
     const head = request.head
     this.done = new Promise((r) => {
@@ -64,7 +66,7 @@ export class Exchange {
       this.resolveSubmitted = r
     })
     this.tally = new ExchangeTally({
-      startedAt: ctx.now(),
+      startedAt,
       host: target.key.host,
       method: head.method,
       path: target.path,

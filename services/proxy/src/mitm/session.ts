@@ -12,10 +12,11 @@ import { programFromUserAgent } from '../identity/program.ts'
 import type { HostMatcher } from '../intercept/hosts.ts'
 import type { Conn } from '../net/conn.ts'
 import { poolIdentity } from '../upstream/pool.ts'
-import type { Attribution, ExchangeContext, ExchangeTarget } from './context.ts'
+import type { Attribution, ClientExchange, ExchangeContext, ExchangeTarget } from './context.ts'
 import { Exchange } from './exchange.ts'
 import { planRequest } from './forward-head.ts'
 import { requestFraming, wantsClose } from './framing.ts'
+import { GatedRequest, gateFor } from './gated-request.ts'
 
 export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
 
@@ -27,8 +28,9 @@ export interface SessionOptions {
   intercepts: HostMatcher
   /** Plain sessions: a CONNECT takes the socket over. */
   onConnect?: (head: RequestHead, socket: Conn, leftover: Buffer) => void
-  /** Plain sessions: origin-form requests addressed to the proxy itself. */
-  local?: (head: RequestHead) => LocalResponse
+  /** Plain sessions: origin-form requests addressed to the proxy itself (/metrics may have to
+   *  ask the other workers: then the answer is a promise, and the next request waits for it). */
+  local?: (head: RequestHead) => LocalResponse | Promise<LocalResponse>
   /** Every exchange's hand-over to the record pipeline, so shutdown can wait for them. */
   track?: (submitted: Promise<unknown>) => void
   /** Plain sessions: the caller of an absolute-form request, or a 407 to send. */
@@ -49,7 +51,7 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
   const cfg = ctx.config
   let pending = initial
   let state: 'head' | 'checking' | 'exchange' | 'detached' | 'closed' = 'head'
-  let exchange: Exchange | null = null
+  let exchange: ClientExchange | null = null
   let timer: ReturnType<typeof setTimeout> | null = null
 
   const arm = (ms: number): void => {
@@ -163,9 +165,28 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
     }
     if (head.target.startsWith('/')) {
       const res = o.local?.(head) ?? { status: 404, contentType: 'text/plain', body: 'not found\n' }
-      socket.write(serializeResponse(res, head.method === 'HEAD'))
+      if (!(res instanceof Promise)) {
+        socket.write(serializeResponse(res, head.method === 'HEAD'))
+        pending = leftover
+        arm(cfg.idleTimeoutMs)
+        return
+      }
+      // Bytes that arrive meanwhile wait in `pending`, as while a destination is checked.
+      state = 'checking'
       pending = leftover
-      arm(cfg.idleTimeoutMs)
+      res.then(
+        (answer) => {
+          if (state !== 'checking') return
+          socket.write(serializeResponse(answer, head.method === 'HEAD'))
+          state = 'head'
+          arm(cfg.idleTimeoutMs)
+          if (socket.isPaused()) socket.resume()
+          processPending()
+        },
+        () => {
+          if (state === 'checking') reject(503, 'metrics unavailable', head.method)
+        },
+      )
       return
     }
     let url: URL
@@ -259,15 +280,15 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
         return p
       },
     }
-    const ex = new Exchange(
-      ctx,
-      port,
-      plan,
-      target,
-      record ? ctx.dialectFor(target.key.host, target.path) : null,
-      attribution,
-      wantsClose(head.version, head.headers),
-    )
+    const dialect = record ? ctx.dialectFor(target.key.host, target.path) : null
+    const clientClose = wantsClose(head.version, head.headers)
+    // Hard budgets: asked only while some budget blocks (ctx.blocking.active).
+    const gate =
+      dialect && ctx.blocking?.active ? gateFor(ctx, plan, target, dialect, attribution) : null
+    const ex: ClientExchange =
+      dialect && gate
+        ? new GatedRequest(ctx, port, plan, target, dialect, attribution, clientClose, gate)
+        : new Exchange(ctx, port, plan, target, dialect, attribution, clientClose)
     exchange = ex
     o.track?.(ex.submitted)
     const rest = ex.onClientData(leftover)

@@ -7,7 +7,7 @@
 // token part (what tier and residency multipliers scale) and the rest (tool fees, request fees).
 
 import { calcPrice, type Provider, type Usage } from '@pydantic/genai-prices'
-import type { BilledUnits } from '@tokentap/shared'
+import type { BilledUnits, TokenBuckets } from '@tokentap/shared'
 import type { PriceLookup } from './models.ts'
 import { count } from './money.ts'
 import { addUnitUsage } from './units.ts'
@@ -16,14 +16,8 @@ import { addUnitUsage } from './units.ts'
  *  package exposes no data date, so its version is the price table's version. */
 export const GENAI_PRICES_VERSION = 'genai-prices@0.1.8'
 
-export interface Buckets {
-  inputTokens: number
-  outputTokens: number
-  cacheReadTokens: number
-  cacheWrite5mTokens: number
-  cacheWrite1hTokens: number
-  reasoningTokens: number
-}
+/** The token buckets with every count known (missing counts are 0 here). */
+export type Buckets = { [K in keyof TokenBuckets]: number }
 
 const MODALITIES = (['audio', 'image', 'video'] as const).map((m) => ({
   input: `input_${m}_tokens`,

@@ -6,8 +6,23 @@ import type { BillingKind, Outcome, ParsedUsage, SeenText, Transport } from '@to
 import type { CapturedBodies } from '../capture/dialect.ts'
 import type { LimitReading } from '../limits/reading.ts'
 
+/** Who an exchange is recorded for: from the proxy credentials, the client's headers and ids. */
+export interface Attribution {
+  user: string | null
+  project: string | null
+  /** X-Tokentap-Session, else the client's own session id (one agent run, one conversation). */
+  session: string | null
+  /** The client's sub-agent id and kind (identity/client-ids.ts); null on the main thread. */
+  agent: string | null
+  agentType: string | null
+  program: string | null
+  /** Who pays (the credential's kind) and the credential's fingerprint (identity/accounts.ts). */
+  billingKind: BillingKind
+  account: string | null
+}
+
 /** What the proxy itself saw of an exchange (times in epoch milliseconds). */
-export interface ExchangeFacts {
+export interface ExchangeFacts extends Attribution {
   startedAt: number
   endedAt: number
   firstByteAt: number | null
@@ -18,15 +33,6 @@ export interface ExchangeFacts {
   transport: Transport
   status: number | null
   outcome: Outcome
-  user: string | null
-  project: string | null
-  session: string | null
-  agent: string | null
-  agentType: string | null
-  program: string | null
-  /** Who pays and the credential's fingerprint (identity/accounts.ts). */
-  billingKind: BillingKind
-  account: string | null
   requestBytes: number
   responseBytes: number
   error: string | null

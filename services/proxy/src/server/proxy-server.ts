@@ -3,7 +3,7 @@
 // Connections are tracked (connections/registry.ts): capped in total and per user, closed when
 // PROXY_USERS drops their user or token.
 
-import type { TCPSocketListener } from 'bun'
+import type { TCPSocketListener, TCPSocketListenOptions } from 'bun'
 import type { LeafTls } from '../ca/leaf-cache.ts'
 import { type ConnectionRegistry, createConnectionRegistry } from '../connections/registry.ts'
 import type { DestinationGuard } from '../destinations/guard.ts'
@@ -30,6 +30,11 @@ export interface ProxyServerDeps {
   users?: () => UserCheck | null
   /** Where clients may be connected (team mode: public addresses, open ports). */
   guard: DestinationGuard
+  /** PROXY_WORKERS: share the port with the other workers (SO_REUSEPORT; the kernel spreads
+   *  new connections over them). */
+  reusePort?: boolean
+  /** PROXY_WORKERS: the /metrics body, every worker's summed (default: this process's). */
+  metricsText?: () => Promise<string>
 }
 
 export interface ProxyServer {
@@ -62,13 +67,17 @@ export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
     void p.finally(() => inflight.delete(p))
   }
   const startedAt = ctx.now()
-  const local = localEndpoints(ctx.metrics, () => ({
-    status: 'ok',
-    uptimeSeconds: Math.round((ctx.now() - startedAt) / 1000),
-    connections: connections.size(),
-    inflightExchanges: inflight.size,
-    ...deps.health?.(),
-  }))
+  const local = localEndpoints(
+    ctx.metrics,
+    () => ({
+      status: 'ok',
+      uptimeSeconds: Math.round((ctx.now() - startedAt) / 1000),
+      connections: connections.size(),
+      inflightExchanges: inflight.size,
+      ...deps.health?.(),
+    }),
+    deps.metricsText,
+  )
   // Refusals over a limit come in floods: one warning per minute, with the count since.
   let refusedSinceWarning = 0
   let lastWarning = Number.NEGATIVE_INFINITY
@@ -140,7 +149,7 @@ export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
 
   return {
     async listen() {
-      listener = Bun.listen<BunConn>({
+      const options: TCPSocketListenOptions<BunConn> = {
         hostname: cfg.host,
         port: cfg.port,
         socket: {
@@ -150,7 +159,11 @@ export function createProxyServer(deps: ProxyServerDeps): ProxyServer {
             onConnection(socket.data)
           },
         },
-      })
+      }
+      // Bun.listen takes reusePort (SO_REUSEPORT on Linux) though its listen type omits it.
+      listener = Bun.listen<BunConn>(
+        deps.reusePort ? Object.assign(options, { reusePort: true }) : options,
+      )
       return { host: listener.hostname, port: listener.port }
     },
     async close(graceMs) {

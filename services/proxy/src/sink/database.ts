@@ -26,6 +26,10 @@ export function openDatabaseSink(
   metrics: ProxyMetrics,
   /** After each committed flush (the budget evaluator); must not block or throw. */
   onFlushed?: (info: FlushInfo) => void,
+  /** PROXY_WORKERS: this worker's spool, and whether it runs the upkeep (body retention,
+   *  partitions ahead, TOKENTAP_RETENTION_DAYS) that one process does for all (default:
+   *  TOKENTAP_HOME/spool, yes). */
+  role: { spoolDir?: string; upkeep?: boolean } = {},
 ): DatabaseSink {
   const { sql } = connect(url, { max: 4, applicationName: 'tokentap-proxy' })
   let stopped = false
@@ -39,28 +43,34 @@ export function openDatabaseSink(
   }
   migrate(1000)
   // Captured bodies expire (a cheap no-op when capture was never on).
-  const pruner = startBodyPruner({
-    sql,
-    retentionDays: config.bodyRetentionDays,
-    now: Date.now,
-    onError: (e) => log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
-  })
+  const runsUpkeep = role.upkeep ?? true
+  const pruner = runsUpkeep
+    ? startBodyPruner({
+        sql,
+        retentionDays: config.bodyRetentionDays,
+        now: Date.now,
+        onError: (e) => log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
+      })
+    : null
   // Partitions for the months ahead; TOKENTAP_RETENTION_DAYS: whole expired months dropped.
-  const upkeep = startPartitionUpkeep({
-    sql,
-    retentionDays: config.retentionDays,
-    now: Date.now,
-    onPass: ({ made, dropped }) => {
-      if (made.length > 0) log.info(`usage_events: partitions made for ${made.join(', ')}`)
-      for (const d of dropped) {
-        log.info(`usage_events retention: dropped ${d.month} and ${d.bodies} captured bodies`)
-      }
-    },
-    onError: (e) => log.warn(`usage_events upkeep: ${(e as Error).message ?? String(e)}`),
-  })
+  // (Each worker's writer still makes a month a row needs on the spot, partitions.ts.)
+  const upkeep = runsUpkeep
+    ? startPartitionUpkeep({
+        sql,
+        retentionDays: config.retentionDays,
+        now: Date.now,
+        onPass: ({ made, dropped }) => {
+          if (made.length > 0) log.info(`usage_events: partitions made for ${made.join(', ')}`)
+          for (const d of dropped) {
+            log.info(`usage_events retention: dropped ${d.month} and ${d.bodies} captured bodies`)
+          }
+        },
+        onError: (e) => log.warn(`usage_events upkeep: ${(e as Error).message ?? String(e)}`),
+      })
+    : null
   const pg = createPostgresSink({
     sql,
-    spoolDir: `${config.home}/spool`,
+    spoolDir: role.spoolDir ?? `${config.home}/spool`,
     batchSize: config.batchSize,
     intervalMs: config.batchIntervalMs,
     log,
@@ -93,8 +103,8 @@ export function openDatabaseSink(
     metrics: m,
     async close() {
       stopped = true
-      pruner.stop()
-      upkeep.stop()
+      pruner?.stop()
+      upkeep?.stop()
       if (retry) clearTimeout(retry)
       await sql.end({ timeout: 5 })
     },

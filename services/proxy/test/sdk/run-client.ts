@@ -13,7 +13,7 @@ export interface ClientRun {
 const REPO_ROOT = join(import.meta.dir, '..', '..', '..', '..')
 
 export async function runClient(
-  client: 'anthropic' | 'openai' | 'genai' | 'mistral',
+  client: 'anthropic' | 'openai' | 'genai' | 'mistral' | 'blocked',
   mode: string,
   proxy: { proxyUrl: string; caPath: string },
   timeoutMs = 8000,

@@ -34,6 +34,8 @@ const status = (o: Partial<BudgetStatus> = {}): BudgetStatus => ({
       lastError: null,
     },
   ],
+  blocking: false,
+  blocked: null,
   ...o,
 })
 
@@ -67,6 +69,50 @@ describe('budgets page', () => {
     expect(html).toContain('value="50"')
     expect(html).toContain('~$65.00')
     expect(html).toContain('(130%)')
+  })
+
+  test('a hard budget over its limit: blocking until the window ends, whom it refused', async () => {
+    const hard = status({
+      budget: { ...status().budget, name: 'hard', action: 'block', scope: { project: 'bot' } },
+      ratio: 1.02,
+      spend: { spentUsd: 51, requests: 9, unpricedRequests: 0, estimatedRequests: 0 },
+      alerts: [],
+      blocking: true,
+      blocked: {
+        requests: 5,
+        users: [
+          { user: 'alice', requests: 4, lastAt: '2026-01-15T11:30:00.000Z' },
+          { user: null, requests: 1, lastAt: '2026-01-15T10:00:00.000Z' },
+        ],
+      },
+    })
+    const soft = status({ alerts: [] })
+    const { html } = await get(fakeData({ budgets: [hard, soft] }), '/budgets')
+    expect(html).toContain('Blocking now: hard</strong> — 5 requests refused')
+    expect(html).toContain('project = bot · per day · billed spend · hard limit · ')
+    expect(html).toContain(
+      '<strong>Blocking</strong> new billable requests in its scope until <time datetime="2026-01-16T00:00:00.000Z">2026-01-16 00:00</time>',
+    )
+    expect(html).toContain('Blocked in this window: 5 requests')
+    expect(html).toContain(
+      'href="/events?range=custom&amp;from=2026-01-15T00%3A00%3A00.000Z&amp;to=2026-01-16T00%3A00%3A00.000Z&amp;outcome=blocked&amp;user=alice&amp;project=bot">alice</a>',
+    )
+    expect(html).toContain('user=%28none%29&amp;project=bot">(none)</a>')
+    expect(html).toContain('2026-01-15 11:30:00')
+    // The alert-only budget says nothing of blocking.
+    expect(html.split('<article').at(-1)).not.toContain('lock')
+    expectCspClean(html)
+  })
+
+  test('a hard budget under its limit: says it will block, refused nobody yet', async () => {
+    const hard = status({
+      budget: { ...status().budget, action: 'block' },
+      blocked: { requests: 0, users: [] },
+    })
+    const { html } = await get(fakeData({ budgets: [hard] }), '/budgets')
+    expect(html).not.toContain('Blocking now')
+    expect(html).toContain('Blocks new billable requests in its scope once the limit is reached.')
+    expect(html).not.toContain('Blocked in this window')
   })
 
   test('no budgets: says how to configure them', async () => {

@@ -1,11 +1,13 @@
 /** @jsxImportSource hono/jsx */
-// Budgets: each configured budget's window, spend against its limit (a <meter>), and its
-// alerts (pending ones first: not yet delivered to Slack).
+// Budgets: each configured budget's window, spend against its limit (a <meter>), its alerts
+// (pending ones first: not yet delivered to Slack) and, for a hard budget, whether it blocks now
+// and whom it refused (blocked.tsx). The budgets blocking now are named at the top.
 
 import { type BudgetStatus, type Filters, formatInt, formatUsd } from '@tokentap/shared/api'
 import { Cost } from '../../views/cost.tsx'
 import { formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
+import { BlockingState } from './blocked.tsx'
 
 const pct = (r: number): string => `${Math.round(r * 100)}%`
 
@@ -36,6 +38,7 @@ function BudgetCard(props: { s: BudgetStatus; tz: string }) {
       <h2 id={id}>{budget.name}</h2>
       <p class="muted">
         {`${scopeText(budget.scope)} · per ${budget.period} · ${countsText(budget.counts)} · `}
+        {budget.action === 'block' ? 'hard limit · ' : ''}
         <time datetime={s.window.start}>{formatTime(s.window.start, tz).slice(0, 16)}</time>
         {' – '}
         <time datetime={s.window.end}>{formatTime(s.window.end, tz).slice(0, 16)}</time>
@@ -61,6 +64,7 @@ function BudgetCard(props: { s: BudgetStatus; tz: string }) {
       >
         {pct(s.ratio)}
       </meter>
+      <BlockingState s={s} tz={tz} />
       <p class="muted">{`Alerts at ${budget.thresholds.map(pct).join(', ')}`}</p>
       {pending.length > 0 ? (
         <p class="warn-text" role="status">
@@ -108,9 +112,16 @@ function BudgetCard(props: { s: BudgetStatus; tz: string }) {
 
 export function BudgetsPage(props: { budgets: BudgetStatus[]; f: Filters }) {
   const tz = props.f.timezone
+  const blocking = props.budgets.filter((s) => s.blocking)
   return (
     <Layout title="Budgets" section="budgets" filters={props.f}>
       <h1>Budgets</h1>
+      {blocking.length > 0 ? (
+        <p class="bad-text" role="status">
+          <strong>{`Blocking now: ${blocking.map((s) => s.budget.name).join(', ')}`}</strong>
+          {` — ${blocking.reduce((n, s) => n + (s.blocked?.requests ?? 0), 0)} requests refused in their current windows.`}
+        </p>
+      ) : null}
       {props.budgets.length === 0 ? (
         <section class="empty">
           <h2>No budgets configured.</h2>

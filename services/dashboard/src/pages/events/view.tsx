@@ -17,6 +17,7 @@ const OUTCOME_TEXT: Record<string, string> = {
   upstream_error: 'upstream error',
   aborted: 'aborted',
   failed: 'failed',
+  blocked: 'blocked (budget)',
 }
 
 function sum(...xs: (number | null)[]): number | null {

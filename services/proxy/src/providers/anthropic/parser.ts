@@ -3,25 +3,21 @@
 // throws (the shared guardedParser shell): anything unreadable is recorded as `parseError`, with
 // whatever was known kept.
 
-import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import type {
+  BillableRequest,
+  ExchangeMeta,
+  ExchangeParser,
+  ProviderDialect,
+} from '@tokentap/shared'
 import { firstStringField } from '../common/json-fields.ts'
 import { readCount, readString } from '../common/json-values.ts'
 import {
   type BodyKind,
-  emptyRecord,
-  type FullUsage,
   inputOnlyBuckets,
   type ResponseFacts,
-  requestedStream,
+  seededRecord,
 } from '../common/record.ts'
-import {
-  type BodyReader,
-  countFacts,
-  jsonResponse,
-  streamResponse,
-  topLevelFacts,
-  topLevelScan,
-} from '../common/response-body.ts'
+import * as body from '../common/response-body.ts'
 import { createOutputText } from '../common/seen-text.ts'
 import { factsParser } from '../common/shell.ts'
 import { createSseReader } from '../common/sse-reader.ts'
@@ -51,6 +47,12 @@ export function classifyAnthropicPath(path: string): AnthropicEndpoint {
   return { kind: 'other', endpoint: bare, billable: false }
 }
 
+/** A Messages (or legacy Complete) POST bills its body's model; counts and the rest do not. */
+export function anthropicBillable(meta: ExchangeMeta): BillableRequest | null {
+  if (meta.method !== 'POST' || !classifyAnthropicPath(meta.path).billable) return null
+  return { pathModel: null, modelInBody: true, errorFormat: 'anthropic' }
+}
+
 function createAnthropicParser(provider: string, meta: ExchangeMeta): ExchangeParser {
   const route = classifyAnthropicPath(meta.path)
   const active = route.kind !== 'other'
@@ -59,29 +61,30 @@ function createAnthropicParser(provider: string, meta: ExchangeMeta): ExchangePa
   let requestStream: boolean | null = null
   const counting = route.kind === 'count_tokens'
 
-  const base = (kind: BodyKind | null): FullUsage => ({
-    ...emptyRecord(provider, route.endpoint, route.billable),
-    model: active ? requestModel : null,
-    stream: requestedStream(requestStream, kind),
-  })
+  const base = (kind: BodyKind | null) =>
+    seededRecord(
+      provider,
+      { ...route, model: active ? requestModel : null, stream: requestStream },
+      kind,
+    )
 
-  function jsonBody(status: number): BodyReader<ResponseFacts> {
+  function jsonBody(status: number): body.BodyReader<ResponseFacts> {
     const ok = status >= 200 && status < 300
-    return jsonResponse({
-      parsed(body) {
+    return body.jsonResponse({
+      parsed(json) {
         // count_tokens: `{"input_tokens": N}`, the whole body is the usage object.
-        if (counting) return countFacts(body, 'input_tokens', readString(body.model))
-        output.add(0, () => anthropicBodyText(body))
-        return topLevelFacts(body, ok && route.kind === 'messages')
+        if (counting) return body.countFacts(json, 'input_tokens', readString(json.model))
+        output.add(0, () => anthropicBodyText(json))
+        return body.topLevelFacts(json, ok && route.kind === 'messages')
       },
       scanned: (head, tail) =>
         counting
           ? { responseId: null, model: firstStringField(head, 'model'), usage: null }
-          : topLevelScan(head, tail),
+          : body.topLevelScan(head, tail),
     })
   }
 
-  function sseBody(): BodyReader<ResponseFacts> {
+  function sseBody(): body.BodyReader<ResponseFacts> {
     const stream = createMessageStreamAccumulator()
     const reader = createSseReader({
       onEvent: (event) => {
@@ -95,7 +98,7 @@ function createAnthropicParser(provider: string, meta: ExchangeMeta): ExchangePa
       },
       skipData: (name) => !USAGE_EVENTS.has(name) && !TEXT_EVENTS.has(name),
     })
-    return streamResponse(reader, () => {
+    return body.streamResponse(reader, () => {
       const s = stream.summary()
       const dropped = reader.resets > 0 ? 'SSE event over the buffer cap dropped' : null
       return {
@@ -126,7 +129,11 @@ function createAnthropicParser(provider: string, meta: ExchangeMeta): ExchangePa
 
 /** The Anthropic Messages dialect, recorded under `provider` (TOKENTAP_PROVIDERS may rename it). */
 export function anthropicMessagesDialect(provider: string): ProviderDialect {
-  return { provider, createParser: (meta) => createAnthropicParser(provider, meta) }
+  return {
+    provider,
+    createParser: (meta) => createAnthropicParser(provider, meta),
+    billableRequest: anthropicBillable,
+  }
 }
 
 /** The dialect of api.anthropic.com. */

@@ -4,7 +4,13 @@
 // Converse JSON and the free CountTokens. The model is the URL's model id (decoded); for an ARN,
 // the model the response names. Pure, incremental, never throws.
 
-import type { HeaderMap, ParsedUsage, ProviderDialect } from '@tokentap/shared'
+import type {
+  BillableRequest,
+  ExchangeMeta,
+  HeaderMap,
+  ParsedUsage,
+  ProviderDialect,
+} from '@tokentap/shared'
 import { normalizeAnthropicUsage } from '../anthropic/usage.ts'
 import { type NormalizedUsage, readLabel, type UsageFacts } from '../common/billing.ts'
 import { lastObjectField } from '../common/json-fields.ts'
@@ -162,9 +168,18 @@ function createBedrockParser(provider: string, route: BedrockRoute) {
 }
 
 /** Bedrock Runtime: InvokeModel (+ stream), Converse (+ stream), CountTokens. */
+/** An invoke / converse POST bills the model its path names (an opaque ARN stays as it is: no
+ *  price table knows it); count-tokens does not. */
+export function bedrockBillable(meta: ExchangeMeta): BillableRequest | null {
+  const route = classifyBedrockPath(meta.path)
+  if (meta.method !== 'POST' || !route.billable) return null
+  return { pathModel: bedrockModel(route.modelId, null), modelInBody: false, errorFormat: 'aws' }
+}
+
 export function bedrockDialect(provider = 'bedrock'): ProviderDialect {
   return {
     provider,
     createParser: (meta) => createBedrockParser(provider, classifyBedrockPath(meta.path)),
+    billableRequest: bedrockBillable,
   }
 }

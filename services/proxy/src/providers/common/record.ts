@@ -48,6 +48,24 @@ export function bodyKind(headers: HeaderMap): BodyKind {
   return 'other'
 }
 
+/** What a dialect's base record takes from the route and the request body. */
+export interface RecordSeed {
+  endpoint: string
+  billable: boolean
+  model: string | null
+  /** `"stream"` as the request said it, null when the request could not be read. */
+  stream: boolean | null
+}
+
+/** The record a dialect completes: its route, the request's model and stream flag. */
+export function seededRecord(provider: string, seed: RecordSeed, kind: BodyKind | null): FullUsage {
+  return {
+    ...emptyRecord(provider, seed.endpoint, seed.billable),
+    model: seed.model,
+    stream: requestedStream(seed.stream, kind),
+  }
+}
+
 /** Whether the exchange streamed, as the REQUEST asked (`"stream": true`); the response's body
  *  kind only when the request could not be read (an error answer to a stream request is JSON). */
 export function requestedStream(requested: boolean | null, kind: BodyKind | null): boolean {
@@ -82,6 +100,11 @@ export interface ResponseFacts {
   parseError: string | null
   /** Billing facts the body carries outside its usage object (tier, tool-call items …). */
   facts?: UsageFacts
+}
+
+/** Facts before the response said anything. */
+export function noFacts(): ResponseFacts {
+  return { responseId: null, model: null, usage: null, complete: false, parseError: null }
 }
 
 /** `record` completed with `facts`; buckets and billing come from `toBuckets` when usage was

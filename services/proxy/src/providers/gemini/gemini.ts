@@ -4,7 +4,12 @@
 // snapshots: the last non-empty one is kept, never a sum. Claude and OpenAI-compatible routes on
 // Vertex are delegated (delegate.ts). Pure, incremental, never throws.
 
-import type { ExchangeParser, ProviderDialect } from '@tokentap/shared'
+import type {
+  BillableRequest,
+  ExchangeMeta,
+  ExchangeParser,
+  ProviderDialect,
+} from '@tokentap/shared'
 import { createJsonArraySplitter } from '../common/json-array.ts'
 import { firstStringField, lastObjectField } from '../common/json-fields.ts'
 import { isRecord, readCount, readString, tryParseJson } from '../common/json-values.ts'
@@ -13,6 +18,7 @@ import {
   emptyRecord,
   type FullUsage,
   inputOnlyBuckets,
+  noFacts,
   type ResponseFacts,
 } from '../common/record.ts'
 import {
@@ -41,13 +47,7 @@ export function geminiText(value: unknown, codeAssist: boolean): string {
 
 function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParser {
   let requestModel: string | null = null
-  const s: ResponseFacts = {
-    responseId: null,
-    model: null,
-    usage: null,
-    complete: false,
-    parseError: null,
-  }
+  const s = noFacts()
   const output = createOutputText()
 
   /** One stream chunk (an SSE event's data or a JSON array element). */
@@ -155,10 +155,24 @@ function createGeminiParser(provider: string, route: GeminiRoute): ExchangeParse
   })
 }
 
+/** A POST to a generate route bills the model its path names (Code Assist and Vertex's
+ *  OpenAI-compatible route name it in the body); counts and the rest do not. */
+export function geminiBillable(meta: ExchangeMeta): BillableRequest | null {
+  if (meta.method !== 'POST') return null
+  const route = classifyGeminiPath(meta.path)
+  if (!route.billable) return null
+  return {
+    pathModel: route.model,
+    modelInBody: route.codeAssist || route.kind === 'openai',
+    errorFormat: 'google',
+  }
+}
+
 /** Gemini API, Vertex AI (incl. Claude and OpenAI-compatible routes) and Code Assist. */
 export function geminiDialect(provider: string): ProviderDialect {
   return {
     provider,
+    billableRequest: geminiBillable,
     createParser(meta) {
       const route = classifyGeminiPath(meta.path)
       if (route.kind === 'anthropic' || route.kind === 'anthropic-count') {

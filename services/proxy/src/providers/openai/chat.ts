@@ -7,13 +7,7 @@
 import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { firstStringField } from '../common/json-fields.ts'
 import { isRecord, readString, tryParseJson } from '../common/json-values.ts'
-import {
-  type BodyKind,
-  emptyRecord,
-  type FullUsage,
-  type ResponseFacts,
-  requestedStream,
-} from '../common/record.ts'
+import { type BodyKind, type ResponseFacts, seededRecord } from '../common/record.ts'
 import {
   type BodyReader,
   jsonResponse,
@@ -26,7 +20,7 @@ import { factsParser } from '../common/shell.ts'
 import { createSseReader } from '../common/sse-reader.ts'
 import { chatBillingFacts } from './billing-facts.ts'
 import { createChatStreamAccumulator } from './chat-stream.ts'
-import { classifyOpenAIPath } from './paths.ts'
+import { classifyOpenAIPath, openaiBillable } from './paths.ts'
 import { openaiRequest } from './request.ts'
 import {
   missingStreamUsageReason,
@@ -55,11 +49,16 @@ function createChatParser(
   const stream = createChatStreamAccumulator()
   const output = createOutputText()
 
-  const base = (kind: BodyKind | null): FullUsage => ({
-    ...emptyRecord(provider, route.endpoint, route.billable),
-    model: active ? (request.summary.model ?? route.deployment) : null,
-    stream: requestedStream(request.summary.stream, kind),
-  })
+  const base = (kind: BodyKind | null) =>
+    seededRecord(
+      provider,
+      {
+        ...route,
+        model: active ? (request.summary.model ?? route.deployment) : null,
+        stream: request.summary.stream,
+      },
+      kind,
+    )
 
   function jsonBody(status: number): BodyReader<ResponseFacts> {
     const ok = status >= 200 && status < 300
@@ -120,6 +119,7 @@ export function openaiChatDialect(
   return {
     provider,
     createParser: (meta) => createChatParser(provider, meta, opts),
+    billableRequest: openaiBillable,
     ...streamUsageHooks(opts),
   }
 }

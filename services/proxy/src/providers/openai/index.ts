@@ -5,7 +5,7 @@
 
 import type { ProviderDialect } from '@tokentap/shared'
 import { openaiChatDialect } from './chat.ts'
-import { classifyOpenAIPath, isResponsesKind } from './paths.ts'
+import { classifyOpenAIPath, isResponsesKind, openaiBillable } from './paths.ts'
 import { openaiResponsesDialect } from './responses.ts'
 import type { StreamUsageOptions } from './stream-usage.ts'
 
@@ -34,6 +34,7 @@ export function openaiDialect(provider: string, opts: StreamUsageOptions = {}): 
       classifyOpenAIPath(meta.path).kind === 'responses'
         ? responses.createWsParser!(meta)
         : { onMessage: () => [], end: () => [] },
+    billableRequest: openaiBillable,
     // Chat streams only (the Responses API reports usage on response.completed unasked).
     ...(chat.wantsRequestBody ? { wantsRequestBody: chat.wantsRequestBody } : {}),
     ...(chat.rewriteRequest ? { rewriteRequest: chat.rewriteRequest } : {}),

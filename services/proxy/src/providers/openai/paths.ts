@@ -3,6 +3,7 @@
 // `/api/v1/…` (OpenRouter), `/openai/v1/…` (Groq, Azure v1), `/openai/deployments/{d}/…` (Azure),
 // `/backend-api/codex/responses` (ChatGPT-authenticated Codex). Matching is on the path's tail.
 
+import type { BillableRequest, ExchangeMeta } from '@tokentap/shared'
 import { barePath, safeDecode } from '../common/record.ts'
 
 export type OpenAIEndpointKind =
@@ -45,3 +46,14 @@ export function classifyOpenAIPath(path: string): OpenAIEndpoint {
 /** Responses-API paths (create, compact, input token count). */
 export const isResponsesKind = (kind: OpenAIEndpointKind): boolean =>
   kind === 'responses' || kind === 'responses.compact' || kind === 'input_tokens'
+
+/** A POST to a billable route (or the Responses WebSocket's upgrade) bills its body's model; an
+ *  Azure deployment in the path stands in when the body names none. */
+export function openaiBillable(meta: ExchangeMeta): BillableRequest | null {
+  const route = classifyOpenAIPath(meta.path)
+  if (!route.billable) return null
+  const upgrade = (meta.requestHeaders.upgrade ?? '').toLowerCase() === 'websocket'
+  const socket = meta.method === 'GET' && upgrade && route.kind === 'responses'
+  if (meta.method !== 'POST' && !socket) return null
+  return { pathModel: route.deployment, modelInBody: true, errorFormat: 'openai' }
+}

@@ -7,25 +7,17 @@ import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/sh
 import { isRecord, readCount } from '../common/json-values.ts'
 import {
   type BodyKind,
-  emptyRecord,
-  type FullUsage,
   inputOnlyBuckets,
+  noFacts,
   type ResponseFacts,
-  requestedStream,
+  seededRecord,
 } from '../common/record.ts'
-import {
-  type BodyReader,
-  countFacts,
-  jsonResponse,
-  streamResponse,
-  topLevelFacts,
-  topLevelScan,
-} from '../common/response-body.ts'
+import * as body from '../common/response-body.ts'
 import { createOutputText, outputTextOf } from '../common/seen-text.ts'
 import { factsParser } from '../common/shell.ts'
 import { createSseReader } from '../common/sse-reader.ts'
 import { responseBillingFacts } from './billing-facts.ts'
-import { classifyOpenAIPath } from './paths.ts'
+import { classifyOpenAIPath, openaiBillable } from './paths.ts'
 import { openaiRequest } from './request.ts'
 import {
   deltaText,
@@ -50,27 +42,21 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
   const request = openaiRequest()
   const output = createOutputText()
 
-  function jsonBody(status: number): BodyReader<ResponseFacts> {
+  function jsonBody(status: number): body.BodyReader<ResponseFacts> {
     const ok = status >= 200 && status < 300
-    return jsonResponse({
-      parsed(body) {
-        if (route.kind === 'input_tokens') return countFacts(body, 'input_tokens')
-        output.add(0, () => outputTextOf(body.output))
-        const facts = responseBillingFacts(body)
-        return { ...topLevelFacts(body, ok && !isRecord(body.error)), facts }
+    return body.jsonResponse({
+      parsed(json) {
+        if (route.kind === 'input_tokens') return body.countFacts(json, 'input_tokens')
+        output.add(0, () => outputTextOf(json.output))
+        const facts = responseBillingFacts(json)
+        return { ...body.topLevelFacts(json, ok && !isRecord(json.error)), facts }
       },
-      scanned: topLevelScan,
+      scanned: body.topLevelScan,
     })
   }
 
-  function sseBody(): BodyReader<ResponseFacts> {
-    const s: ResponseFacts = {
-      responseId: null,
-      model: null,
-      usage: null,
-      complete: false,
-      parseError: null,
-    }
+  function sseBody(): body.BodyReader<ResponseFacts> {
+    const s = noFacts()
     const onEvent = (name: string | undefined, data: string, truncated: boolean): void => {
       const type = name ?? sniffEventType(data)
       if (type !== undefined && TEXT_DELTA_EVENTS.has(type)) {
@@ -92,14 +78,15 @@ function createResponsesParser(provider: string, meta: ExchangeMeta): ExchangePa
       maxLineChars: EVENT_CAP,
       maxEventChars: EVENT_CAP,
     })
-    return streamResponse(reader, () => s)
+    return body.streamResponse(reader, () => s)
   }
 
-  const base = (kind: BodyKind | null): FullUsage => ({
-    ...emptyRecord(provider, route.endpoint, route.billable),
-    model: active ? request.summary.model : null,
-    stream: requestedStream(request.summary.stream, kind),
-  })
+  const base = (kind: BodyKind | null) =>
+    seededRecord(
+      provider,
+      { ...route, model: active ? request.summary.model : null, stream: request.summary.stream },
+      kind,
+    )
 
   return factsParser({
     base,
@@ -120,5 +107,6 @@ export function openaiResponsesDialect(provider: string): ProviderDialect {
     provider,
     createParser: (meta) => createResponsesParser(provider, meta),
     createWsParser: (meta) => createResponsesWsParser(provider, meta),
+    billableRequest: openaiBillable,
   }
 }
