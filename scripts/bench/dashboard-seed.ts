@@ -125,11 +125,12 @@ function insertSql(lo: number, hi: number, n: number, startMs: number, spanMs: n
     serviceTier: 'null',
     inferenceGeo: 'null',
     speed: 'null',
-    units: 'null',
+    // One row in 20 ran web searches (priced per use, so the rollup sums them).
+    units: `case when ${r(18)} % 20 = 0 then jsonb_build_object('web_searches', 1 + ${r(19)} % 3) end`,
     subUsage: 'null',
     audioInputTokens: 'null',
     audioOutputTokens: 'null',
-    webSearches: 'null',
+    webSearches: `case when ${r(18)} % 20 = 0 then 1 + ${r(19)} % 3 end`,
     unpricedUnits: 'null',
     recordedAt: `ts + interval '1 second'`,
   }

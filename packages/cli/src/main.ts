@@ -23,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<CommandDef>> = {
   'install-cert': async () => (await import('./cert/command.ts')).installCert,
   'uninstall-cert': async () => (await import('./cert/command.ts')).uninstallCert,
   service: async () => (await import('./service/command.ts')).service,
+  reprice: async () => (await import('./reprice/command.ts')).reprice,
 }
 
 async function usage(): Promise<string> {

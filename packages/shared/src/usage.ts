@@ -93,6 +93,16 @@ export interface UsageRecord extends TokenBuckets {
   unpricedUnits?: string[] | null
 }
 
+/** The token buckets' names, in the order tables and exports show them. */
+export const BUCKET_KEYS = [
+  'inputTokens',
+  'outputTokens',
+  'cacheReadTokens',
+  'cacheWrite5mTokens',
+  'cacheWrite1hTokens',
+  'reasoningTokens',
+] as const satisfies ReadonlyArray<keyof TokenBuckets>
+
 export const emptyBuckets = (): TokenBuckets => ({
   inputTokens: null,
   outputTokens: null,

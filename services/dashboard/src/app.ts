@@ -83,6 +83,7 @@ function bunClientAddress(c: Context): string {
 const NO_HUB: LiveHub = {
   subscribe: () => () => {},
   subscribers: () => 0,
+  repriced: () => {},
   notify: () => {},
   listening: () => {},
   idle: async () => {},

@@ -24,6 +24,8 @@ export interface DashboardConfig {
   databaseUrl: string | null
   /** TOKENTAP_BUDGETS: path of the budgets file (watched). */
   budgetsPath: string | null
+  /** TOKENTAP_PRICES: the proxy's price overrides file, shown with its version (not parsed). */
+  pricesPath: string | null
 }
 
 const MIN_KEY_LENGTH = 16
@@ -88,5 +90,6 @@ export function loadDashboardConfig(env: Env): DashboardConfig {
     }),
     databaseUrl,
     budgetsPath: readString(env, 'TOKENTAP_BUDGETS') ?? null,
+    pricesPath: readString(env, 'TOKENTAP_PRICES') ?? null,
   }
 }

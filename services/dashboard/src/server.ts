@@ -65,7 +65,11 @@ export function startDashboard(config: DashboardConfig, opts: StartOptions = {})
           pingDatabase: async () => {
             await db.sql`select 1`
           },
-          data: createDataAccess(db.sql, { budgets: () => budgets, cache }),
+          data: createDataAccess(db.sql, {
+            budgets: () => budgets,
+            cache,
+            pricesFile: config.pricesPath,
+          }),
         }
       : {}),
     config,

@@ -3,7 +3,17 @@
 // CSV parses back to the same rows.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { type BudgetStatus, DIMENSIONS, type EventRow, type Filters } from '@tokentap/shared/api'
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { GENAI_PRICES_VERSION, overridesVersion } from '@tokentap/shared'
+import {
+  type BudgetStatus,
+  DIMENSIONS,
+  type EventRow,
+  type Filters,
+  type PricesResponse,
+} from '@tokentap/shared/api'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { createDashboardApp } from '../src/app.ts'
 import { parseFilters } from '../src/data/filters.ts'
@@ -238,6 +248,58 @@ describe('JSON API', () => {
   })
 })
 
+describe('price tables', () => {
+  test('/api/prices: genai-prices, the TOKENTAP_PRICES file (re-read when it changes), the newest priced row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tt-prices-'))
+    try {
+      const file = join(dir, 'prices.json')
+      const v1 = '{"models":[]}\n'
+      writeFileSync(file, v1)
+      utimesSync(file, new Date('2026-01-10T08:30:00Z'), new Date('2026-01-10T08:30:00Z'))
+      const data = createDataAccess(db.sql, { pricesFile: file })
+      const priced = createDashboardApp({ data, now: () => SEED_NOW })
+      const read = async () => {
+        const res = await priced.request('/api/prices')
+        expect(res.status).toBe(200)
+        expect(res.headers.get('cache-control')).toBe('no-store')
+        return (await res.json()) as PricesResponse
+      }
+      const [newest] = await db.sql`select price_version, price_source,
+          to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as at
+        from usage_events where price_version is not null order by started_at desc limit 1`
+      expect(await read()).toEqual({
+        genaiPrices: GENAI_PRICES_VERSION,
+        overrides: {
+          file: 'prices.json',
+          modifiedAt: '2026-01-10T08:30:00.000Z',
+          version: overridesVersion(v1),
+          error: null,
+        },
+        lastPriced: {
+          priceVersion: newest?.price_version,
+          priceSource: newest?.price_source,
+          startedAt: newest?.at,
+        },
+      })
+      const v2 = '{"models":[], "credits":[]}\n'
+      writeFileSync(file, v2)
+      expect((await read()).overrides?.version).toBe(overridesVersion(v2))
+      expect(overridesVersion(v2)).not.toBe(overridesVersion(v1))
+      rmSync(file)
+      expect((await read()).overrides).toEqual({
+        file: 'prices.json',
+        modifiedAt: null,
+        version: null,
+        error: 'ENOENT',
+      })
+      // Unset: no file; the default app (no pricesFile) says so.
+      expect((await json('/api/prices')).body.overrides).toBeNull()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})
+
 describe('CSV exports', () => {
   test('events.csv parses back to the same rows (more than one page)', async () => {
     const q = { range: '30d' }
@@ -261,13 +323,37 @@ describe('CSV exports', () => {
       const want = header!.map((col) => {
         const v = e[col as keyof EventRow]
         if (v === null) return ''
-        const s = String(v)
+        const s = typeof v === 'object' ? JSON.stringify(v) : String(v)
         return typeof v === 'string' && /^[=+\-@\t\r]/.test(s) ? `'${s}` : s
       })
       expect(r).toEqual(want)
     }
     // The formula-looking program was defused.
     expect(rows.some((r) => r.includes("'=cmd"))).toBe(true)
+  })
+
+  test('events.csv carries the billed units: tier, unit columns, units and unpriced as JSON', async () => {
+    const res = await app.request('/api/events.csv?range=30d')
+    const [header, ...rows] = parseCsv(await res.text())
+    const col = (name: string): number => header!.indexOf(name)
+    for (const name of ['serviceTier', 'webSearches', 'units', 'unpricedUnits', 'subUsage']) {
+      expect(col(name)).toBeGreaterThan(0)
+    }
+    const [ref] = await db.sql`select count(*)::int as n,
+        coalesce(sum(web_searches), 0)::int as searches,
+        count(*) filter (where unpriced_units is not null)::int as partial
+      from usage_events where started_at >= ${f({ range: '30d' }).from.toISOString()}::timestamptz`
+    expect(rows.length).toBe(ref?.n)
+    const searches = rows.reduce((n, r) => n + Number(r[col('webSearches')] || 0), 0)
+    expect(searches).toBe(ref?.searches)
+    const partial = rows.filter((r) => r[col('unpricedUnits')] !== '')
+    expect(partial.length).toBe(ref?.partial)
+    expect(partial.length).toBeGreaterThan(0)
+    for (const r of partial) {
+      expect(JSON.parse(r[col('unpricedUnits')]!)).toEqual(['web_fetches'])
+      expect(JSON.parse(r[col('units')]!)).toMatchObject({ web_fetches: 1 })
+      expect(r[col('serviceTier')]).toBe('standard')
+    }
   })
 
   test('breakdown.csv parses back to the breakdown', async () => {
@@ -282,5 +368,18 @@ describe('CSV exports', () => {
         b.costUsd,
       ]),
     )
+    // The billed-unit sums, column by column, as the JSON has them.
+    const units = [
+      'audioInputTokens',
+      'audioOutputTokens',
+      'webSearches',
+      'partiallyPricedRequests',
+    ]
+    const at = units.map((u) => header!.indexOf(u))
+    expect(at.every((i) => i > 0)).toBe(true)
+    expect(rows.map((r) => at.map((i) => Number(r[i])))).toEqual(
+      (body.rows as Array<Record<string, number>>).map((b) => units.map((u) => b[u] ?? NaN)),
+    )
+    expect(rows.some((r) => Number(r[at[3]!]) > 0)).toBe(true)
   })
 })

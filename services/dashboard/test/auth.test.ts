@@ -99,6 +99,7 @@ describe('auth on every route', () => {
       '/api/events.csv',
       '/api/breakdown.csv',
       '/api/budgets',
+      '/api/prices',
       '/api/stream',
       '/',
       '/events',

@@ -1,13 +1,15 @@
 // The dashboard in a real browser (Debian chromium driven by playwright-core): log in through
 // the form, see the overview, send a request through the proxy, and watch it arrive live — a new
-// row in the event log and changed totals on the overview — with no CSP violation on the way;
+// row in the event log and changed totals on the overview, and totals that follow a `tokentap
+// reprice` — with no CSP violation on the way;
 // then a Claude Code session with a sub-agent on the Sessions page (live), its page and its
 // requests in the event log.
 // Screenshots go to test/output/. Skipped (with a message) when /usr/bin/chromium is missing.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { loadRepriceTables, recomputeWith, repriceDatabase } from '@tokentap/proxy/reprice'
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core'
 import { type Stack, startStack } from './browser/stack.ts'
 
@@ -127,6 +129,37 @@ describe.skipIf(!hasChromium)('dashboard in a browser', () => {
     )
     expect(overflow).toBeLessThanOrEqual(0)
     await overview.screenshot({ path: join(OUTPUT, 'overview-narrow.png'), fullPage: true })
+
+    // `tokentap reprice` with a negotiated rate ($100 per MTok for every bucket): each request's
+    // 30 + 70 + 500 + 150 + 50 tokens cost $0.08 ($0.1600 for both); the open overview follows by itself.
+    const prices = join(OUTPUT, 'reprice-prices.json')
+    writeFileSync(
+      prices,
+      JSON.stringify({
+        models: [
+          {
+            provider: 'anthropic',
+            model: 'claude-sonnet-4-5*',
+            inputPerMTok: 100,
+            outputPerMTok: 100,
+            cacheReadPerMTok: 100,
+            cacheWrite5mPerMTok: 100,
+            cacheWrite1hPerMTok: 100,
+          },
+        ],
+      }),
+    )
+    const repriced = await repriceDatabase(stack.db.sql, {
+      since: null,
+      until: new Date(),
+      model: null,
+      dryRun: false,
+      recompute: recomputeWith(loadRepriceTables({ TOKENTAP_PRICES: prices })),
+    })
+    rmSync(prices)
+    expect(repriced.changed).toBe(2)
+    await overview.waitForSelector('.card .cost:text-is("$0.1600")', WAIT)
+    expect(await overview.locator('.card .cost').first().textContent()).toBe('$0.1600')
 
     // Nothing was refused by the CSP and no script failed.
     expect(problems).toEqual([])

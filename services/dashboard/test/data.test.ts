@@ -46,6 +46,12 @@ describe('aggregates equal SQL over usage_events', () => {
   test('seed sanity', async () => {
     const [r] = await db.sql`select count(*)::int as n from usage_events`
     expect(r?.n).toBe(seeded.records.length)
+    // Every billed-unit measure is exercised (the comparisons below could not fail otherwise).
+    const all = await refSummary(db.sql, f({ range: '30d' }))
+    expect(all.audioInputTokens).toBeGreaterThan(0)
+    expect(all.audioOutputTokens).toBeGreaterThan(0)
+    expect(all.webSearches).toBeGreaterThan(0)
+    expect(all.partiallyPricedRequests).toBeGreaterThan(0)
   })
 
   for (const q of CASES) {

@@ -56,9 +56,13 @@ interface Sse {
 }
 
 /** Opens /api/stream and collects its events in the background. */
-async function openStream(query = '', headers: Record<string, string> = {}): Promise<Sse> {
+async function openStream(
+  query = '',
+  headers: Record<string, string> = {},
+  on = app,
+): Promise<Sse> {
   const ctl = new AbortController()
-  const res = await app.request(`/api/stream${query}`, { signal: ctl.signal, headers })
+  const res = await on.request(`/api/stream${query}`, { signal: ctl.signal, headers })
   expect(res.status).toBe(200)
   expect(res.headers.get('content-type')).toStartWith('text/event-stream')
   const out: Sse = { events: [], raw: '', close: () => ctl.abort() }
@@ -224,5 +228,36 @@ describe('live feed', () => {
     const n = live.hub.subscribers()
     s.close()
     await until(() => live.hub.subscribers() === n - 1, 'unsubscribe')
+  }, 30_000)
+
+  test('a reprice notice: caches dropped, each stream told `repriced`; a row range is not', async () => {
+    let gaps = 0
+    const own = startLive({
+      sql: db.sql,
+      open: listenClient(db.url, `${APP_NAME}-reprice`),
+      onGap: () => gaps++,
+    })
+    const ownApp = createDashboardApp({ data: createDataAccess(db.sql), hub: own.hub })
+    const s = await openStream('', {}, ownApp)
+    try {
+      await until(() => own.listener.listening(), 'listening')
+      const first = gaps // the first LISTEN counts as a gap (nothing was heard before it)
+      await db.sql`select pg_notify(${USAGE_CHANNEL}, '{"repriced":3}')`
+      await until(() => gaps === first + 1, 'the reprice notice')
+      await until(() => s.events.some((e) => e.event === 'repriced'), 'the repriced event')
+      const r = recent()
+      await insertAndNotify([r])
+      await db.sql`select pg_notify(${USAGE_CHANNEL}, '{"repriced":1}')`
+      await until(() => gaps === first + 2, 'the second notice')
+      await until(() => s.events.filter((e) => e.event === 'repriced').length === 2, 'second')
+      await own.hub.idle()
+      expect(gaps).toBe(first + 2)
+      // the row, then the notice that came after it, in that order
+      expect(s.events.map((e) => e.event)).toEqual(['repriced', 'usage', 'repriced'])
+      expect(s.events[0]?.data).toBe('{}')
+    } finally {
+      s.close()
+      await own.stop()
+    }
   }, 30_000)
 })

@@ -59,8 +59,21 @@ describe('pages over seeded Postgres', () => {
       expect(card(html, 'Requests')).toBe(formatInt(ref.requests))
       const cost = billedOfTotals(ref)
       expect(card(html, 'Billed spend')).toBe(
-        `${cost.amount}${cost.unpriced > 0 ? ` + ${formatInt(cost.unpriced)} unpriced` : ''}`,
+        `${cost.amount}${cost.unpriced > 0 ? ` + ${formatInt(cost.unpriced)} unpriced` : ''}${
+          ref.partiallyPricedRequests > 0
+            ? ` + ${formatInt(ref.partiallyPricedRequests)} partially priced`
+            : ''
+        }`,
       )
+      // billed units (issue 14)
+      if (ref.webSearches > 0) expect(card(html, 'Web searches')).toBe(formatInt(ref.webSearches))
+      else expect(html).not.toContain('<dt>Web searches</dt>')
+      const audio = ref.audioInputTokens + ref.audioOutputTokens
+      if (audio > 0) {
+        expect(html).toContain(
+          `in ${formatInt(ref.audioInputTokens)} · out ${formatInt(ref.audioOutputTokens)}`,
+        )
+      }
       expect(ref.subscriptionValueUsd).toBeGreaterThan(0)
       expect(card(html, 'Subscription value')).toBe(`${valueOfTotals(ref).amount}sub`)
       expect(html).toContain(`title="${formatInt(ref.inputTokens)}"`)
@@ -101,6 +114,29 @@ describe('pages over seeded Postgres', () => {
     const shown = [...html.matchAll(/<tr id="ev-([0-9a-f-]{36})"/g)].map((m) => m[1])
     expect(shown).toEqual(ids.slice(0, 3))
     expect(html).toContain(`value="${ids[0]}" hx-swap-oob="true"`)
+  })
+
+  test('event log and detail: a partially priced row names what was not priced', async () => {
+    const [row] = await db.sql<{ id: string; searches: number }[]>`
+      select id::text as id, web_searches::int as searches from usage_events
+      where cost_usd is not null and unpriced_units is not null
+      order by started_at desc limit 1`
+    expect(row).toBeDefined()
+    const detail = await page(`/events/${row!.id}`)
+    expect(detail).toContain('<span class="unpriced">not priced: web_fetches</span>')
+    expect(detail).toContain(`<dt>Web searches</dt><dd>${formatInt(row!.searches)}</dd>`)
+    expect(detail).toContain('<dt>Service tier</dt><dd>standard</dd>')
+    const log = await page(`/events?range=30d`)
+    const partial = [...log.matchAll(/<tr id="ev-([0-9a-f-]{36})"(.*?)<\/tr>/gs)].filter((m) =>
+      m[2]?.includes('not priced: web_fetches'),
+    )
+    const [ref] = await db.sql<{ ids: string[] }[]>`
+      select coalesce(array_agg(id::text), '{}') as ids from (
+        select id, started_at from usage_events where started_at >= ${filters({ range: '30d' }).from.toISOString()}::timestamptz
+        order by started_at desc, id desc limit 50) e
+      join usage_events u using (id) where u.cost_usd is not null and u.unpriced_units is not null`
+    expect(partial.length).toBeGreaterThan(0)
+    expect(partial.map((m) => m[1]).sort()).toEqual([...(ref?.ids ?? [])].sort())
   })
 
   test('event detail shows the captured bodies', async () => {

@@ -22,7 +22,12 @@ const SUMS = `count(*)::float8 as requests,
   round(coalesce(sum(cost_usd) filter (where billing_kind = 'subscription'), 0), 8)::float8
     as subscription_value_usd,
   round(coalesce(sum(cost_usd) filter (where billing_kind <> 'subscription'), 0), 8)::float8
-    as billed_cost_usd`
+    as billed_cost_usd,
+  coalesce(sum(audio_input_tokens) filter (where billable), 0)::float8 as audio_input_tokens,
+  coalesce(sum(audio_output_tokens) filter (where billable), 0)::float8 as audio_output_tokens,
+  coalesce(sum(web_searches) filter (where billable), 0)::float8 as web_searches,
+  count(*) filter (where cost_usd is not null and unpriced_units is not null)::float8
+    as partially_priced_requests`
 
 function where(f: Filters): { text: string; params: string[] } {
   const params = [f.from.toISOString(), f.to.toISOString()]
@@ -55,6 +60,10 @@ function totals(r: Record<string, unknown>): Totals {
     subscriptionRequests: n('subscription_requests'),
     subscriptionValueUsd: n('subscription_value_usd'),
     billedCostUsd: n('billed_cost_usd'),
+    audioInputTokens: n('audio_input_tokens'),
+    audioOutputTokens: n('audio_output_tokens'),
+    webSearches: n('web_searches'),
+    partiallyPricedRequests: n('partially_priced_requests'),
   }
 }
 

@@ -19,6 +19,7 @@ const hub: LiveHub = {
     }
   },
   subscribers: () => subs.size,
+  repriced: () => {},
   notify: () => {},
   listening: () => {},
   idle: async () => {},

@@ -42,32 +42,44 @@ export interface CostText {
   unpriced: number
   /** Covered by a subscription: an API-equivalent value, not money billed. */
   covered?: boolean
+  /** Priced requests with a billed unit the price table has no price for (issue 14): the amount
+   *  is a lower bound; shown beside it. */
+  partial?: number
 }
+
+/** Not in every answer: dashboards older than the field, and `top` reading them, leave it out. */
+type PartialCount = Partial<Pick<Totals, 'partiallyPricedRequests'>>
 
 /** Cost of an aggregate (Totals, BreakdownRow, TimeseriesPoint). */
 export function costOfTotals(
-  t: Pick<Totals, 'costUsd' | 'estimatedRequests' | 'unpricedRequests' | 'billableRequests'>,
+  t: Pick<Totals, 'costUsd' | 'estimatedRequests' | 'unpricedRequests' | 'billableRequests'> &
+    PartialCount,
 ): CostText {
   const estimated = t.estimatedRequests > 0
   const allUnpriced = t.unpricedRequests > 0 && t.unpricedRequests >= t.billableRequests
   const amount = allUnpriced ? 'unpriced' : `${estimated ? '~' : ''}${formatUsd(t.costUsd)}`
-  return { amount, estimated, unpriced: t.unpricedRequests }
+  const partial = t.partiallyPricedRequests ?? 0
+  return { amount, estimated, unpriced: t.unpricedRequests, ...(partial > 0 ? { partial } : {}) }
 }
 
 /** Cost of one event: "unpriced" (billable, no price), "free" (not billable), "~$" estimated;
  *  `covered` when a subscription paid (the amount is then its API-equivalent value). */
 export function costOfEvent(
-  e: Pick<EventRow, 'costUsd' | 'billable' | 'usageSource' | 'billingKind'>,
+  e: Pick<EventRow, 'costUsd' | 'billable' | 'usageSource' | 'billingKind'> & {
+    unpricedUnits?: string[] | null | undefined
+  },
 ): CostText {
   const estimated = e.usageSource === 'estimated'
   const covered = e.billingKind === 'subscription' ? { covered: true } : {}
   if (!e.billable) return { amount: 'free', estimated, unpriced: 0 }
   if (e.costUsd === null) return { amount: 'unpriced', estimated, unpriced: 1, ...covered }
+  const partial = (e.unpricedUnits?.length ?? 0) > 0 ? { partial: 1 } : {}
   return {
     amount: `${estimated ? '~' : ''}${formatUsd(e.costUsd)}`,
     estimated,
     unpriced: 0,
     ...covered,
+    ...partial,
   }
 }
 
@@ -101,7 +113,8 @@ type SpendFields = Pick<
   | 'estimatedRequests'
   | 'unpricedRequests'
   | 'billableRequests'
->
+> &
+  PartialCount
 
 /** Billed spend of an aggregate: API keys, cloud accounts and unknown credentials. */
 export function billedOfTotals(t: SpendFields): CostText {

@@ -65,3 +65,28 @@ export interface LimitsResponse {
   now: string
   accounts: AccountLimits[]
 }
+
+// --- Price tables (issue 14): what the costs are priced with.
+
+/** The TOKENTAP_PRICES file as the dashboard finds it (the proxy reads it at start). */
+export interface PriceFileInfo {
+  /** The file's name (not its directory). */
+  file: string
+  /** Last modification, ISO; null when the file cannot be read. */
+  modifiedAt: string | null
+  /** `overrides:<hash>`: the price_version of costs priced from this content; null when unread. */
+  version: string | null
+  /** Why the file could not be read; null when it was. */
+  error: string | null
+}
+
+/** GET /api/prices: the bundled genai-prices table, TOKENTAP_PRICES, and the newest priced
+ *  request's table (what the proxy prices with now; it differs after an edit the proxy has not
+ *  read yet, or from a proxy of another version). */
+export interface PricesResponse {
+  /** `genai-prices@x.y.z` (the package carries no data date: its version names the table). */
+  genaiPrices: string
+  /** null when TOKENTAP_PRICES is not set for the dashboard. */
+  overrides: PriceFileInfo | null
+  lastPriced: { priceVersion: string; priceSource: string | null; startedAt: string } | null
+}

@@ -59,6 +59,15 @@ export interface Totals {
   subscriptionValueUsd: number
   /** Billed spend: costUsd − subscriptionValueUsd (API keys, cloud accounts, unknown). */
   billedCostUsd: number
+  // --- Billed units (issue 14): sums over billable requests.
+  /** Audio part of the input (uncached and cached): already in the input token figures. */
+  audioInputTokens: number
+  /** Audio part of the output: already in outputTokens. */
+  audioOutputTokens: number
+  /** Web searches run by server tools (billed per use). */
+  webSearches: number
+  /** Priced requests with a unit the price table has no price for: their cost is a lower bound. */
+  partiallyPricedRequests: number
 }
 
 export interface BreakdownRow extends Totals {
@@ -83,10 +92,26 @@ type DetailField =
   | 'priceVersion'
   | 'rawUsage'
 
+/** Billed units beyond the buckets (issue 14): optional in UsageRecord (older spooled records),
+ *  always in the dashboard's answers (null when none). */
+type BilledField =
+  | 'serviceTier'
+  | 'inferenceGeo'
+  | 'speed'
+  | 'units'
+  | 'subUsage'
+  | 'audioInputTokens'
+  | 'audioOutputTokens'
+  | 'webSearches'
+  | 'unpricedUnits'
+
 /** One event-log row: a usage_events row as its UsageRecord (camelCase, numbers as numbers),
  *  less the detail fields. Also each `usage` event of /api/stream. */
-export type EventRow = Omit<UsageRecord, DetailField | 'session' | 'agent' | 'agentType'> &
-  Required<Pick<UsageRecord, 'session' | 'agent' | 'agentType'>>
+export type EventRow = Omit<
+  UsageRecord,
+  DetailField | 'session' | 'agent' | 'agentType' | BilledField
+> &
+  Required<Pick<UsageRecord, 'session' | 'agent' | 'agentType' | BilledField>>
 
 export interface EventPage {
   events: EventRow[]

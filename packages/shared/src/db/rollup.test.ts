@@ -13,8 +13,6 @@ import {
   variedRecords,
 } from '@tokentap/testing'
 import {
-  BILLED_UNIT_EVENT_SQL,
-  BILLED_UNIT_ROLLUP_SQL,
   EVENT_HOUR,
   EVENT_MEASURES_SQL,
   ROLLUP_INPUTS,
@@ -68,7 +66,7 @@ describe('rollup', () => {
 
   test('the measures over usage_events give the same figures', async () => {
     const rows = await db.sql.unsafe(
-      `select ${KEY_OVER_EVENTS}, ${EVENT_MEASURES_SQL}, ${BILLED_UNIT_EVENT_SQL} from usage_events
+      `select ${KEY_OVER_EVENTS}, ${EVENT_MEASURES_SQL} from usage_events
        group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6`,
     )
     expect(rows.map(figures)).toEqual(VARIED_ROLLUP)
@@ -77,7 +75,7 @@ describe('rollup', () => {
   test('the sums over rollup rows add hours up', async () => {
     const [row] = await db.sql.unsafe(
       `select min(hour) as hour, 'anthropic' as provider, '' as model, '' as "user",
-         '' as project, '' as program, ${ROLLUP_MEASURES_SQL}, ${BILLED_UNIT_ROLLUP_SQL}
+         '' as project, '' as program, ${ROLLUP_MEASURES_SQL}
        from usage_rollup_hourly`,
     )
     expect(figures(row ?? {})).toMatchObject({

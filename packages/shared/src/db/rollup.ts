@@ -11,9 +11,7 @@
 // Billed units (issue 14) are summed like tokens; priced rows with an unpriced unit are counted
 // apart too (partially priced: their cost is a lower bound).
 //
-// ROLLUP_MEASURES are the measures the dashboard reads (its Totals has exactly these);
-// BILLED_UNIT_MEASURES are folded by the same upsert but not read by the dashboard yet: a reader
-// that wants them adds them to its own totals (and the two lists can then become one).
+// ROLLUP_MEASURES are every measure column, and the dashboard's Totals has exactly these.
 
 import { getTableConfig } from 'drizzle-orm/pg-core'
 import { columnsOf, type EventField, eventColumn, ident, TOKEN_FIELDS } from './columns.ts'
@@ -50,13 +48,7 @@ export const ROW_CLASSES = {
 type Measure = { count: true; where: RowClass | null } | { sum: EventField; where: RowClass | null }
 
 type KeyField = 'hour' | 'provider' | 'model' | 'user' | 'project' | 'program'
-/** The billed-unit measures (issue 14), not read by the dashboard yet. */
-export type BilledUnitMeasureField =
-  | 'audioInputTokens'
-  | 'audioOutputTokens'
-  | 'webSearches'
-  | 'partiallyPricedRequests'
-export type MeasureField = Exclude<keyof UsageRollupHourlyRow, KeyField | BilledUnitMeasureField>
+export type MeasureField = Exclude<keyof UsageRollupHourlyRow, KeyField>
 
 const tokenSums = Object.fromEntries(
   TOKEN_FIELDS.map((k) => [k, { sum: k, where: ROW_CLASSES.billable }]),
@@ -76,19 +68,16 @@ const MEASURES: { [K in MeasureField]: Measure } = {
   // --- Billing kind (issue 16): billed spend = costUsd − subscriptionValueUsd.
   subscriptionRequests: { count: true, where: ROW_CLASSES.billableSubscription },
   subscriptionValueUsd: { sum: 'costUsd', where: ROW_CLASSES.subscription },
-}
-
-/** Billed units summed like the token buckets (billable rows), and the partially priced rows. */
-const UNIT_MEASURES: { [K in BilledUnitMeasureField]: Measure } = {
+  // --- Billed units (issue 14): summed like the token buckets (billable rows), and the
+  // partially priced rows (priced, with a unit the table has no price for).
   audioInputTokens: { sum: 'audioInputTokens', where: ROW_CLASSES.billable },
   audioOutputTokens: { sum: 'audioOutputTokens', where: ROW_CLASSES.billable },
   webSearches: { sum: 'webSearches', where: ROW_CLASSES.billable },
   partiallyPricedRequests: { count: true, where: ROW_CLASSES.partiallyPriced },
 }
-const EVERY_MEASURE: Record<string, Measure> = { ...MEASURES, ...UNIT_MEASURES }
 
-export interface RollupMeasure<K extends string = MeasureField> {
-  key: K
+export interface RollupMeasure {
+  key: MeasureField
   /** Rollup column name. */
   name: string
   /** numeric (USD, credits) rather than an integer counter. */
@@ -101,10 +90,10 @@ const all = columnsOf(usageRollupHourly)
 /** The rollup key columns (hour first), from the table's unique constraint. */
 export const ROLLUP_KEY: readonly string[] =
   getTableConfig(usageRollupHourly).uniqueConstraints[0]?.columns.map((c) => c.name) ?? []
-const measureNames = all.filter((c) => c.key in EVERY_MEASURE).map((c) => c.name)
+const measureNames = all.filter((c) => c.key in MEASURES).map((c) => c.name)
 if (
   ROLLUP_KEY[0] !== 'hour' ||
-  Object.keys(EVERY_MEASURE).length !== measureNames.length ||
+  Object.keys(MEASURES).length !== measureNames.length ||
   new Set([...ROLLUP_KEY, ...measureNames]).size !== all.length
 ) {
   throw new Error('usage_rollup_hourly: its unique key and MEASURES must cover every column once')
@@ -116,29 +105,19 @@ function over(m: Measure): string {
   return `coalesce(sum(${ident(eventColumn(m.sum).name)})${filter}, 0)`
 }
 
-function measuresOf<K extends string>(
-  defs: { [P in K]: Measure },
-): ReadonlyArray<RollupMeasure<K>> {
-  return all.flatMap((c) =>
-    c.key in defs
-      ? [
-          {
-            key: c.key as K, // `in defs` holds only for its fields
-            name: c.name,
-            money: c.sqlType.startsWith('numeric'),
-            over: over(defs[c.key as K]),
-          },
-        ]
-      : [],
-  )
-}
-
-/** The measures the dashboard reads, in table order. */
-export const ROLLUP_MEASURES: readonly RollupMeasure[] = measuresOf(MEASURES)
-/** The billed-unit measures, in table order (folded by rollupUpsert, not read by the dashboard). */
-export const BILLED_UNIT_MEASURES: ReadonlyArray<RollupMeasure<BilledUnitMeasureField>> =
-  measuresOf(UNIT_MEASURES)
-const FOLDED: ReadonlyArray<RollupMeasure<string>> = [...ROLLUP_MEASURES, ...BILLED_UNIT_MEASURES]
+/** Every measure, in table order (the dashboard's Totals has exactly these). */
+export const ROLLUP_MEASURES: readonly RollupMeasure[] = all.flatMap((c) =>
+  c.key in MEASURES
+    ? [
+        {
+          key: c.key as MeasureField, // `in MEASURES` holds only for its fields
+          name: c.name,
+          money: c.sqlType.startsWith('numeric'),
+          over: over(MEASURES[c.key as MeasureField]),
+        },
+      ]
+    : [],
+)
 
 /** The start of a usage_events row's UTC hour. */
 export const EVENT_HOUR = `date_trunc('hour', started_at, 'UTC')`
@@ -155,7 +134,7 @@ export const ROLLUP_INPUTS: readonly string[] = [
   ...new Set([
     'started_at',
     ...ROLLUP_KEY.filter((k) => k !== 'hour'),
-    ...Object.values(EVERY_MEASURE).flatMap((m) => [
+    ...Object.values(MEASURES).flatMap((m) => [
       ...('sum' in m ? [eventColumn(m.sum).name] : []),
       ...(m.where?.reads.map((f) => eventColumn(f).name) ?? []),
     ]),
@@ -170,13 +149,6 @@ export const EVENT_MEASURES_SQL = ROLLUP_MEASURES.map((m) => `${m.over} as ${ide
 export const ROLLUP_MEASURES_SQL = ROLLUP_MEASURES.map(
   (m) => `sum(${ident(m.name)}) as ${ident(m.name)}`,
 ).join(', ')
-/** The same two for BILLED_UNIT_MEASURES. */
-export const BILLED_UNIT_EVENT_SQL = BILLED_UNIT_MEASURES.map(
-  (m) => `${m.over} as ${ident(m.name)}`,
-).join(', ')
-export const BILLED_UNIT_ROLLUP_SQL = BILLED_UNIT_MEASURES.map(
-  (m) => `sum(${ident(m.name)}) as ${ident(m.name)}`,
-).join(', ')
 
 const keyList = ROLLUP_KEY.map(ident).join(', ')
 const positions = ROLLUP_KEY.map((_k, i) => i + 1).join(', ')
@@ -185,11 +157,33 @@ const positions = ROLLUP_KEY.map((_k, i) => i + 1).join(', ')
  *  usage_rollup_hourly. Groups are inserted in key order, so concurrent writers lock rollup rows
  *  in the same order (no deadlocks). */
 export function rollupUpsert(from: string): string {
-  const cols = FOLDED.map((m) => ident(m.name))
+  const cols = ROLLUP_MEASURES.map((m) => ident(m.name))
   return `insert into usage_rollup_hourly as r (${keyList}, ${cols.join(', ')})
   select ${EVENT_KEY.join(', ')},
-    ${FOLDED.map((m) => m.over).join(', ')}
+    ${ROLLUP_MEASURES.map((m) => m.over).join(', ')}
   from ${from} group by ${positions} order by ${positions}
+  on conflict (${keyList}) do update set
+    ${cols.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`
+}
+
+// --- Repricing (issue 14): rows whose measured fields change in place.
+
+/** Moves rows' contributions in usage_rollup_hourly from what relation `before` holds to what
+ *  `after` holds (the same usage_events rows, each with ROLLUP_INPUTS, before and after an
+ *  UPDATE of them): every affected key gets after − before, added in key order as rollupUpsert
+ *  adds, so it commutes with the writer's concurrent folds (both add under the row's lock, in
+ *  the same lock order). Keys whose measures do not change are left alone (not even locked). */
+export function rollupAdjust(before: string, after: string): string {
+  const cols = ROLLUP_MEASURES.map((m) => ident(m.name))
+  const keyed = EVENT_KEY.map((e, i) => `${e} as ${ident(ROLLUP_KEY[i] ?? '')}`).join(', ')
+  const side = (from: string, sign: string) =>
+    `select ${keyed}, ${ROLLUP_MEASURES.map((m) => `${sign}(${m.over}) as ${ident(m.name)}`).join(', ')}
+    from ${from} group by ${positions}`
+  return `insert into usage_rollup_hourly as r (${keyList}, ${cols.join(', ')})
+  select ${keyList}, ${cols.map((c) => `sum(${c})`).join(', ')}
+  from (${side(after, '')} union all ${side(before, '-')}) d
+  group by ${positions} having ${cols.map((c) => `sum(${c}) <> 0`).join(' or ')}
+  order by ${positions}
   on conflict (${keyList}) do update set
     ${cols.map((c) => `${c} = r.${c} + excluded.${c}`).join(', ')}`
 }

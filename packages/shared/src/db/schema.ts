@@ -270,6 +270,11 @@ export interface NotifyPayload {
   firstId: string
   lastId: string
 }
+/** What `tokentap reprice` NOTIFYs on USAGE_CHANNEL after each committed batch (issue 14): stored
+ *  rows changed in place, so readers drop what they cached of closed hours. */
+export interface RepriceNotice {
+  repriced: number
+}
 
 /** The dashboard's read-only group role: migration 0001 creates it (when the migrating user may)
  *  and grants it SELECT; the proxy's migrate step (provision.ts) adds its login member. */

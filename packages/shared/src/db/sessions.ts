@@ -7,11 +7,11 @@
 // events (usage_events, by the (session, started_at) index) and gets the same figures.
 
 import { columnsOf, ident } from './columns.ts'
-import { BILLED_UNIT_MEASURES, ROLLUP_INPUTS, ROLLUP_MEASURES } from './rollup.ts'
+import { ROLLUP_INPUTS, ROLLUP_MEASURES } from './rollup.ts'
 import { usageSessions } from './schema.ts'
 
-/** Every measure the rollup folds, the billed units included. */
-const MEASURES = [...ROLLUP_MEASURES, ...BILLED_UNIT_MEASURES]
+/** Every measure the rollup folds (the billed units included). */
+const MEASURES = ROLLUP_MEASURES
 const measureNames = MEASURES.map((m) => m.name)
 const sessionColumns = columnsOf(usageSessions).map((c) => c.name)
 /** Session columns that are not measures, with their value over a group of usage_events rows
@@ -52,6 +52,36 @@ export function sessionsUpsert(from: string): string {
   select session, ${FOLD.map(([, over]) => over).join(', ')},
     ${MEASURES.map((m) => m.over).join(', ')}
   from ${from} where session is not null group by session order by session
+  on conflict (session) do update set
+    ${merges.join(',\n    ')}`
+}
+
+// --- Repricing (issue 14): rows whose measured fields change in place.
+
+/** Moves sessions' measures from what relation `before` holds to what `after` holds (the same
+ *  usage_events rows, each with SESSION_INPUTS, before and after an UPDATE that leaves session,
+ *  started_at, user, project and program alone): every affected session gets after − before,
+ *  upserted in session order as sessionsUpsert does (the same row-lock order, and the additions
+ *  commute with the writer's concurrent folds); first/last and the dimension bounds merge to
+ *  what they were. Only sessions already folded are touched (the writer folds each row in the
+ *  statement that inserts it), and only those whose measures change. */
+export function sessionsAdjust(before: string, after: string): string {
+  const cols = measureNames.map(ident)
+  const side = (from: string, sign: string) =>
+    `select session, ${FOLD.map(([c, over]) => `${over} as ${ident(c)}`).join(', ')},
+      ${MEASURES.map((m) => `${sign}(${m.over}) as ${ident(m.name)}`).join(', ')}
+    from ${from} where session is not null group by session`
+  const folds = FOLD.map(([c, , m]) => `${m === 'least' ? 'min' : 'max'}(${ident(c)})`)
+  const merges = [
+    ...FOLD.map(([c, , m]) => `${ident(c)} = ${m}(s.${ident(c)}, excluded.${ident(c)})`),
+    ...cols.map((c) => `${c} = s.${c} + excluded.${c}`),
+  ]
+  return `insert into usage_sessions as s (session, ${[...FOLD.map(([c]) => ident(c)), ...cols].join(', ')})
+  select session, ${folds.join(', ')}, ${cols.map((c) => `sum(${c})`).join(', ')}
+  from (${side(after, '')} union all ${side(before, '-')}) d
+  where session in (select session from usage_sessions)
+  group by session having ${cols.map((c) => `sum(${c}) <> 0`).join(' or ')}
+  order by session
   on conflict (session) do update set
     ${merges.join(',\n    ')}`
 }

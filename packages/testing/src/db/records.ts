@@ -59,9 +59,17 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
     const input = maybe(20_000)
     const output = maybe(4_000)
     const outcome = pick(OUTCOMES)
-    // Billed units on every tenth record (from i, so the random spread above is unchanged).
+    // Billed units on every tenth record (from i, so the random spread above is unchanged);
+    // every twentieth also fetched a page, a unit without a price (partially priced when priced).
+    const fetched = i % 20 === 0
     const units: BilledUnits | null =
-      i % 10 === 0 ? { web_searches: 1 + (i % 3), input_audio_tokens: 10 * (i % 7) } : null
+      i % 10 === 0
+        ? {
+            web_searches: 1 + (i % 3),
+            input_audio_tokens: 10 * (i % 7),
+            ...(fetched ? { output_audio_tokens: 3 + (i % 5), web_fetches: 1 } : {}),
+          }
+        : null
     out.push({
       id: Bun.randomUUIDv7(),
       startedAt: new Date(start + Math.floor((i / Math.max(1, n)) * span)).toISOString(),
@@ -114,7 +122,7 @@ export function makeRecords(n: number, opts: RecordOptions = {}): UsageRecord[] 
       units,
       subUsage: null,
       ...unitColumns(units),
-      unpricedUnits: null,
+      unpricedUnits: fetched ? ['web_fetches'] : null,
     })
   }
   return out

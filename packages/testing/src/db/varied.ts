@@ -4,8 +4,6 @@
 
 import { emptyBilling, emptyBuckets, type UsageRecord, unitColumns } from '@tokentap/shared'
 import {
-  BILLED_UNIT_MEASURES,
-  type BilledUnitMeasureField,
   columnsOf,
   type MeasureField,
   ROLLUP_KEY,
@@ -110,9 +108,10 @@ export type RollupFigures = Omit<UsageRollupHourlyRow, 'hour' | Money> & {
 } & Record<Money, number>
 
 /** Every measure 0 (the figures below name what is not). */
-const zero = Object.fromEntries(
-  [...ROLLUP_MEASURES, ...BILLED_UNIT_MEASURES].map((m) => [m.key, 0]),
-) as Record<MeasureField | BilledUnitMeasureField, number>
+const zero = Object.fromEntries(ROLLUP_MEASURES.map((m) => [m.key, 0])) as Record<
+  MeasureField,
+  number
+>
 
 /** The rollup of variedRecords(), by hand, ordered by hour then key. */
 export const VARIED_ROLLUP: RollupFigures[] = [

@@ -1,6 +1,8 @@
 // CSV (RFC 4180) for exports, safe to open in spreadsheets: text cells that a spreadsheet would
-// read as a formula (= + - @ tab CR) get a leading apostrophe. Numbers stay numbers.
+// read as a formula (= + - @ tab CR) get a leading apostrophe. Numbers stay numbers; objects and
+// lists (billed units, iterations, unpriced units) are JSON text.
 
+import { BUCKET_KEYS } from '@tokentap/shared'
 import type { BreakdownRow, EventRow } from '@tokentap/shared/api'
 
 const FORMULA = /^[=+\-@\t\r]/
@@ -10,7 +12,8 @@ export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return ''
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : ''
   if (typeof v === 'boolean') return v ? 'true' : 'false'
-  let s = String(v)
+  // Units, iterations, unpriced units: JSON text (starts with { or [, never a formula).
+  let s = typeof v === 'object' ? JSON.stringify(v) : String(v)
   if (FORMULA.test(s)) s = `'${s}`
   return NEEDS_QUOTES.test(s) ? `"${s.replaceAll('"', '""')}"` : s
 }
@@ -42,18 +45,24 @@ export const EVENT_CSV_COLUMNS: Array<keyof EventRow> = [
   'session',
   'agent',
   'agentType',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWrite5mTokens',
-  'cacheWrite1hTokens',
-  'reasoningTokens',
+  ...BUCKET_KEYS,
   'credits',
   'costUsd',
   'priceSource',
   // billing kind (issue 16): a subscription's cost is its API-equivalent value, not billed
   'billingKind',
   'account',
+  // billed units (issue 14): units, subUsage (iterations) and unpricedUnits as JSON; the cost
+  // of a row with unpricedUnits leaves them out (a lower bound)
+  'serviceTier',
+  'inferenceGeo',
+  'speed',
+  'audioInputTokens',
+  'audioOutputTokens',
+  'webSearches',
+  'units',
+  'unpricedUnits',
+  'subUsage',
 ]
 
 export const BREAKDOWN_CSV_COLUMNS: Array<keyof BreakdownRow> = [
@@ -61,12 +70,7 @@ export const BREAKDOWN_CSV_COLUMNS: Array<keyof BreakdownRow> = [
   'requests',
   'errors',
   'billableRequests',
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWrite5mTokens',
-  'cacheWrite1hTokens',
-  'reasoningTokens',
+  ...BUCKET_KEYS,
   'costUsd',
   'unpricedRequests',
   'estimatedRequests',
@@ -75,6 +79,12 @@ export const BREAKDOWN_CSV_COLUMNS: Array<keyof BreakdownRow> = [
   'billedCostUsd',
   'subscriptionValueUsd',
   'subscriptionRequests',
+  // billed units (issue 14): audio is a part of the token columns; partially priced requests'
+  // cost leaves out units without a price
+  'audioInputTokens',
+  'audioOutputTokens',
+  'webSearches',
+  'partiallyPricedRequests',
 ]
 
 export function rowsToCsv<T>(columns: Array<keyof T>, rows: T[]): string {

@@ -14,6 +14,7 @@ import {
   type FilterOptionsResponse,
   type Filters,
   type LimitsResponse,
+  type PricesResponse,
   type SummaryResponse,
   type TimeseriesResponse,
 } from '@tokentap/shared/api'
@@ -175,6 +176,12 @@ export function apiRoutes(deps: ApiDeps): Hono {
       now: now.toISOString(),
       accounts: await data.limits(now),
     } satisfies LimitsResponse)
+  })
+
+  // The price tables behind the costs (issue 14).
+  app.get('/prices', async (c) => {
+    noStore(c)
+    return c.json((await data.prices()) satisfies PricesResponse)
   })
 
   app.route('/', sessionRoutes(deps))

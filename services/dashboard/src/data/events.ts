@@ -5,6 +5,7 @@
 import { BILLING_KINDS, type BillingKind } from '@tokentap/shared'
 import type { EventDetail, EventPage, EventRow, Filters } from '@tokentap/shared/api'
 import { eventColumn, type Sql, TOKEN_FIELDS } from '@tokentap/shared/db'
+import { readSubUsage, readUnits, readUnpricedUnits } from './billing.ts'
 import { FilterError } from './filters.ts'
 import { and, eventDims, eventExtras, type Fragment, startedIn, unprepared } from './where.ts'
 
@@ -22,7 +23,11 @@ export const ROW_COLUMNS = `e.id::text as id,
   e.session, e.agent, e.agent_type,
   e.billing_kind, e.account,
   ${TOKENS.map((t) => `e.${t}::float8 as ${t}`).join(', ')},
-  e.credits::float8 as credits, e.cost_usd::float8 as cost_usd, e.price_source`
+  e.credits::float8 as credits, e.cost_usd::float8 as cost_usd, e.price_source,
+  e.service_tier, e.inference_geo, e.speed, e.units::text as units,
+  e.sub_usage::text as sub_usage, e.audio_input_tokens::float8 as audio_input_tokens,
+  e.audio_output_tokens::float8 as audio_output_tokens, e.web_searches::float8 as web_searches,
+  e.unpriced_units::text as unpriced_units`
 
 const DETAIL_COLUMNS = `${ROW_COLUMNS}, e.response_id, e.request_bytes::float8 as request_bytes,
   e.response_bytes::float8 as response_bytes, e.error, e.parse_error, e.price_version,
@@ -70,6 +75,16 @@ export function toEventRow(r: Raw): EventRow {
     credits: num(r.credits),
     costUsd: num(r.cost_usd),
     priceSource: str(r.price_source),
+    // billed units (issue 14)
+    serviceTier: str(r.service_tier),
+    inferenceGeo: str(r.inference_geo),
+    speed: str(r.speed),
+    units: readUnits(r.units),
+    subUsage: readSubUsage(r.sub_usage),
+    audioInputTokens: num(r.audio_input_tokens),
+    audioOutputTokens: num(r.audio_output_tokens),
+    webSearches: num(r.web_searches),
+    unpricedUnits: readUnpricedUnits(r.unpriced_units),
   }
 }
 

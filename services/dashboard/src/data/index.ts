@@ -9,6 +9,7 @@ import { budgetStatuses } from './budgets.ts'
 import type { AggregateCache } from './cache.ts'
 import { eventDetail, events, eventsAfter } from './events.ts'
 import { filterOptions } from './options.ts'
+import { priceFileReader, priceTables } from './prices.ts'
 import { sessionDetail, sessions } from './sessions.ts'
 import type { DataAccess } from './types.ts'
 
@@ -19,6 +20,8 @@ export interface DataAccessOptions {
   cache?: AggregateCache | null
   /** Clock for the cache's closed-hours boundary (default: the system clock). */
   now?: () => Date
+  /** TOKENTAP_PRICES as the dashboard sees it (shown, never parsed); absent or null = unset. */
+  pricesFile?: string | null
 }
 
 export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAccess {
@@ -27,6 +30,7 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     cache: opts.cache ?? null,
     now: opts.now ?? (() => new Date()),
   }
+  const priceFile = priceFileReader(opts.pricesFile ?? null)
   return {
     summary: (f) => summary(ctx, f),
     breakdown: (f, by, limit) => breakdown(ctx, f, by, limit),
@@ -39,6 +43,7 @@ export function createDataAccess(sql: Sql, opts: DataAccessOptions = {}): DataAc
     sessions: (f, o) => sessions(sql, f, o),
     session: (id) => sessionDetail(sql, id),
     limits: (now) => readAccountLimits(sql, now),
+    prices: () => priceTables(sql, priceFile),
   }
 }
 

@@ -11,6 +11,7 @@ import type {
   EventPage,
   EventRow,
   Filters,
+  PricesResponse,
   SessionDetail,
   SessionRow,
   SessionSort,
@@ -37,4 +38,6 @@ export interface DataAccess {
   session(id: string): Promise<SessionDetail | null>
   /** Rate-limit and subscription windows per account (account_limits), worst first. */
   limits(now: Date): Promise<AccountLimits[]>
+  /** The price tables behind the costs (genai-prices, TOKENTAP_PRICES, the newest priced row). */
+  prices(): Promise<PricesResponse>
 }

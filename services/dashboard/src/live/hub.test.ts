@@ -54,4 +54,29 @@ describe('live hub', () => {
     expect(errors).toEqual(['db down'])
     expect(got).toEqual(['x'])
   })
+
+  test('a reprice reaches the subscribers that asked, after the rows queued before it', async () => {
+    let gaps = 0
+    const hub = createLiveHub({
+      source: { range: async (first) => [row(first)], recordedSince: async () => [] },
+      onGap: () => gaps++,
+    })
+    const seen: string[] = []
+    const rowsOnly: string[] = []
+    const off = hub.subscribe(
+      (r) => seen.push(r.id),
+      () => seen.push('repriced'),
+    )
+    hub.subscribe((r) => rowsOnly.push(r.id))
+    hub.notify({ count: 1, firstId: 'a', lastId: 'a' })
+    hub.repriced()
+    hub.notify({ count: 1, firstId: 'b', lastId: 'b' })
+    await hub.idle()
+    off()
+    hub.repriced()
+    await hub.idle()
+    expect(seen).toEqual(['a', 'repriced', 'b'])
+    expect(rowsOnly).toEqual(['a', 'b'])
+    expect(gaps).toBe(2)
+  })
 })

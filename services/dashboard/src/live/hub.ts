@@ -1,7 +1,9 @@
 // Fan-out of new usage rows to every SSE subscriber in the process. NOTIFY payloads carry id
 // ranges; the hub reads each range once (serially, in arrival order), drops ids it has already
 // delivered (several proxy replicas notify interleaved ranges) and hands each new row to every
-// subscriber. After a lost LISTEN connection it catches up on rows recorded meanwhile.
+// subscriber. After a lost LISTEN connection it catches up on rows recorded meanwhile. A
+// reprice (rows changed in place) reaches every subscriber that asked for it, after the rows
+// queued before it.
 // Delivery is synchronous and never waits for a subscriber: each SSE stream keeps its own bounded
 // backlog (outbox.ts) and is dropped when its reader falls behind (sse.ts).
 
@@ -18,10 +20,13 @@ export interface HubSource {
 export type Subscriber = (row: EventRow) => void
 
 export interface LiveHub {
-  subscribe(fn: Subscriber): () => void
+  /** `onRepriced`: stored rows changed in place (`tokentap reprice`); figures must be re-read. */
+  subscribe(fn: Subscriber, onRepriced?: () => void): () => void
   subscribers(): number
   /** Feed a NOTIFY payload (from the listener). */
   notify(p: NotifyPayload): void
+  /** `tokentap reprice` committed a batch (a RepriceNotice from the listener). */
+  repriced(): void
   /** LISTEN (re)established; catches up when it had been down. */
   listening(downSinceMs: number | null): void
   /** Resolves when every queued fetch has been delivered. */
@@ -37,12 +42,13 @@ export interface HubOptions {
   maxRows?: number
   /** Catch-up reads rows recorded this long before the connection was last known alive. */
   catchUpMarginMs?: number
-  /** A read hit maxRows (some rows were not delivered) or a catch-up ran. */
+  /** A read hit maxRows (some rows were not delivered), a catch-up ran, or rows were repriced. */
   onGap?: () => void
 }
 
 export function createLiveHub(opts: HubOptions): LiveHub {
   const subs = new Set<Subscriber>()
+  const repricedSubs = new Set<() => void>()
   const seen = new Set<string>()
   const remember = opts.remember ?? 50_000
   const maxRows = opts.maxRows ?? 2_000
@@ -77,15 +83,29 @@ export function createLiveHub(opts: HubOptions): LiveHub {
   }
 
   return {
-    subscribe(fn) {
+    subscribe(fn, onRepriced) {
       subs.add(fn)
+      if (onRepriced) repricedSubs.add(onRepriced)
       return () => {
         subs.delete(fn)
+        if (onRepriced) repricedSubs.delete(onRepriced)
       }
     },
     subscribers: () => subs.size,
     notify(p) {
       enqueue(() => opts.source.range(p.firstId, p.lastId, maxRows))
+    },
+    repriced() {
+      chain = chain.then(() => {
+        opts.onGap?.()
+        for (const fn of repricedSubs) {
+          try {
+            fn()
+          } catch (e) {
+            opts.onError?.(e as Error)
+          }
+        }
+      })
     },
     listening(downSinceMs) {
       if (downSinceMs === null) return

@@ -52,7 +52,8 @@ export function startLive(opts: {
   sql: Sql
   open: ListenerOptions['open']
   onError?: (e: Error) => void
-  /** Rows may have been missed (reconnect, oversized batch): caches must drop what they hold. */
+  /** Rows may have been missed (reconnect, oversized batch) or changed in place (a reprice):
+   *  caches must drop what they hold. */
   onGap?: () => void
   heartbeatMs?: number
 }): Live {
@@ -64,6 +65,7 @@ export function startLive(opts: {
   const listener = startUsageListener({
     open: opts.open,
     onPayload: (p) => hub.notify(p),
+    onRepriced: () => hub.repriced(),
     onListening: (downSince) => {
       opts.onGap?.()
       hub.listening(downSince)

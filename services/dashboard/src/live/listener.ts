@@ -1,8 +1,14 @@
 // The process's one LISTEN connection on tokentap_usage, kept alive: a supervisor loop opens a
 // dedicated single-connection client, LISTENs, heartbeats it, and on any loss (Postgres restart,
 // network) reconnects with backoff and reports how long it was down so the hub can catch up.
+// Besides the writer's id ranges, the channel carries `tokentap reprice`'s notices.
 
-import { type NotifyPayload, type Sql, USAGE_CHANNEL } from '@tokentap/shared/db'
+import {
+  type NotifyPayload,
+  type RepriceNotice,
+  type Sql,
+  USAGE_CHANNEL,
+} from '@tokentap/shared/db'
 
 export interface ListenHandlers {
   /** A notification on any channel: (channel, payload). */
@@ -15,6 +21,8 @@ export interface ListenerOptions {
   /** A new dedicated client (max 1 connection) whose notifications and closes reach `h`. */
   open: (h: ListenHandlers) => Sql
   onPayload: (p: NotifyPayload) => void
+  /** `tokentap reprice` changed stored rows in place (a RepriceNotice). */
+  onRepriced?: () => void
   /** LISTEN is (re)established; `downSinceMs` = last instant the previous connection was known
    *  alive (null on the first connect): rows committed after it may have been missed. */
   onListening: (downSinceMs: number | null) => void
@@ -29,6 +37,16 @@ export interface ListenerOptions {
 export interface UsageListener {
   listening(): boolean
   stop(): Promise<void>
+}
+
+/** A reprice's notice ({"repriced": n}), else false. */
+export function isRepriceNotice(raw: string): boolean {
+  try {
+    const p = JSON.parse(raw) as Partial<RepriceNotice> | null
+    return typeof p?.repriced === 'number'
+  } catch {
+    return false
+  }
 }
 
 export function parsePayload(raw: string): NotifyPayload | null {
@@ -71,6 +89,7 @@ export function startUsageListener(opts: ListenerOptions): UsageListener {
         aliveAt = now()
         const p = parsePayload(payload)
         if (p) opts.onPayload(p)
+        else if (isRepriceNotice(payload)) opts.onRepriced?.()
       },
       onclose: () => closed?.(),
     })

@@ -5,7 +5,7 @@ import { parseFilters } from '../data/filters.ts'
 import { eventRow, fakeData } from '../pages/testing/fake-data.ts'
 import { NOW } from '../pages/testing/pages.ts'
 import type { LiveHub, Subscriber } from './hub.ts'
-import { parsePayload } from './listener.ts'
+import { isRepriceNotice, parsePayload } from './listener.ts'
 import type { OutboxLimits } from './outbox.ts'
 import { matches, usageEvent } from './sse.ts'
 
@@ -46,6 +46,12 @@ describe('live filters', () => {
     })
     expect(parsePayload('nope')).toBeNull()
     expect(parsePayload('{"count":1}')).toBeNull()
+    // `tokentap reprice`'s notice is not a row range
+    expect(parsePayload('{"repriced":4}')).toBeNull()
+    expect(isRepriceNotice('{"repriced":4}')).toBe(true)
+    expect(isRepriceNotice('{"count":2,"firstId":"a","lastId":"b"}')).toBe(false)
+    expect(isRepriceNotice('null')).toBe(false)
+    expect(isRepriceNotice('nope')).toBe(false)
   })
 })
 
@@ -60,6 +66,7 @@ function handHub() {
       }
     },
     subscribers: () => subs.size,
+    repriced: () => {},
     notify: () => {},
     listening: () => {},
     idle: async () => {},

@@ -1,5 +1,6 @@
 // GET /api/stream: Server-Sent Events, one `usage` event (JSON EventRow, `id:` = event id) per
-// new record matching the request's filters. Sends a `retry:` hint, heartbeat comments, and on
+// new record matching the request's filters, and one `repriced` event (data {}) whenever
+// `tokentap reprice` changed stored rows (pages re-read their figures). Sends a `retry:` hint, heartbeat comments, and on
 // reconnect (Last-Event-ID) the matching rows newer than that id.
 // Bounded: at most DASHBOARD_MAX_STREAMS streams (gate.ts; over it 503 + Retry-After), and each
 // stream's backlog (outbox.ts) is pulled only as fast as its socket drains: a reader that falls
@@ -44,6 +45,9 @@ export function matches(row: EventRow, f: Filters): boolean {
 export function usageEvent(row: EventRow): string {
   return `id: ${row.id}\nevent: usage\ndata: ${JSON.stringify(row)}\n\n`
 }
+
+/** Stored rows changed in place (`tokentap reprice`): every figure on the page is stale. */
+export const REPRICED_EVENT = 'event: repriced\ndata: {}\n\n'
 
 export const CATCH_UP_LIMIT = 500
 
@@ -105,7 +109,7 @@ export function sseResponse(c: Context, f: Filters, opts: SseOptions): Response 
           else if (buffered.length >= limits.maxEvents) drop()
           else buffered.push(row)
         }
-        const unsubscribe = opts.hub.subscribe(onRow)
+        const unsubscribe = opts.hub.subscribe(onRow, () => send(REPRICED_EVENT))
         const beat = setInterval(() => send(': ping\n\n'), opts.heartbeatMs ?? 15_000)
         cleanup = () => {
           if (!open) return

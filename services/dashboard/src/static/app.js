@@ -2,6 +2,7 @@
 // - stores the viewer's time zone in the `tz` cookie (the server renders times in it);
 // - turns SSE `usage` messages into throttled `tt-live` triggers on [data-live] elements
 //   (leading + trailing: a burst of records causes at most one fetch per second per element);
+//   `repriced` (stored costs changed by `tokentap reprice`) triggers the same refresh;
 // - shows the live feed's state; drops empty filter fields on submit;
 // - draws uPlot charts from data-chart attributes.
 ;(() => {
@@ -57,6 +58,7 @@
 
   let wasDown = false
   document.addEventListener('sse:usage', onUsage)
+  document.addEventListener('sse:repriced', onUsage)
   document.addEventListener('htmx:sseOpen', () => {
     setStatus('open', 'live')
     // Catch up on what was recorded while the feed was down.

@@ -15,6 +15,7 @@ import type { Child } from 'hono/jsx'
 import { NONE } from '../data/filters.ts'
 import { Cost, Tokens } from './cost.tsx'
 import { dimensionLabel } from './format.ts'
+import { Heads, TokenCells } from './table.tsx'
 import { link } from './url.ts'
 
 export const DIMENSION_TITLES: Record<Dimension, string> = {
@@ -56,6 +57,17 @@ export function TotalsCards(props: { t: Totals }) {
     { label: 'Reasoning', value: <Tokens n={t.reasoningTokens} />, note: 'part of output' },
   ]
   if (t.credits > 0) cards.push({ label: 'Credits', value: formatInt(t.credits) })
+  // Billed units (issue 14), where any were billed: audio is a part of the token figures above.
+  if (t.webSearches > 0) {
+    cards.push({ label: 'Web searches', value: formatInt(t.webSearches), note: 'billed per use' })
+  }
+  if (t.audioInputTokens > 0 || t.audioOutputTokens > 0) {
+    cards.push({
+      label: 'Audio tokens',
+      value: <Tokens n={t.audioInputTokens + t.audioOutputTokens} />,
+      note: `in ${formatInt(t.audioInputTokens)} · out ${formatInt(t.audioOutputTokens)} · part of input / output`,
+    })
+  }
   return (
     <dl class="cards">
       {cards.map((c) => (
@@ -71,6 +83,9 @@ export function TotalsCards(props: { t: Totals }) {
 
 export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: Filters }) {
   const { by, rows, f } = props
+  // Billed-unit columns only where a row has them (issue 14).
+  const searches = rows.some((r) => r.webSearches > 0)
+  const audio = rows.some((r) => r.audioInputTokens > 0 || r.audioOutputTokens > 0)
   return (
     <section class="breakdown" aria-labelledby={`by-${by}`}>
       <h3 id={`by-${by}`}>By {by}</h3>
@@ -81,19 +96,17 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
           <table>
             <thead>
               <tr>
-                <th scope="col">{DIMENSION_TITLES[by]}</th>
-                <th scope="col" class="num">
-                  Requests
-                </th>
-                <th scope="col" class="num">
-                  Input
-                </th>
-                <th scope="col" class="num">
-                  Output
-                </th>
-                <th scope="col" class="num">
-                  Cache r/w
-                </th>
+                <Heads
+                  cols={[
+                    DIMENSION_TITLES[by],
+                    { num: 'Requests' },
+                    { num: 'Input' },
+                    { num: 'Output' },
+                    { num: 'Cache r/w' },
+                    searches && { num: 'Web searches' },
+                    audio && { num: 'Audio in/out' },
+                  ]}
+                />
                 <th scope="col" class="num">
                   Billed
                   <span class="sub">
@@ -114,17 +127,15 @@ export function BreakdownTable(props: { by: Dimension; rows: BreakdownRow[]; f: 
                     </a>
                   </th>
                   <td class="num">{formatInt(r.requests)}</td>
-                  <td class="num">
-                    <Tokens n={r.inputTokens} />
-                  </td>
-                  <td class="num">
-                    <Tokens n={r.outputTokens} />
-                  </td>
-                  <td class="num">
-                    <Tokens n={r.cacheReadTokens} />
-                    {' / '}
-                    <Tokens n={r.cacheWrite5mTokens + r.cacheWrite1hTokens} />
-                  </td>
+                  <TokenCells t={r} />
+                  {searches ? <td class="num">{formatInt(r.webSearches)}</td> : null}
+                  {audio ? (
+                    <td class="num">
+                      <Tokens n={r.audioInputTokens} />
+                      {' / '}
+                      <Tokens n={r.audioOutputTokens} />
+                    </td>
+                  ) : null}
                   <td class="num">
                     <Cost cost={billedOfTotals(r)} />
                     {r.subscriptionRequests > 0 || r.subscriptionValueUsd > 0 ? (

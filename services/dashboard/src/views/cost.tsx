@@ -1,7 +1,8 @@
 /** @jsxImportSource hono/jsx */
 // Money and token figures as markup: "~$" marks estimated usage, "unpriced" marks billable
 // requests without a price (never shown as $0), "covered" an amount a subscription paid (its
-// API-equivalent value, not money billed).
+// API-equivalent value, not money billed), "partial" a cost that leaves out billed units the price
+// table has no price for (a lower bound; an event names them: "not priced: …").
 
 import {
   billedOfTotals,
@@ -12,8 +13,9 @@ import {
   valueOfTotals,
 } from '@tokentap/shared/api'
 
-export function Cost(props: { cost: CostText }) {
+export function Cost(props: { cost: CostText; notPriced?: string[] | null }) {
   const { amount, estimated, unpriced, covered } = props.cost
+  const partial = props.cost.partial ?? 0
   if (amount === 'unpriced') {
     return <span class="unpriced">unpriced</span>
   }
@@ -36,6 +38,7 @@ export function Cost(props: { cost: CostText }) {
           {` + ${formatInt(unpriced)} unpriced`}
         </span>
       ) : null}
+      {partial > 0 ? <PartialMark partial={partial} notPriced={props.notPriced ?? null} /> : null}
     </span>
   )
 }
@@ -45,6 +48,26 @@ export function Tokens(props: { n: number }) {
   const short = formatCompact(props.n)
   const full = formatInt(props.n)
   return short === full ? <span>{full}</span> : <span title={full}>{short}</span>
+}
+
+/** A priced cost that leaves units out: one event names them, an aggregate counts its requests. */
+function PartialMark(props: { partial: number; notPriced: string[] | null }) {
+  if (props.notPriced !== null && props.notPriced.length > 0) {
+    const list = props.notPriced.join(', ')
+    return (
+      <abbr class="partial" title={`a lower bound: not priced: ${list}`}>
+        {` + not priced: ${list}`}
+      </abbr>
+    )
+  }
+  return (
+    <abbr
+      class="partial"
+      title="priced requests with billed units the price table has no price for: a lower bound"
+    >
+      {` + ${formatInt(props.partial)} partially priced`}
+    </abbr>
+  )
 }
 
 /** An aggregate's billed spend and, under it, the API-equivalent value of its subscription

@@ -75,7 +75,12 @@ export function Layout(props: {
               </ul>
             </nav>
             {props.stream ? (
-              <span id="live-status" class="live-status" role="status" hx-trigger="sse:usage">
+              <span
+                id="live-status"
+                class="live-status"
+                role="status"
+                hx-trigger="sse:usage, sse:repriced"
+              >
                 live
               </span>
             ) : null}

@@ -13,8 +13,8 @@ import {
   budgetWindow,
 } from '@tokentap/shared/budgets'
 import type postgres from 'postgres'
+import { coalescedRunner } from '../jobs/coalesce.ts'
 import type { Logger } from '../log.ts'
-import { coalescedRunner } from './coalesce.ts'
 import {
   backoffMs,
   crossedThresholds,

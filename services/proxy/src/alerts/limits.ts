@@ -16,10 +16,10 @@ import {
   toAccountLimits,
 } from '@tokentap/shared/accounts'
 import type postgres from 'postgres'
+import { coalescedRunner } from '../jobs/coalesce.ts'
 import type { Logger } from '../log.ts'
 import type { FlushInfo } from '../sink/postgres-types.ts'
 import { type BillingSwitch, createBillingSwitch } from './billing-switch.ts'
-import { coalescedRunner } from './coalesce.ts'
 import type { DeliveryJob, ResolvePending } from './evaluator.ts'
 import {
   freshRateLimitRun,

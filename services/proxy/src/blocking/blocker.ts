@@ -15,6 +15,7 @@ import {
   formatLocal,
 } from '@tokentap/shared/budgets'
 import type postgres from 'postgres'
+import { coalescedRunner } from '../jobs/coalesce.ts'
 import type { Logger } from '../log.ts'
 import type { Attribution, RequestBlocker, RequestGate } from '../mitm/context.ts'
 import type { Pricer } from '../pricing/index.ts'
@@ -56,9 +57,6 @@ export function createBlocker(deps: BlockerDeps): Blocker {
   const spendOf = deps.spendOf ?? (async (b, w) => (await budgetSpend(deps.sql, b, w)).spentUsd)
   const free = createFreeModels(deps.pricer, deps.now)
   let snapshot: BlockSnapshot = EMPTY_SNAPSHOT
-  let running: Promise<void> | null = null
-  let queued = false
-  let stopped = false
   let lastError = ''
 
   async function read(): Promise<void> {
@@ -92,29 +90,12 @@ export function createBlocker(deps: BlockerDeps): Blocker {
     for (const name of was) if (!is.has(name)) log.info(`budget "${name}" no longer blocks`)
   }
 
-  async function loop(): Promise<void> {
-    do {
-      queued = false
-      try {
-        await read()
-      } catch (e) {
-        const text = `budgets: blocking snapshot not refreshed (the last one stays): ${(e as Error).message}`
-        if (text !== lastError) log.warn(text)
-        lastError = text
-      }
-    } while (queued && !stopped)
-  }
-
-  function refresh(): void {
-    if (stopped) return
-    if (running) {
-      queued = true
-      return
-    }
-    running = loop().finally(() => {
-      running = null
-    })
-  }
+  const runner = coalescedRunner(read, (e) => {
+    const text = `budgets: blocking snapshot not refreshed (the last one stays): ${(e as Error).message}`
+    if (text !== lastError) log.warn(text)
+    lastError = text
+  })
+  const refresh = runner.trigger
 
   const timer = deps.refreshMs > 0 ? setInterval(refresh, deps.refreshMs) : null
   timer?.unref?.()
@@ -129,13 +110,10 @@ export function createBlocker(deps: BlockerDeps): Blocker {
     },
     refresh,
     snapshot: () => snapshot,
-    async idle() {
-      while (running) await running
-    },
+    idle: runner.idle,
     async stop() {
-      stopped = true
       if (timer) clearInterval(timer)
-      if (running) await running
+      await runner.stop()
     },
   }
 }

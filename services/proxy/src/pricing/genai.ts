@@ -12,9 +12,8 @@ import type { PriceLookup } from './models.ts'
 import { count } from './money.ts'
 import { addUnitUsage } from './units.ts'
 
-/** Pinned in services/proxy/package.json; a test checks it against the installed package. The
- *  package exposes no data date, so its version is the price table's version. */
-export const GENAI_PRICES_VERSION = 'genai-prices@0.1.8'
+/** The table's version (defined in @tokentap/shared, which the dashboard shows it from). */
+export { GENAI_PRICES_VERSION } from '@tokentap/shared'
 
 /** The token buckets with every count known (missing counts are 0 here). */
 export type Buckets = { [K in keyof TokenBuckets]: number }

@@ -5,9 +5,8 @@
 // (`perMTok`: audio, image, video parts, each defaulting to its parent bucket's rate) and uses
 // per unit (`perUnit`: web searches, …), and may apply only to one tier, residency or speed.
 
-import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { TOKEN_UNITS, type TokenUnit } from '@tokentap/shared'
+import { overridesVersion, TOKEN_UNITS, type TokenUnit } from '@tokentap/shared'
 
 export interface ModelPriceOverride {
   /** Our provider name (anthropic, bedrock, …) or a genai-prices id (aws, google, …); glob. */
@@ -184,9 +183,7 @@ export function parsePriceOverrides(value: unknown, contentForVersion?: string):
   checkKeys(value, TOP_KEYS, 'top level')
   const models = entries(value, 'models').map(parseModel)
   const credits = entries(value, 'credits').map(parseCredit)
-  const content = contentForVersion ?? JSON.stringify(value)
-  const hash = createHash('sha256').update(content).digest('hex').slice(0, 12)
-  return { models, credits, version: `overrides:${hash}` }
+  return { models, credits, version: overridesVersion(contentForVersion ?? JSON.stringify(value)) }
 }
 
 /** Reads and validates the TOKENTAP_PRICES file. Throws `TOKENTAP_PRICES: …` on any problem. */

@@ -1,5 +1,6 @@
 // Fixed dashboard API data for the top renderer and the fake dashboard in tests.
 
+import { emptyBilling, unitColumns } from '@tokentap/shared'
 import type { AccountLimits } from '@tokentap/shared/accounts'
 import type { BreakdownRow, EventRow, Totals } from '@tokentap/shared/api'
 
@@ -20,6 +21,10 @@ export const ZERO: Totals = {
   subscriptionRequests: 0,
   subscriptionValueUsd: 0,
   billedCostUsd: 0,
+  audioInputTokens: 0,
+  audioOutputTokens: 0,
+  webSearches: 0,
+  partiallyPricedRequests: 0,
 }
 export const SUMMARY: Totals = {
   ...ZERO,
@@ -82,6 +87,9 @@ export function event(id: string, over: Partial<EventRow> = {}): EventRow {
     credits: null,
     costUsd: 0.0123,
     priceSource: 'genai-prices',
+    ...emptyBilling(),
+    ...unitColumns(null),
+    unpricedUnits: null,
     ...over,
   }
 }

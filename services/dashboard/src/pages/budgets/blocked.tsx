@@ -4,6 +4,7 @@
 
 import { type BudgetStatus, formatInt } from '@tokentap/shared/api'
 import { formatTime } from '../../views/format.ts'
+import { Heads } from '../../views/table.tsx'
 
 /** The event log's blocked rows in the budget's window, for one user (null: rows without one). */
 function eventsHref(s: BudgetStatus, user: string | null): string {
@@ -39,11 +40,7 @@ export function BlockingState(props: { s: BudgetStatus; tz: string }) {
             <caption>{`Blocked in this window: ${formatInt(blocked.requests)} requests`}</caption>
             <thead>
               <tr>
-                <th scope="col">User</th>
-                <th scope="col" class="num">
-                  Requests
-                </th>
-                <th scope="col">Last blocked</th>
+                <Heads cols={['User', { num: 'Requests' }, 'Last blocked']} />
               </tr>
             </thead>
             <tbody>

@@ -7,6 +7,7 @@ import { type BudgetStatus, type Filters, formatInt, formatUsd } from '@tokentap
 import { Cost } from '../../views/cost.tsx'
 import { formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
+import { Heads } from '../../views/table.tsx'
 import { BlockingState } from './blocked.tsx'
 
 const pct = (r: number): string => `${Math.round(r * 100)}%`
@@ -77,13 +78,9 @@ function BudgetCard(props: { s: BudgetStatus; tz: string }) {
             <caption>Alerts</caption>
             <thead>
               <tr>
-                <th scope="col">Threshold</th>
-                <th scope="col">Raised</th>
-                <th scope="col">Delivered</th>
-                <th scope="col" class="num">
-                  Attempts
-                </th>
-                <th scope="col">Last error</th>
+                <Heads
+                  cols={['Threshold', 'Raised', 'Delivered', { num: 'Attempts' }, 'Last error']}
+                />
               </tr>
             </thead>
             <tbody>

@@ -76,6 +76,79 @@ describe('event detail', () => {
     expect(html).toContain('Value (covered by a subscription)')
   })
 
+  test('billed units: tier, geo, speed, units by kind, not priced, iterations', async () => {
+    const d = fakeData({
+      detail: detail({
+        costUsd: 0.5,
+        serviceTier: 'priority',
+        inferenceGeo: 'us',
+        speed: 'fast',
+        units: { web_fetches: 1, web_searches: 3, output_audio_tokens: 20, new_tool_calls: 2 },
+        webSearches: 3,
+        audioOutputTokens: 20,
+        unpricedUnits: ['web_fetches', 'advisor_message:<x>'],
+        subUsage: [
+          {
+            kind: 'message',
+            model: 'claude-sonnet-4-5',
+            inputTokens: 1200,
+            outputTokens: 40,
+            cacheReadTokens: 0,
+            cacheWrite5mTokens: 7,
+            cacheWrite1hTokens: 0,
+          },
+          {
+            kind: 'advisor_message',
+            model: null,
+            inputTokens: 300,
+            outputTokens: 9,
+            cacheReadTokens: 0,
+            cacheWrite5mTokens: 0,
+            cacheWrite1hTokens: 0,
+          },
+        ],
+      }),
+    })
+    const { html } = await get(d, `/events/${ID}`)
+    const section = html.slice(html.indexOf('aria-label="Billed units"')).split('</section>')[0]
+    for (const s of [
+      '<dt>Service tier</dt><dd>priority</dd>',
+      '<dt>Inference geo</dt><dd>us</dd>',
+      '<dt>Speed</dt><dd>fast</dd>',
+      '<dt>Audio output tokens (part of output)</dt><dd>20</dd>',
+      '<dt>Web searches</dt><dd>3</dd>',
+      '<dt>Web fetches</dt><dd>1</dd>',
+      '<dt>new_tool_calls</dt><dd>2</dd>',
+      '<span class="unpriced">not priced: web_fetches, advisor_message:&lt;x&gt;</span>',
+    ]) {
+      expect(section).toContain(s)
+    }
+    // token parts first, then uses in their documented order, then kinds we do not know
+    const order = ['Audio output', 'Web searches', 'Web fetches', 'new_tool_calls']
+    const at = order.map((s) => section?.indexOf(s) ?? -1)
+    expect(at).toEqual([...at].sort((a, b) => a - b))
+    // the cost says it is a lower bound, naming what it leaves out
+    expect(html).toContain('$0.5000')
+    expect(html).toContain(
+      'title="a lower bound: not priced: web_fetches, advisor_message:&lt;x&gt;"',
+    )
+    // iterations: counted in the buckets or not
+    const its = html.slice(html.indexOf('id="iterations"')).split('</section>')[0] ?? ''
+    expect(its).toContain('<th scope="row">message</th><td>claude-sonnet-4-5</td>')
+    expect(its).toContain('<td class="num">1,200</td>')
+    expect(its).toContain('<th scope="row">advisor_message</th><td>(none)</td>')
+    expect(its).toContain('<span class="muted">no</span>')
+    expectCspClean(html)
+  })
+
+  test('no billed units: dashes, no not-priced mark, no iterations section', async () => {
+    const { html } = await get(fakeData({ detail: detail() }), `/events/${ID}`)
+    expect(html).toContain('<dt>Units</dt><dd><span class="muted">—</span></dd>')
+    expect(html).toContain('<dt>Not priced</dt><dd><span class="muted">—</span></dd>')
+    expect(html).not.toContain('not priced:')
+    expect(html).not.toContain('id="iterations"')
+  })
+
   test('no bodies section when capture is off', async () => {
     const { html } = await get(fakeData({ detail: detail({ bodies: null }) }), `/events/${ID}`)
     expect(html).not.toContain('Captured bodies')

@@ -1,6 +1,7 @@
 /** @jsxImportSource hono/jsx */
-// One event with every stored field, grouped; raw usage JSON and captured bodies (when body
-// capture stored them) in preformatted blocks.
+// One event with every stored field, grouped; billed units beyond the buckets (tier, geo,
+// speed, units by kind, what had no price, the sampling iterations); raw usage JSON and captured
+// bodies (when body capture stored them) in preformatted blocks.
 
 import { shortAccount } from '@tokentap/shared/accounts'
 import {
@@ -11,6 +12,7 @@ import {
   formatInt,
 } from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
+import { Iterations, NotPriced, unitRows } from '../../views/billing.tsx'
 import { Cost } from '../../views/cost.tsx'
 import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
@@ -126,11 +128,21 @@ export function EventDetailPage(props: { e: EventDetail; f: Filters }) {
           ]}
         />
         <Fields
+          title="Billed units"
+          fields={[
+            ['Service tier', e.serviceTier],
+            ['Inference geo', e.inferenceGeo],
+            ['Speed', e.speed],
+            ...(e.units === null ? [['Units', null] as Field] : unitRows(e.units)),
+            ['Not priced', e.unpricedUnits === null ? null : <NotPriced units={e.unpricedUnits} />],
+          ]}
+        />
+        <Fields
           title="Cost"
           fields={[
             [
               e.billingKind === 'subscription' ? 'Value (covered by a subscription)' : 'Cost',
-              <Cost cost={costOfEvent(e)} />,
+              <Cost cost={costOfEvent(e)} notPriced={e.unpricedUnits} />,
             ],
             ['Exact USD', e.costUsd === null ? null : e.costUsd.toFixed(8)],
             ['Price source', e.priceSource],
@@ -138,6 +150,16 @@ export function EventDetailPage(props: { e: EventDetail; f: Filters }) {
           ]}
         />
       </div>
+      {e.subUsage !== null ? (
+        <section aria-labelledby="iterations">
+          <h2 id="iterations">Sampling iterations</h2>
+          <p class="muted">
+            Iterations not in the token figures are priced on their own: an advisor at its own
+            model; any other kind is listed as not priced.
+          </p>
+          <Iterations items={e.subUsage} />
+        </section>
+      ) : null}
       <section aria-labelledby="raw-usage">
         <h2 id="raw-usage">Provider usage object</h2>
         <pre class="code">{json(e.rawUsage)}</pre>

@@ -117,6 +117,28 @@ describe('event log', () => {
     expect(html).toContain('<option value="false" selected="">not streamed</option>')
   })
 
+  test('billed units: a partially priced row says what was not priced; a tier is tagged', async () => {
+    const partial = eventRow({
+      id: C,
+      costUsd: 0.0125,
+      serviceTier: 'priority',
+      units: { web_searches: 2, web_fetches: 1 },
+      unpricedUnits: ['web_fetches'],
+    })
+    const plain = eventRow({ id: B, serviceTier: 'standard', units: { web_searches: 1 } })
+    const { html } = await get(fakeData({ events: [partial, plain] }), '/events')
+    const row = (id: string) => html.slice(html.indexOf(`ev-${id}`)).split('</tr>')[0] ?? ''
+    expect(row(C)).toContain('$0.0125')
+    expect(row(C)).toContain(
+      '<abbr class="partial" title="a lower bound: not priced: web_fetches">',
+    )
+    expect(row(C)).toContain(' + not priced: web_fetches')
+    expect(row(C)).toContain('title="service tier the provider billed">priority</span>')
+    expect(row(B)).not.toContain('partial')
+    expect(row(B)).not.toContain('standard')
+    expectCspClean(html)
+  })
+
   test('bad filter → 400', async () => {
     const { status, html } = await get(fakeData(), '/events?stream=maybe')
     expect(status).toBe(400)

@@ -1,6 +1,8 @@
 /** @jsxImportSource hono/jsx */
 // Event log: filters, a table of events newest first (each row links to its detail page),
-// "older" keyset paging, and on the first page live rows prepended by the fragment route.
+// "older" keyset paging, and on the first page live rows prepended by the fragment route. A row
+// priced without some of its billed units says which ("not priced: …"); a tier other than the
+// standard one is tagged.
 
 import { costOfEvent, type EventRow, type Filters } from '@tokentap/shared/api'
 import { EmptyState } from '../../views/components.tsx'
@@ -9,6 +11,7 @@ import { FilterBar } from '../../views/filter-bar.tsx'
 import { dimensionLabel, formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
 import { RangeLine } from '../../views/range.tsx'
+import { Heads } from '../../views/table.tsx'
 import { link, sessionPath } from '../../views/url.ts'
 import { type EventsData, NIL_UUID } from './query.ts'
 
@@ -19,6 +22,9 @@ const OUTCOME_TEXT: Record<string, string> = {
   failed: 'failed',
   blocked: 'blocked (budget)',
 }
+
+/** Tiers billed at list price: not tagged in the log (the detail page shows every tier). */
+const ORDINARY_TIERS: ReadonlySet<string> = new Set(['standard', 'default', 'on_demand', 'auto'])
 
 function sum(...xs: (number | null)[]): number | null {
   return xs.every((x) => x === null) ? null : xs.reduce<number>((a, x) => a + (x ?? 0), 0)
@@ -61,13 +67,18 @@ export function EventRows(props: { events: EventRow[]; f: Filters; fresh?: boole
             </span>
             {e.status !== null ? <span class="muted">{` ${e.status}`}</span> : null}
             {e.stream ? <span class="tag">stream</span> : null}
+            {e.serviceTier !== null && !ORDINARY_TIERS.has(e.serviceTier.toLowerCase()) ? (
+              <span class="tag" title="service tier the provider billed">
+                {e.serviceTier}
+              </span>
+            ) : null}
           </td>
           <TokenCell n={e.inputTokens} />
           <TokenCell n={e.outputTokens} />
           <TokenCell n={sum(e.cacheReadTokens, e.cacheWrite5mTokens, e.cacheWrite1hTokens)} />
           <td class="num">{formatDuration(e.durationMs)}</td>
           <td class="num">
-            <Cost cost={costOfEvent(e)} />
+            <Cost cost={costOfEvent(e)} notPriced={e.unpricedUnits} />
           </td>
         </tr>
       ))}
@@ -136,27 +147,21 @@ export function EventsPage(props: {
           <caption class="visually-hidden">Events, newest first</caption>
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Model · provider</th>
-              <th scope="col">User</th>
-              <th scope="col">Project</th>
-              <th scope="col">Program</th>
-              <th scope="col">Outcome</th>
-              <th scope="col" class="num">
-                Input
-              </th>
-              <th scope="col" class="num">
-                Output
-              </th>
-              <th scope="col" class="num">
-                Cache
-              </th>
-              <th scope="col" class="num">
-                Duration
-              </th>
-              <th scope="col" class="num">
-                Cost
-              </th>
+              <Heads
+                cols={[
+                  'Time',
+                  'Model · provider',
+                  'User',
+                  'Project',
+                  'Program',
+                  'Outcome',
+                  { num: 'Input' },
+                  { num: 'Output' },
+                  { num: 'Cache' },
+                  { num: 'Duration' },
+                  { num: 'Cost' },
+                ]}
+              />
             </tr>
           </thead>
           <tbody id="event-rows" {...liveAttrs}>

@@ -23,6 +23,7 @@ import {
 } from '@tokentap/shared/api'
 import { dimensionLabel, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
+import { Heads } from '../../views/table.tsx'
 
 const LEVEL_TEXT = { at: 'at a limit', near: 'near a limit', ok: 'ok' } as const
 
@@ -113,13 +114,7 @@ function AccountCard(props: { a: AccountLimits; tz: string; now: Date }) {
             <caption class="visually-hidden">{`Windows of account ${shortAccount(a.account)}`}</caption>
             <thead>
               <tr>
-                <th scope="col">Window</th>
-                <th scope="col">Used</th>
-                <th scope="col" class="num">
-                  %
-                </th>
-                <th scope="col">Resets</th>
-                <th scope="col">Status</th>
+                <Heads cols={['Window', 'Used', { num: '%' }, 'Resets', 'Status']} />
               </tr>
             </thead>
             <tbody>

@@ -12,11 +12,21 @@ export const isLive = (to: Date, now: Date): boolean => to.getTime() > now.getTi
 export async function overviewPage(c: Context, deps: PageDeps): Promise<Response> {
   const r = pageFilters(c, deps, 'overview')
   if (!r.ok) return r.res
-  const [d, options] = await Promise.all([
+  const [d, options, prices] = await Promise.all([
     loadOverview(deps.data, r.f),
     deps.data.filterOptions(r.f),
+    deps.data.prices(),
   ])
-  return html(c, <OverviewPage f={r.f} d={d} options={options} live={isLive(r.f.to, deps.now())} />)
+  return html(
+    c,
+    <OverviewPage
+      f={r.f}
+      d={d}
+      options={options}
+      prices={prices}
+      live={isLive(r.f.to, deps.now())}
+    />,
+  )
 }
 
 export async function overviewFragment(c: Context, deps: PageDeps): Promise<Response> {

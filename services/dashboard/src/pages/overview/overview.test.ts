@@ -72,6 +72,93 @@ describe('overview page', () => {
     )
   })
 
+  test('billed units: web searches, audio tokens and partially priced requests where billed', async () => {
+    const units = {
+      ...totals,
+      webSearches: 1_234,
+      audioInputTokens: 40_000,
+      audioOutputTokens: 2_500,
+      partiallyPricedRequests: 7,
+    }
+    const d = fakeData({
+      totals: units,
+      breakdown: {
+        model: [
+          { ...units, key: 'gpt-4o-audio' },
+          { ...zeroTotals(), key: 'x' },
+        ],
+      },
+    })
+    const { html } = await get(d, '/')
+    expect(html).toContain('<dt>Web searches</dt><dd class="figure">1,234</dd>')
+    expect(html).toContain(
+      '<dt>Audio tokens</dt><dd class="figure"><span title="42,500">42.5k</span>',
+    )
+    expect(html).toContain('in 40,000 · out 2,500 · part of input / output')
+    expect(html).toContain(' + 7 partially priced')
+    const byModel = html.slice(html.indexOf('id="by-model"')).split('</section>')[0] ?? ''
+    expect(byModel).toContain('Web searches')
+    expect(byModel).toContain('Audio in/out')
+    expect(byModel).toContain('<td class="num">1,234</td>')
+    // a breakdown without units has no unit columns; totals without them no unit cards
+    const byUser = html.slice(html.indexOf('id="by-user"')).split('</section>')[0] ?? ''
+    expect(byUser).not.toContain('Web searches')
+    const plain = await get(data(), '/')
+    expect(plain.html).not.toContain('Web searches')
+    expect(plain.html).not.toContain('Audio tokens')
+    expect(plain.html).not.toContain('partially priced')
+    expectCspClean(html)
+  })
+
+  test('the price tables: genai-prices version, TOKENTAP_PRICES file and the newest priced row', async () => {
+    const d = fakeData({
+      totals,
+      prices: {
+        genaiPrices: 'genai-prices@0.1.8',
+        overrides: {
+          file: 'prices<1>.json',
+          modifiedAt: '2026-01-10T08:30:00.000Z',
+          version: 'overrides:0123456789ab',
+          error: null,
+        },
+        lastPriced: {
+          priceVersion: 'overrides:0123456789ab',
+          priceSource: 'override',
+          startedAt: '2026-01-15T09:59:00.000Z',
+        },
+      },
+    })
+    const { html } = await get(d, '/', { cookie: 'tz=Europe/Paris' })
+    expect(d.calls.some((c) => c.method === 'prices')).toBe(true)
+    const line = html.slice(html.indexOf('aria-labelledby="prices-title"')).split('</section>')[0]
+    expect(line).toContain('<code>genai-prices@0.1.8</code>')
+    expect(line).toContain('the package names no data date')
+    expect(line).toContain('TOKENTAP_PRICES prices&lt;1&gt;.json, modified ')
+    expect(line).toContain('2026-01-10 09:30:00') // Paris
+    expect(line).toContain('<code>overrides:0123456789ab</code>')
+    expect(line).toContain('newest priced request: <code>overrides:0123456789ab</code> at ')
+    expect(line).toContain('2026-01-15 10:59:00')
+    expectCspClean(html)
+
+    const unset = await get(fakeData({ totals }), '/')
+    expect(unset.html).toContain(' · no TOKENTAP_PRICES')
+    expect(unset.html).not.toContain('newest priced request')
+    const broken = await get(
+      fakeData({
+        totals,
+        prices: {
+          genaiPrices: 'genai-prices@0.1.8',
+          overrides: { file: 'p.json', modifiedAt: null, version: null, error: 'ENOENT' },
+          lastPriced: null,
+        },
+      }),
+      '/',
+    )
+    expect(broken.html).toContain('TOKENTAP_PRICES p.json: cannot be read (ENOENT)')
+    // the live fragment does not carry it (the full page does)
+    expect((await get(d, '/fragments/overview')).html).not.toContain('prices-title')
+  })
+
   test('hostile dimension values are escaped everywhere', async () => {
     const { html } = await get(data(), '/')
     expect(html).not.toContain(HOSTILE)
@@ -125,7 +212,7 @@ describe('overview page', () => {
   test('live: SSE feed and a throttled refresh of the body on preset ranges only', async () => {
     const { html } = await get(data(), '/')
     expect(html).toContain('sse-connect="/api/stream"')
-    expect(html).toContain('hx-trigger="sse:usage"')
+    expect(html).toContain('hx-trigger="sse:usage, sse:repriced"')
     expect(html).toMatch(/id="overview-body" data-live="" hx-get="\/fragments\/overview"/)
     const past = await get(data(), '/?from=2025-12-01&to=2025-12-31')
     expect(past.html).not.toContain('sse-connect')

@@ -1,16 +1,19 @@
 /** @jsxImportSource hono/jsx */
 // Overview page: totals per token bucket and cost, the cost/tokens chart (drawn by app.js
-// from data-chart), and breakdowns. #overview-body is re-fetched live (fragment route).
+// from data-chart), and breakdowns. #overview-body is re-fetched live (fragment route); the
+// price tables' line under it comes with the full page.
 
 import {
   DIMENSIONS,
   type Dimension,
   type Filters,
+  type PricesResponse,
   type TimeseriesPoint,
 } from '@tokentap/shared/api'
 import { BreakdownTable, EmptyState, TotalsCards } from '../../views/components.tsx'
 import { FilterBar } from '../../views/filter-bar.tsx'
 import { Layout } from '../../views/layout.tsx'
+import { PriceTables } from '../../views/prices.tsx'
 import { RangeLine } from '../../views/range.tsx'
 import { link } from '../../views/url.ts'
 import type { OverviewData } from './query.ts'
@@ -77,6 +80,7 @@ export function OverviewPage(props: {
   f: Filters
   d: OverviewData
   options: Record<Dimension, string[]>
+  prices: PricesResponse
   live: boolean
 }) {
   const { f } = props
@@ -91,6 +95,7 @@ export function OverviewPage(props: {
       <RangeLine f={f} />
       <FilterBar action="/" f={f} options={props.options} />
       <OverviewBody f={f} d={props.d} live={props.live} />
+      <PriceTables p={props.prices} timezone={f.timezone} />
     </Layout>
   )
 }

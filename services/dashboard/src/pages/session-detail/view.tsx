@@ -6,9 +6,10 @@
 import { type AgentRow, type Filters, formatInt, type SessionDetail } from '@tokentap/shared/api'
 import type { Child } from 'hono/jsx'
 import { TotalsCards } from '../../views/components.tsx'
-import { Spend, SpendHeader, Tokens } from '../../views/cost.tsx'
+import { Spend, SpendHeader } from '../../views/cost.tsx'
 import { formatDuration, formatTime } from '../../views/format.ts'
 import { Layout } from '../../views/layout.tsx'
+import { Heads, TokenCells } from '../../views/table.tsx'
 import { link, sessionPath } from '../../views/url.ts'
 import { valuesLabel } from '../sessions/view.tsx'
 
@@ -57,21 +58,17 @@ function AgentsTable(props: { agents: AgentRow[]; f: Filters }) {
         <table class="agents">
           <thead>
             <tr>
-              <th scope="col">Agent</th>
-              <th scope="col">First request</th>
-              <th scope="col">Last request</th>
-              <th scope="col" class="num">
-                Requests
-              </th>
-              <th scope="col" class="num">
-                Input
-              </th>
-              <th scope="col" class="num">
-                Output
-              </th>
-              <th scope="col" class="num">
-                Cache r/w
-              </th>
+              <Heads
+                cols={[
+                  'Agent',
+                  'First request',
+                  'Last request',
+                  { num: 'Requests' },
+                  { num: 'Input' },
+                  { num: 'Output' },
+                  { num: 'Cache r/w' },
+                ]}
+              />
               <th scope="col" class="num">
                 <SpendHeader />
               </th>
@@ -90,17 +87,7 @@ function AgentsTable(props: { agents: AgentRow[]; f: Filters }) {
                   <time datetime={a.lastAt}>{formatTime(a.lastAt, tz)}</time>
                 </td>
                 <td class="num">{formatInt(a.requests)}</td>
-                <td class="num">
-                  <Tokens n={a.inputTokens} />
-                </td>
-                <td class="num">
-                  <Tokens n={a.outputTokens} />
-                </td>
-                <td class="num">
-                  <Tokens n={a.cacheReadTokens} />
-                  {' / '}
-                  <Tokens n={a.cacheWrite5mTokens + a.cacheWrite1hTokens} />
-                </td>
+                <TokenCells t={a} />
                 <td class="num">
                   <Spend t={a} />
                 </td>

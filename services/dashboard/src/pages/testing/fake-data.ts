@@ -1,6 +1,7 @@
 // A DataAccess over fixed in-memory values for page tests (pure view/handler correctness).
 // Records every call so tests can check which filters reached the query layer.
 
+import { emptyBilling, GENAI_PRICES_VERSION, unitColumns } from '@tokentap/shared'
 import type { AccountLimits } from '@tokentap/shared/accounts'
 import type {
   BreakdownRow,
@@ -9,6 +10,7 @@ import type {
   EventDetail,
   EventRow,
   Filters,
+  PricesResponse,
   SessionDetail,
   SessionRow,
   TimeseriesPoint,
@@ -33,6 +35,10 @@ export const zeroTotals = (): Totals => ({
   subscriptionRequests: 0,
   subscriptionValueUsd: 0,
   billedCostUsd: 0,
+  audioInputTokens: 0,
+  audioOutputTokens: 0,
+  webSearches: 0,
+  partiallyPricedRequests: 0,
 })
 
 export function eventRow(o: Partial<EventRow> = {}): EventRow {
@@ -68,6 +74,9 @@ export function eventRow(o: Partial<EventRow> = {}): EventRow {
     credits: null,
     costUsd: 0.0021525,
     priceSource: 'genai-prices',
+    ...emptyBilling(),
+    ...unitColumns(null),
+    unpricedUnits: null,
     ...o,
   }
 }
@@ -109,6 +118,7 @@ export interface FakeValues {
   sessions?: SessionRow[]
   session?: SessionDetail | null
   limits?: AccountLimits[]
+  prices?: PricesResponse
 }
 
 export function fakeData(v: FakeValues = {}): FakeData {
@@ -165,6 +175,10 @@ export function fakeData(v: FakeValues = {}): FakeData {
     async limits(now) {
       calls.push({ method: 'limits', arg: now })
       return v.limits ?? []
+    },
+    async prices() {
+      calls.push({ method: 'prices' })
+      return v.prices ?? { genaiPrices: GENAI_PRICES_VERSION, overrides: null, lastPriced: null }
     },
   }
 }

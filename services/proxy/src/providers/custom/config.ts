@@ -3,7 +3,7 @@
 // keys, empty host lists and unknown dialects are rejected. Pure apart from reading the file.
 
 import { readFileSync } from 'node:fs'
-import { ConfigError } from '@tokentap/shared'
+import { BUCKET_KEYS, ConfigError } from '@tokentap/shared'
 import { STREAM_USAGE_MODES, type StreamUsage } from '../openai/stream-usage.ts'
 
 export const CONFIG_VARIABLE = 'TOKENTAP_PROVIDERS'
@@ -18,14 +18,7 @@ export const BUILTIN_DIALECTS = [
 export type BuiltinDialectName = (typeof BUILTIN_DIALECTS)[number]
 
 /** The token fields a field map may read. `inputTokens` is UNCACHED input (cache reads apart). */
-export const TOKEN_FIELDS = [
-  'inputTokens',
-  'outputTokens',
-  'cacheReadTokens',
-  'cacheWrite5mTokens',
-  'cacheWrite1hTokens',
-  'reasoningTokens',
-] as const
+export const TOKEN_FIELDS = BUCKET_KEYS
 export type TokenField = (typeof TOKEN_FIELDS)[number]
 
 /** JSON paths in dot notation (`usage.in`, `choices.0.usage.total`) into the response JSON. */

@@ -1,6 +1,6 @@
-// One job that many triggers share: at most one run at a time and at most one queued behind it,
-// so a burst of flushes costs two evaluations, not one per flush. Errors go to onError; a
-// stopped runner starts nothing new.
+// One background job that many triggers share (the alert evaluators, the blocking snapshot): at
+// most one run at a time and at most one queued behind it, so a burst of flushes costs two runs,
+// not one per flush. Errors go to onError; a stopped runner starts nothing new.
 
 export interface CoalescedRunner {
   /** Starts a run, or queues one if a run is going (several triggers queue one). */
