@@ -48,3 +48,16 @@ describe('destination policy and limits from the environment', () => {
     expect(() => load({ [name]: value })).toThrow(`${name}: `)
   })
 })
+
+describe('TOKENTAP_RETENTION_DAYS', () => {
+  test('unset keeps every event; a number of days at least 32 is taken', () => {
+    expect(load({}).retentionDays).toBeNull()
+    expect(load({ TOKENTAP_RETENTION_DAYS: '' }).retentionDays).toBeNull()
+    expect(load({ TOKENTAP_RETENTION_DAYS: '32' }).retentionDays).toBe(32)
+    expect(load({ TOKENTAP_RETENTION_DAYS: '400' }).retentionDays).toBe(400)
+  })
+
+  test.each(['31', '0', '-5', '90d', 'forever'])('"%s" fails the start, naming it', (value) => {
+    expect(() => load({ TOKENTAP_RETENTION_DAYS: value })).toThrow('TOKENTAP_RETENTION_DAYS: ')
+  })
+})

@@ -67,6 +67,9 @@ export interface ProxyConfig {
   captureMaxBytes: number
   /** Captured bodies older than this are deleted (TOKENTAP_BODY_RETENTION_DAYS). */
   bodyRetentionDays: number
+  /** Monthly usage_events partitions wholly older than this are dropped with their bodies
+   *  (TOKENTAP_RETENTION_DAYS); null = events are kept forever. Rollups are never touched. */
+  retentionDays: number | null
   /** Negotiated rates and credit prices (TOKENTAP_PRICES); null when unset. */
   priceOverrides: PriceOverrides | null
   /** Team mode (PROXY_USERS): the users file, reloaded on change; unset = local mode. */
@@ -113,6 +116,16 @@ function readDatabaseUrl(env: Env): string | undefined {
     throw new ConfigError('DATABASE_URL', 'expected a postgres:// or postgresql:// URL')
   }
   return url
+}
+
+/** Retention drops whole months, so the shortest horizon keeps what budgets and the dashboard's
+ *  presets read from raw events: a monthly budget window starting mid-hour (a +05:30 zone) sums
+ *  that partial hour from usage_events for up to 31 days. */
+export const MIN_RETENTION_DAYS = 32
+
+function readRetentionDays(env: Env): number | null {
+  if (readString(env, 'TOKENTAP_RETENTION_DAYS') === undefined) return null
+  return readInt(env, 'TOKENTAP_RETENTION_DAYS', 0, { min: MIN_RETENTION_DAYS })
 }
 
 function readPriceOverrides(env: Env): PriceOverrides | null {
@@ -166,6 +179,7 @@ export function loadProxyConfig(env: Env): ProxyConfig {
     captureBodies: readBool(env, 'TOKENTAP_CAPTURE_BODIES', false),
     captureMaxBytes: readInt(env, 'TOKENTAP_CAPTURE_MAX_BYTES', 256 * 1024, { min: 1024 }),
     bodyRetentionDays: readInt(env, 'TOKENTAP_BODY_RETENTION_DAYS', 7, { min: 1 }),
+    retentionDays: readRetentionDays(env),
     providersFile: readString(env, 'TOKENTAP_PROVIDERS'),
     providers: ((file) => (file ? loadProvidersConfig(file) : null))(
       readString(env, 'TOKENTAP_PROVIDERS'),

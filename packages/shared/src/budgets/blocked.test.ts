@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
+import { ensurePartitions, monthOf } from '../db/partitions.ts'
 import { blockedErrorPrefix, blockedMessage, budgetBlocked } from './blocked.ts'
 import type { Budget } from './types.ts'
 import { budgetWindow } from './window.ts'
@@ -59,6 +60,10 @@ describe('budgetBlocked', () => {
   })
 
   const insert = async (rows: { at: string; user: string | null; error: string | null }[]) => {
+    await ensurePartitions(
+      db.sql,
+      rows.map((r) => monthOf(Date.parse(r.at))),
+    )
     for (const r of rows) {
       await db.sql`
         insert into usage_events (id, started_at, duration_ms, provider, host, method, path,

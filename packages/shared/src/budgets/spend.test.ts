@@ -3,6 +3,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
+import { ensurePartitions, monthOf } from '../db/partitions.ts'
 import { budgetAlerts, budgetBreakdown, budgetSpend, splitWindow } from './spend.ts'
 import type { Budget, BudgetWindow } from './types.ts'
 import { budgetWindow } from './window.ts'
@@ -24,6 +25,10 @@ interface Ev {
 
 /** Inserts events, then (re)builds the hourly rollup from them with the writer's formulas. */
 async function insert(events: Ev[]): Promise<void> {
+  await ensurePartitions(
+    db.sql,
+    events.map((e) => monthOf(Date.parse(e.at))),
+  )
   for (const e of events) {
     await db.sql`
       insert into usage_events (id, started_at, duration_ms, provider, host, method, path, model,

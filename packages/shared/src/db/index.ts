@@ -4,6 +4,7 @@
 export * from './client.ts'
 export * from './columns.ts'
 export * from './migrate.ts'
+export * from './partitions.ts'
 export * from './rollup.ts'
 export * from './schema.ts'
 export * from './sessions.ts'

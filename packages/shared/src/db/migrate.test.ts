@@ -27,7 +27,9 @@ const tables = async (sql: postgres.Sql): Promise<string[]> =>
   (
     await sql<{ t: string }[]>`
       select table_name as t from information_schema.tables
-      where table_schema = 'public' order by 1`
+      where table_schema = 'public'
+        and table_name not in (select relname from pg_class where relispartition)
+      order by 1`
   ).map((r) => r.t)
 
 const applied = async (sql: postgres.Sql): Promise<number> => {

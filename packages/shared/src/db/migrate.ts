@@ -1,11 +1,13 @@
 // Applies the committed drizzle migrations under a Postgres advisory lock, so proxy and
-// dashboard replicas starting together never race. Runnable: `bun run migrate.ts` (DATABASE_URL).
+// dashboard replicas starting together never race, then makes usage_events' partitions for the
+// current month and the next ones (partitions.ts). Runnable: `bun run migrate.ts` (DATABASE_URL).
 
 import { fileURLToPath } from 'node:url'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import { migrate } from 'drizzle-orm/postgres-js/migrator'
 import type postgres from 'postgres'
 import { connect } from './client.ts'
+import { ensurePartitionsAhead } from './partitions.ts'
 
 /** Fixed advisory lock key ('tokentap' as int64); shared by every tokentap process. */
 export const MIGRATION_LOCK_KEY = '8390880400358473072'
@@ -17,6 +19,8 @@ export interface MigrateOptions {
   /** Advisory lock key (int64 as a decimal string). */
   lockKey?: string
   log?: (msg: string) => void
+  /** Clock for the partitions made ahead (epoch ms; default Date.now). */
+  now?: () => number
 }
 
 export interface MigrateResult {
@@ -42,6 +46,8 @@ export async function migrateDatabase(
       await migrate(drizzle(sql), { migrationsFolder: opts.migrationsFolder ?? MIGRATIONS_FOLDER })
       const total = await countApplied(sql)
       if (total > before) opts.log?.(`migrations: applied ${total - before}, ${total} in total`)
+      const made = await ensurePartitionsAhead(sql, (opts.now ?? Date.now)())
+      if (made.length > 0) opts.log?.(`usage_events: partitions made for ${made.join(', ')}`)
       return { applied: total - before, total }
     } finally {
       await lock`select pg_advisory_unlock(${key}::bigint)`.catch(() => undefined)

@@ -4,49 +4,25 @@
 
 import { afterAll, describe, expect, test } from 'bun:test'
 import { randomUUID } from 'node:crypto'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { redactPath } from '../redact.ts'
 import { PATH_CASES, TEXT_CASES } from '../redact-cases.ts'
-import { MIGRATIONS_FOLDER, migrateDatabase } from './migrate.ts'
+import { migrateDatabase } from './migrate.ts'
+import { migrationsUpTo, removeMigrationCopies } from './testing/migrations.ts'
 
 const SCRUB_TAG = '0003_redact_secret_params'
-const dirs: string[] = []
 const dbs: TestDatabase[] = []
 afterAll(async () => {
   await Promise.all(dbs.map((d) => d.drop()))
-  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  removeMigrationCopies()
 })
-
-/** How many migrations the journal lists from `tag` on (0003 and every later one). */
-function migrationsFrom(tag: string): number {
-  const file = join(MIGRATIONS_FOLDER, 'meta/_journal.json')
-  const journal = JSON.parse(readFileSync(file, 'utf8')) as { entries: { tag: string }[] }
-  return journal.entries.length - journal.entries.findIndex((e) => e.tag === tag)
-}
-
-/** A copy of the migrations folder whose journal stops before `tag`. */
-function migrationsBefore(tag: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tt-migrations-'))
-  dirs.push(dir)
-  cpSync(MIGRATIONS_FOLDER, dir, { recursive: true })
-  const file = join(dir, 'meta/_journal.json')
-  const journal = JSON.parse(readFileSync(file, 'utf8')) as { entries: { tag: string }[] }
-  const at = journal.entries.findIndex((e) => e.tag === tag)
-  expect(at).toBeGreaterThan(0)
-  journal.entries = journal.entries.slice(0, at)
-  writeFileSync(file, JSON.stringify(journal))
-  return dir
-}
 
 describe('finding 3: migration 0003 scrubs secrets from rows already stored', () => {
   test('usage_events.path and exchange_bodies end as redactPath()/redact() make them', async () => {
     const db = await testDatabase({ migrate: false })
     dbs.push(db)
     const { sql } = db
-    await migrateDatabase(sql, { migrationsFolder: migrationsBefore(SCRUB_TAG) })
+    await migrateDatabase(sql, { migrationsFolder: migrationsUpTo(SCRUB_TAG) })
 
     const paths = PATH_CASES.map(([path]) => ({ id: randomUUID(), path }))
     for (const { id, path } of paths) {
@@ -71,8 +47,10 @@ describe('finding 3: migration 0003 scrubs secrets from rows already stored', ()
       (await sql<{ x: string }[]>`select xmin::text as x from usage_events where id = ${id}`)[0]!.x
     const cleanXmin = await xmin(clean.id)
 
-    const r = await migrateDatabase(sql)
-    expect(r.applied).toBe(migrationsFrom(SCRUB_TAG))
+    const r = await migrateDatabase(sql, {
+      migrationsFolder: migrationsUpTo(SCRUB_TAG, { through: true }),
+    })
+    expect(r.applied).toBe(1)
 
     const rows = await sql<{ id: string; path: string }[]>`select id, path from usage_events`
     const byId = new Map(rows.map((row) => [row.id, row.path]))

@@ -1,6 +1,11 @@
 // drizzle schema: the single source of truth for the Postgres store (docs/ARCHITECTURE.md §6).
 // `bunx drizzle-kit generate` turns changes here into SQL migrations in packages/shared/drizzle.
 //
+// usage_events is partitioned by month of started_at (PARTITION BY RANGE, one partition per UTC
+// month, named usage_events_YYYY_MM): drizzle cannot say so, so migration 0008 is custom SQL and
+// db/partitions.ts creates partitions ahead of time and drops expired ones. A partitioned table's
+// primary key must hold the partition key: (id, started_at).
+//
 // Rollup key columns (provider, model, user, project, program) are NOT NULL with '' standing
 // for "unknown": a plain unique key then works on any Postgres version (no NULLS NOT DISTINCT)
 // and GROUP BY / equality queries need no NULL handling. Readers render '' as "(none)".
@@ -14,6 +19,7 @@ import {
   jsonb,
   numeric,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   unique,
@@ -26,12 +32,14 @@ import type { BillingKind, Outcome, Transport, UsageSource } from '../usage.ts'
 const tokens = (name: string) => bigint(name, { mode: 'number' })
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'string' })
 
-/** One row per exchange: every UsageRecord field, snake_case, plus pricing columns. */
+/** One row per exchange: every UsageRecord field, snake_case, plus pricing columns.
+ *  Partitioned by month of started_at (see the header). */
 export const usageEvents = pgTable(
   'usage_events',
   {
-    /** UUIDv7 minted by the proxy: time-ordered, so id ranges follow time. */
-    id: uuid('id').primaryKey(),
+    /** UUIDv7 minted by the proxy: time-ordered, so id ranges follow time. Unique with
+     *  started_at (the primary key); a record's id and startedAt never change. */
+    id: uuid('id').notNull(),
     startedAt: tstz('started_at').notNull(),
     durationMs: integer('duration_ms').notNull(),
     ttfbMs: integer('ttfb_ms'),
@@ -102,6 +110,7 @@ export const usageEvents = pgTable(
     recordedAt: tstz('recorded_at').notNull().defaultNow(),
   },
   (t) => [
+    primaryKey({ name: 'usage_events_id_started_at_pk', columns: [t.id, t.startedAt] }),
     index('usage_events_started_at_idx').on(t.startedAt.desc()),
     index('usage_events_user_started_at_idx').on(t.user, t.startedAt),
     index('usage_events_project_started_at_idx').on(t.project, t.startedAt),
@@ -236,13 +245,13 @@ export const accountLimits = pgTable('account_limits', {
   updatedAt: tstz('updated_at').notNull().defaultNow(),
 })
 
-/** Optional body capture (only when enabled; bodies are redacted before insert). */
+/** Optional body capture (only when enabled; bodies are redacted before insert). event_id is a
+ *  usage_events id without a foreign key: the writer inserts a body only beside the event it
+ *  inserted, and retention deletes a dropped partition's bodies with it (ARCHITECTURE.md §6). */
 export const exchangeBodies = pgTable(
   'exchange_bodies',
   {
-    eventId: uuid('event_id')
-      .primaryKey()
-      .references(() => usageEvents.id, { onDelete: 'cascade' }),
+    eventId: uuid('event_id').primaryKey(),
     request: text('request'),
     response: text('response'),
     createdAt: tstz('created_at').notNull().defaultNow(),

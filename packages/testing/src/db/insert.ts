@@ -1,12 +1,15 @@
 // UsageRecords into usage_events with plain SQL, for tests and seeds: one statement, the column
 // list from the drizzle schema, folded into usage_rollup_hourly and usage_sessions by the shared
-// definitions (as the proxy's writer does), or left out of them.
+// definitions (as the proxy's writer does), or left out of them. The records'
+// monthly partitions are made first, as the writer makes them.
 
 import type { UsageRecord } from '@tokentap/shared'
 import {
   EVENT_COLUMN_LIST,
   EVENT_COLUMNS,
+  ensurePartitions,
   eventsFromJson,
+  monthOf,
   rollupUpsert,
   type Sql,
   sessionsUpsert,
@@ -39,5 +42,9 @@ export async function insertRecords(
   opts: { rollup?: boolean } = {},
 ): Promise<void> {
   if (records.length === 0) return
+  await ensurePartitions(
+    sql,
+    records.map((r) => monthOf(Date.parse(r.startedAt))),
+  )
   await sql.unsafe(opts.rollup === false ? INSERT : INSERT_AND_ROLLUP, [eventsJson(records)])
 }

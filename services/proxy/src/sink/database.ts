@@ -1,5 +1,6 @@
 // The proxy's Postgres side: connect, migrate (retried in the background while the database is
-// unreachable — records spool meanwhile), the batch sink, and its metrics.
+// unreachable — records spool meanwhile), the batch sink, its metrics, and the periodic jobs
+// (captured bodies' retention, usage_events' partition upkeep and retention).
 
 import { connect, migrateDatabase } from '@tokentap/shared/db'
 import { startBodyPruner } from '../capture/retention.ts'
@@ -8,6 +9,7 @@ import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import { createPostgresSink, type FlushInfo, type PostgresSinkMetrics } from './postgres.ts'
 import type { UsageSink } from './sink.ts'
+import { startPartitionUpkeep } from './upkeep.ts'
 
 export interface DatabaseSink {
   sink: UsageSink
@@ -24,8 +26,9 @@ export function openDatabaseSink(
   metrics: ProxyMetrics,
   /** After each committed flush (the budget evaluator); must not block or throw. */
   onFlushed?: (info: FlushInfo) => void,
-  /** PROXY_WORKERS: this worker's spool, and whether it runs the upkeep (body retention) that
-   *  one process does for all (default: TOKENTAP_HOME/spool, yes). */
+  /** PROXY_WORKERS: this worker's spool, and whether it runs the upkeep (body retention,
+   *  partitions ahead, TOKENTAP_RETENTION_DAYS) that one process does for all (default:
+   *  TOKENTAP_HOME/spool, yes). */
   role: { spoolDir?: string; upkeep?: boolean } = {},
 ): DatabaseSink {
   const { sql } = connect(url, { max: 4, applicationName: 'tokentap-proxy' })
@@ -40,16 +43,31 @@ export function openDatabaseSink(
   }
   migrate(1000)
   // Captured bodies expire (a cheap no-op when capture was never on).
-  const pruner =
-    (role.upkeep ?? true)
-      ? startBodyPruner({
-          sql,
-          retentionDays: config.bodyRetentionDays,
-          now: Date.now,
-          onError: (e) =>
-            log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
-        })
-      : null
+  const runsUpkeep = role.upkeep ?? true
+  const pruner = runsUpkeep
+    ? startBodyPruner({
+        sql,
+        retentionDays: config.bodyRetentionDays,
+        now: Date.now,
+        onError: (e) => log.warn(`exchange_bodies retention: ${(e as Error).message ?? String(e)}`),
+      })
+    : null
+  // Partitions for the months ahead; TOKENTAP_RETENTION_DAYS: whole expired months dropped.
+  // (Each worker's writer still makes a month a row needs on the spot, partitions.ts.)
+  const upkeep = runsUpkeep
+    ? startPartitionUpkeep({
+        sql,
+        retentionDays: config.retentionDays,
+        now: Date.now,
+        onPass: ({ made, dropped }) => {
+          if (made.length > 0) log.info(`usage_events: partitions made for ${made.join(', ')}`)
+          for (const d of dropped) {
+            log.info(`usage_events retention: dropped ${d.month} and ${d.bodies} captured bodies`)
+          }
+        },
+        onError: (e) => log.warn(`usage_events upkeep: ${(e as Error).message ?? String(e)}`),
+      })
+    : null
   const pg = createPostgresSink({
     sql,
     spoolDir: role.spoolDir ?? `${config.home}/spool`,
@@ -86,6 +104,7 @@ export function openDatabaseSink(
     async close() {
       stopped = true
       pruner?.stop()
+      upkeep?.stop()
       if (retry) clearTimeout(retry)
       await sql.end({ timeout: 5 })
     },

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { UsageRecord } from '@tokentap/shared'
 import { readAccountLimits } from '@tokentap/shared/accounts'
+import { ensurePartitions, monthOf } from '@tokentap/shared/db'
 import { makeRecords, type TestDatabase, testDatabase } from '@tokentap/testing'
 import { type LimitReading, window } from '../limits/reading.ts'
 import { accountReadingRows } from './pg-accounts.ts'
@@ -12,15 +13,16 @@ import { toCells } from './pg-rows.ts'
 import { type WriteMethod, writeEvents } from './pg-write.ts'
 import type { RecordEnvelope } from './sink.ts'
 
+const T0 = Date.parse('2026-03-02T10:00:00Z')
 let db: TestDatabase
 beforeAll(async () => {
   db = await testDatabase()
+  await ensurePartitions(db.sql, [monthOf(T0)])
 }, 30_000)
 afterAll(async () => {
   await db?.drop()
 })
 
-const T0 = Date.parse('2026-03-02T10:00:00Z')
 const MIN = 60_000
 const [base] = makeRecords(1, { seed: 3 })
 

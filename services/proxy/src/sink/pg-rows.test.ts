@@ -4,7 +4,7 @@
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import type { UsageRecord } from '@tokentap/shared'
-import { EVENT_COLUMNS } from '@tokentap/shared/db'
+import { EVENT_COLUMNS, ensurePartitions, monthOf } from '@tokentap/shared/db'
 import { type TestDatabase, testDatabase } from '@tokentap/testing'
 import { readRecords } from '../../test/storage/helpers.ts'
 import { type Cell, toCells } from './pg-rows.ts'
@@ -137,6 +137,7 @@ describe('usage_events in Postgres', () => {
   let db: TestDatabase
   beforeAll(async () => {
     db = await testDatabase()
+    await ensurePartitions(db.sql, [monthOf(Date.parse(FULL.startedAt))])
   }, 30_000)
   afterAll(async () => {
     await db?.drop()

@@ -4,6 +4,7 @@
 // session totals, folded over several flushes, equal to plain SQL over usage_events.
 
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { ensurePartitions, monthOf } from '@tokentap/shared/db'
 import {
   makeRecords,
   readRollup,
@@ -19,6 +20,10 @@ import { writeEvents } from './pg-write.ts'
 let db: TestDatabase
 beforeAll(async () => {
   db = await testDatabase()
+  await ensurePartitions(
+    db.sql,
+    variedRecords().map((r) => monthOf(Date.parse(r.startedAt))),
+  )
 }, 30_000)
 afterAll(async () => {
   await db?.drop()
@@ -33,6 +38,7 @@ describe('writeEvents: the rollup', () => {
       const first = await writeEvents(db.sql, rows.slice(0, 4), method)
       const second = await writeEvents(db.sql, rows.slice(4), method)
       expect([first.inserted, second.inserted]).toEqual([4, 7])
+      expect([first.via, second.via]).toEqual([method, method]) // no fallback hid the method
       expect(await readRollup(db.sql)).toEqual(VARIED_ROLLUP)
       await expectRollupsMatchEvents(db.sql)
       // A replay inserts nothing, so it folds nothing.
@@ -49,7 +55,7 @@ describe('writeEvents: the session totals', () => {
       await db.sql`truncate usage_events, usage_rollup_hourly, usage_sessions, exchange_bodies`
       const rows = makeRecords(300, { seed: 7 }).map(toCells)
       for (let i = 0; i < rows.length; i += 70)
-        await writeEvents(db.sql, rows.slice(i, i + 70), method)
+        expect((await writeEvents(db.sql, rows.slice(i, i + 70), method)).via).toBe(method)
       const before = await db.sql`select * from usage_sessions order by session`
       expect(before.length).toBe(5)
       await expectRollupsMatchEvents(db.sql)

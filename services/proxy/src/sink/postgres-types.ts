@@ -20,12 +20,18 @@ export interface PostgresSinkOptions {
   batchSize?: number
   /** BATCH_INTERVAL_MS: flush whatever waits this often (default 200, so a dashboard sees a record within a second). */
   intervalMs?: number
+  /** A backlog (two batches or more waiting) flushes up to this many records at once (default
+   *  4 × batchSize): under load, fewer and larger transactions cost Postgres less per record. */
+  maxBatchSize?: number
   /** Records held in memory before spilling to the spool (default 20 × batchSize). */
   maxQueue?: number
   /** Flushes in flight at once, each its own transaction (default 2). */
   concurrency?: number
-  /** How batches travel (default 'json': as fast as 'copy' with two flushes in flight, half
-   *  the proxy CPU, one round trip; see scripts/bench/ingest.ts). */
+  /** How batches travel (default 'json': one statement, so a connection lost mid-flush only
+   *  fails that statement. 'copy' measures faster (scripts/bench/ingest.ts) but spans several
+   *  statements on one connection, and postgres.js 3.4 throws an uncaught TypeError when that
+   *  connection dies mid-COPY (it writes to the socket it has just set to null): not the
+   *  default until that is handled). */
   method?: WriteMethod
   /** Replay backoff: first retry after retryMinMs, doubling up to retryMaxMs. */
   retryMinMs?: number

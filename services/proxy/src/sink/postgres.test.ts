@@ -118,6 +118,25 @@ describe('postgres sink', () => {
     expect(flushed.reduce((a, b) => a + b)).toBe(250)
   })
 
+  test('a backlog goes in larger batches, up to maxBatchSize; each record once', async () => {
+    await reset()
+    const flushed: number[] = []
+    const s = sink({
+      batchSize: 10,
+      maxBatchSize: 40,
+      concurrency: 1,
+      intervalMs: 3_600_000,
+      onFlushed: (f) => flushed.push(f.count),
+    })
+    // The first batch leaves at 10 records; the other 90 wait behind it.
+    for (const r of makeRecords(100, { seed: 8 })) s.write(bare(r))
+    await waitFor('the backlog', () => flushed.reduce((a, b) => a + b, 0) === 100)
+    expect(flushed).toEqual([10, 40, 40, 10])
+    await s.close()
+    const [n] = await db.sql<{ n: number }[]>`select count(*)::int as n from usage_events`
+    expect(n?.n).toBe(100)
+  })
+
   test('a partial batch flushes when the interval passes', async () => {
     await reset()
     const flushed: number[] = []

@@ -1,14 +1,16 @@
 // Postgres sink (docs/ARCHITECTURE.md §4, rule 5): write() only enqueues; a bounded queue flushes on
 // size or interval, one transaction per batch (events + rollups + NOTIFY, see pg-write.ts).
+// Each row's monthly partition is made first (partitions.ts).
 // When Postgres is down, erroring or too slow, batches go to the disk spool (spool.ts) and a
 // background task replays it with capped exponential backoff. Nothing is dropped, write() never
 // blocks or throws, and replays cannot double-count (inserts are idempotent, rollups follow).
 // Each flush also folds its records and their limits readings into account_limits.
 
 import { errText, sleep, timeout } from './async.ts'
+import { createPartitionKeeper, writePartitioned } from './partitions.ts'
 import { type AccountReadingRow, accountReadingRows } from './pg-accounts.ts'
 import { type BodyRow, bodyRows, type Cell, type StoredRecord, toCells } from './pg-rows.ts'
-import { isDataError, VALUES_MAX_ROWS, writeEvents } from './pg-write.ts'
+import { isDataError, VALUES_MAX_ROWS } from './pg-write.ts'
 import type { PostgresSink, PostgresSinkOptions } from './postgres-types.ts'
 import type { RecordEnvelope } from './sink.ts'
 import { createSpool } from './spool.ts'
@@ -24,12 +26,14 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   const method = opts.method ?? 'json'
   const maxBatch = method === 'values' ? VALUES_MAX_ROWS : Number.POSITIVE_INFINITY
   const batchSize = Math.min(maxBatch, Math.max(1, opts.batchSize ?? 500))
-  const maxQueue = Math.max(batchSize, opts.maxQueue ?? batchSize * 20)
+  const burst = Math.min(maxBatch, Math.max(batchSize, opts.maxBatchSize ?? batchSize * 4))
+  const maxQueue = Math.max(burst, opts.maxQueue ?? batchSize * 20)
   const concurrency = Math.max(1, opts.concurrency ?? 2)
   const retryMinMs = opts.retryMinMs ?? 200
   const retryMaxMs = Math.max(retryMinMs, opts.retryMaxMs ?? 10_000)
   const flushTimeoutMs = opts.flushTimeoutMs ?? 15_000
   const spool = createSpool(opts.spoolDir, now)
+  const partitions = createPartitionKeeper(sql)
   const m = {
     lastFlushLatencyMs: null as number | null,
     flushes: 0,
@@ -74,7 +78,10 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
     bodies: BodyRow[] = [],
     readings: AccountReadingRow[] = [],
   ): Promise<void> {
-    const res = await timeout(writeEvents(sql, rows, how, bodies, readings), flushTimeoutMs)
+    const res = await timeout(
+      writePartitioned(sql, partitions, rows, how, bodies, readings),
+      flushTimeoutMs,
+    )
     m.recordsInserted += res.inserted
     if (res.inserted > 0 && res.firstId && res.lastId && opts.onFlushed) {
       try {
@@ -167,7 +174,8 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   function pump(forced: boolean): void {
     if (forced) force = true
     while (running.size < concurrency && (queue.length >= batchSize || (force && queue.length))) {
-      const batch = queue.splice(0, batchSize)
+      // A backlog goes in larger batches, up to `burst`.
+      const batch = queue.splice(0, queue.length >= 2 * batchSize ? burst : batchSize)
       inflight += batch.length
       const job: Promise<void> = persist(batch)
         .catch((e: unknown) => log.error(`postgres sink: flush: ${errText(e)}`))

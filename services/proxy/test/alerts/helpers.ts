@@ -2,8 +2,8 @@
 
 import type { UsageRecord } from '@tokentap/shared'
 import type postgres from 'postgres'
+import { createPartitionKeeper, writePartitioned } from '../../src/sink/partitions.ts'
 import { toCells } from '../../src/sink/pg-rows.ts'
-import { writeEvents } from '../../src/sink/pg-write.ts'
 
 export interface Spend {
   at: string
@@ -51,5 +51,5 @@ export async function spend(sql: postgres.Sql, rows: Spend[]): Promise<void> {
     priceSource: r.cost === null ? 'unpriced' : 'genai-prices',
     priceVersion: null,
   }))
-  await writeEvents(sql, records.map(toCells))
+  await writePartitioned(sql, createPartitionKeeper(sql), records.map(toCells), 'json', [])
 }

@@ -9,9 +9,9 @@ import { makeRecords, type TestDatabase, testDatabase } from '@tokentap/testing'
 import { type Alerts, startAlerts } from '../../src/alerts/index.ts'
 import type { LimitReading } from '../../src/limits/reading.ts'
 import { window } from '../../src/limits/reading.ts'
+import { createPartitionKeeper, writePartitioned } from '../../src/sink/partitions.ts'
 import { accountReadingRows } from '../../src/sink/pg-accounts.ts'
 import { toCells } from '../../src/sink/pg-rows.ts'
-import { writeEvents } from '../../src/sink/pg-write.ts'
 import type { RecordEnvelope } from '../../src/sink/sink.ts'
 import { captureLog } from '../storage/helpers.ts'
 import { field, type SlackMock, startSlackMock } from './slack-mock.ts'
@@ -57,10 +57,12 @@ function fiveHour(minute: number, used: number): LimitReading {
   }
 }
 
-/** One flush through the real writer; the alerts hear of it as the sink would tell them. */
+/** One flush through the real writer (each row's monthly partition made first); the alerts hear
+ *  of it as the sink would tell them. */
 async function flush(entries: RecordEnvelope[], ...replicas: Alerts[]): Promise<void> {
-  const res = await writeEvents(
+  const res = await writePartitioned(
     db.sql,
+    createPartitionKeeper(db.sql),
     entries.map((e) => toCells(e.record)),
     'json',
     [],
