@@ -6,11 +6,10 @@
 // blocks or throws, and replays cannot double-count (inserts are idempotent, rollups follow).
 // Each flush also folds its records and their limits readings into account_limits.
 
-import { errText, sleep, timeout } from './async.ts'
-import { createPartitionKeeper, writePartitioned } from './partitions.ts'
-import { type AccountReadingRow, accountReadingRows } from './pg-accounts.ts'
-import { type BodyRow, bodyRows, type Cell, type StoredRecord, toCells } from './pg-rows.ts'
-import { isDataError, VALUES_MAX_ROWS } from './pg-write.ts'
+import { errText, sleep } from './async.ts'
+import { createCommitter } from './pg-commit.ts'
+import type { StoredRecord } from './pg-rows.ts'
+import { VALUES_MAX_ROWS } from './pg-write.ts'
 import type { PostgresSink, PostgresSinkOptions } from './postgres-types.ts'
 import type { RecordEnvelope } from './sink.ts'
 import { createSpool } from './spool.ts'
@@ -33,16 +32,21 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   const retryMaxMs = Math.max(retryMinMs, opts.retryMaxMs ?? 10_000)
   const flushTimeoutMs = opts.flushTimeoutMs ?? 15_000
   const spool = createSpool(opts.spoolDir, now)
-  const partitions = createPartitionKeeper(sql)
   const m = {
     lastFlushLatencyMs: null as number | null,
     flushes: 0,
-    recordsWritten: 0,
-    recordsInserted: 0,
     recordsSpooled: 0,
     recordsReplayed: 0,
-    recordsCorrupt: 0,
   }
+  const committer = createCommitter({
+    sql,
+    log,
+    spool,
+    method,
+    flushTimeoutMs,
+    ...(opts.onFlushed ? { onFlushed: opts.onFlushed } : {}),
+  })
+  const { commit, setAside } = committer
 
   const queue: RecordEnvelope[] = []
   let inflight = 0 // records in batches being persisted or spilled
@@ -57,75 +61,6 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
   let dropped = 0
   let lateWarned = false
   const wake = { fn: () => {} }
-
-  /** Writes lines to corrupt-<ts>.jsonl beside the spool; false if even that failed. */
-  async function setAside(lines: string[], why: string): Promise<boolean> {
-    if (lines.length === 0) return true
-    try {
-      const path = await spool.setAside(lines)
-      m.recordsCorrupt += lines.length
-      log.warn(`postgres sink: ${lines.length} record(s) set aside in ${path}: ${why}`)
-      return true
-    } catch (e) {
-      log.error(`postgres sink: cannot set aside ${lines.length} record(s) (${why}): ${errText(e)}`)
-      return false
-    }
-  }
-
-  async function write(
-    rows: Cell[][],
-    how = method,
-    bodies: BodyRow[] = [],
-    readings: AccountReadingRow[] = [],
-  ): Promise<void> {
-    const res = await timeout(
-      writePartitioned(sql, partitions, rows, how, bodies, readings),
-      flushTimeoutMs,
-    )
-    m.recordsInserted += res.inserted
-    if (res.inserted > 0 && res.firstId && res.lastId && opts.onFlushed) {
-      try {
-        opts.onFlushed({ count: res.inserted, firstId: res.firstId, lastId: res.lastId })
-      } catch (e) {
-        log.error(`postgres sink: onFlushed: ${errText(e)}`) // committed all the same
-      }
-    }
-  }
-
-  /** Commits records or throws (database unreachable/erroring). Records Postgres refuses as
-   *  data errors are retried one by one ('json': exact error per row) and set aside, so one
-   *  bad record cannot wedge a batch. */
-  async function commit(entries: RecordEnvelope[]): Promise<void> {
-    const rows: Cell[][] = []
-    const kept: RecordEnvelope[] = []
-    const bad: string[] = []
-    for (const e of entries) {
-      try {
-        rows.push(toCells(e.record))
-        kept.push(e)
-      } catch (err) {
-        bad.push(JSON.stringify(e.record) ?? String(e.record))
-        log.warn(`postgres sink: unusable record: ${errText(err)}`)
-      }
-    }
-    if (!(await setAside(bad, 'record has no id'))) throw new Error('cannot set records aside')
-    if (rows.length === 0) return
-    try {
-      await write(rows, method, bodyRows(kept), accountReadingRows(kept))
-    } catch (e) {
-      if (!isDataError(e)) throw e
-      for (let i = 0; i < rows.length; i++) {
-        try {
-          await write([rows[i]!], 'json', bodyRows([kept[i]!]), accountReadingRows([kept[i]!]))
-        } catch (e1) {
-          if (!isDataError(e1)) throw e1
-          const line = JSON.stringify(kept[i]!.record)
-          if (!(await setAside([line], `postgres refused it: ${errText(e1)}`))) throw e1
-        }
-      }
-    }
-    m.recordsWritten += kept.length
-  }
 
   /** To the spool, retrying a failing disk rather than dropping (the records stay in memory).
    *  Only close() gives up, after 3 tries with Postgres and the disk both failing (dropped).
@@ -306,6 +241,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
       spoolFiles: spool.fileCount(),
       degraded,
       ...m,
+      ...committer.counts,
       recordsDropped: dropped,
     }),
   }
