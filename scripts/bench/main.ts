@@ -1,5 +1,6 @@
 // `bun run bench [--quick] [--only=a,b] [--rounds=N] [--duration-ms=N] [--streams=N]
-// [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N]`: proxy vs direct in the same run (g and h,
+// [--idle-streams=N] [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N]`: proxy vs direct in the
+// same run (a–f, j: a connection storm, k: idle streams — scenarios-crowd.ts; g and h,
 // scenarios-db.ts: Postgres ingestion, and a DB-up vs a DB-down proxy; i, dashboard.ts: page and
 // API response times over TOKENTAP_BENCH_DASHBOARD_ROWS seeded events, default 10M). Spawns the
 // mock upstream and the proxy as separate processes, generates load from this process over raw
@@ -17,11 +18,21 @@ import type { BenchOptions } from './load.ts'
 import { fdLimit } from './procstat.ts'
 import { renderRecords, renderTable, summarize } from './report.ts'
 import { type RoundRecord, runScenario, type Setup } from './runner.ts'
+import { idleStreamCount, scenarioJ, scenarioK } from './scenarios-crowd.ts'
 import { DB_SCENARIOS as DB_ONLY } from './scenarios-db.ts'
 import { scenarioA, scenarioB, scenarioC, scenarioF } from './scenarios-keepalive.ts'
 import { calibrateClock, scenarioD, scenarioE } from './scenarios-stream.ts'
 
-const SCENARIOS = [scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF]
+const SCENARIOS = [
+  scenarioA,
+  scenarioB,
+  scenarioC,
+  scenarioD,
+  scenarioE,
+  scenarioF,
+  scenarioJ,
+  scenarioK,
+]
 /** Scenarios with their own run(): Postgres ingestion (g, h) and the dashboard (i). */
 const DB_SCENARIOS = [...DB_ONLY, scenarioI]
 const ALL_IDS = [...SCENARIOS, ...DB_SCENARIOS].map((s) => s.id)
@@ -44,6 +55,7 @@ function parseArgs(argv: string[]): Options {
     'rounds',
     'duration-ms',
     'streams',
+    'idle-streams',
     'ramp-ms',
     'hold-ms',
     'quiet-wait-ms',
@@ -70,6 +82,7 @@ function parseArgs(argv: string[]): Options {
     durationMs: int('duration-ms', quick ? 1000 : 2000),
     warmupMs: quick ? 200 : 300,
     streams: int('streams', 1000),
+    idleStreams: int('idle-streams', quick ? 2000 : 10_000),
     rampMs,
     holdMs: int('hold-ms', rampMs + 1000),
     quietWaitMs: int('quiet-wait-ms', quick ? 10_000 : 20_000, 0),
@@ -87,19 +100,24 @@ async function main(): Promise<void> {
   }
   const selected = SCENARIOS.filter((s) => !opts.only || opts.only.has(s.id))
   const ownFds = fdLimit('self')
-  if (selected.some((s) => s.id === 'e') && ownFds !== null && ownFds < opts.streams + 200) {
+  const crowded = selected.some((s) => s.id === 'e' || s.id === 'j')
+  if (crowded && ownFds !== null && ownFds < opts.streams + 200) {
     throw new UsageError(
-      `ulimit -n is ${ownFds}: scenario e needs about ${opts.streams + 200} descriptors here and ` +
-        `${2 * opts.streams + 200} in the proxy; raise it (ulimit -n 8192) or pass --streams=N`,
+      `ulimit -n is ${ownFds}: scenarios e and j need about ${opts.streams + 200} descriptors ` +
+        `here and ${2 * opts.streams + 200} in the proxy; raise it (ulimit -n 8192) or pass --streams=N`,
     )
   }
 
   log(`tokentap bench: ${cpus().length} CPUs, bun ${Bun.version}, rounds=${opts.rounds}`)
   const upstream = await spawnChild('upstream', 'upstream.ts', [])
-  const proxy = await spawnChild('proxy', 'proxy-process.ts', [
-    String(upstream.info.port),
-    upstream.info.caPath,
-  ])
+  // TOKENTAP_BENCH_PROFILE=<dir>: the proxy writes a CPU profile (.cpuprofile + .md) there on exit.
+  const profileDir = process.env.TOKENTAP_BENCH_PROFILE
+  const proxy = await spawnChild(
+    'proxy',
+    'proxy-process.ts',
+    [String(upstream.info.port), upstream.info.caPath],
+    profileDir ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profileDir}`] : [],
+  )
   log(
     `upstream pid ${upstream.pid} :${upstream.info.port} (fd limit ${fdLimit(upstream.pid)}), ` +
       `proxy pid ${proxy.pid} :${proxy.info.port} (fd limit ${fdLimit(proxy.pid)}), ` +
@@ -112,6 +130,20 @@ async function main(): Promise<void> {
       ca: readFileSync(upstream.info.caPath, 'utf8'),
     },
     proxy: { mode: 'proxy', port: proxy.info.port, ca: readFileSync(proxy.info.caPath, 'utf8') },
+  }
+  if (selected.some((s) => s.id === 'k')) {
+    const asked = opts.idleStreams
+    opts.idleStreams = idleStreamCount(asked, {
+      generator: ownFds,
+      proxy: fdLimit(proxy.pid),
+      upstream: fdLimit(upstream.pid),
+    })
+    if (opts.idleStreams < asked) {
+      log(
+        `k: ${opts.idleStreams} idle streams, not ${asked}: the fd limits (the proxy needs two ` +
+          'descriptors per stream) allow no more; raise ulimit -n (hard limit) for the full run',
+      )
+    }
   }
   const clockOffsetMs = await calibrateClock(routes.direct)
   log(`clock offset upstream−generator: ${clockOffsetMs.toFixed(3)} ms`)
@@ -132,7 +164,7 @@ async function main(): Promise<void> {
   try {
     for (const sc of selected) {
       log(`${sc.id}) ${sc.title}`)
-      await runScenario(setup, sc, opts.rounds, log, records)
+      await runScenario(setup, sc, Math.min(opts.rounds, sc.maxRounds ?? opts.rounds), log, records)
     }
     for (const sc of DB_SCENARIOS.filter((s) => !opts.only || opts.only.has(s.id))) {
       log(`${sc.id}) ${sc.title}`)
@@ -143,7 +175,10 @@ async function main(): Promise<void> {
     log(`\nbench aborted: ${aborted}`)
   }
   const titles: Record<string, string> = {}
-  for (const s of SCENARIOS) titles[s.id] = s.id === 'e' ? `${opts.streams} ${s.title}` : s.title
+  for (const s of SCENARIOS) {
+    const count = s.id === 'e' || s.id === 'j' ? opts.streams : s.id === 'k' ? opts.idleStreams : 0
+    titles[s.id] = count > 0 ? `${count} ${s.title}` : s.title
+  }
   for (const s of DB_SCENARIOS) titles[s.id] = s.title
   const rows = [...summarize(records, titles), ...dashboardRows(records, scenarioI.title)]
   log('')
