@@ -94,7 +94,9 @@ async function main(): Promise<void> {
   // Loopback only: never let fetch (used for /metrics) go through a configured proxy.
   for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete process.env[v]
   installCleanup()
-  setResponseTimeout(Math.max(30_000, opts.rampMs + opts.holdMs + 15_000))
+  // A hang detector only: longer than any scenario's streams (j: 20 s after a storm's opening;
+  // k: held through the opening of every stream).
+  setResponseTimeout(Math.max(60_000, opts.rampMs + opts.holdMs + 15_000))
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`)
   }

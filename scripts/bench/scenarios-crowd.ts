@@ -1,14 +1,15 @@
 // Crowd scenarios: (j) a connection storm — `--streams` streams (default 1,000) each opened
 // (CONNECT + TLS when proxied) and sent at once, all started evenly within 2 s, 1 event/s for
 // 20 s; TTFB from the request write and from the start of the open. (k) `--idle-streams`
-// (default 10,000) concurrent idle streams: connections opened 100 at a time, requests then
-// written over the ramp, each stream silent after its first event until every stream has been
-// open for the hold; how many were held to their end, errors, the proxy's peak RSS. Each process
-// needs a descriptor per stream (the proxy two): k runs as many as the fd limits allow and says so.
+// (default 10,000) concurrent idle streams: opened 100 at a time, each request written as its
+// connection opens, one event and then silence; once all are open they are held for --hold-ms
+// and counted (still open, no error), then closed by the bench (each an `aborted` record). The
+// proxy's peak RSS covers the whole. Each process needs a descriptor per stream (the proxy
+// two): k runs as many as the fd limits allow and says so.
 
 import { buildRequest, openConn } from './connect.ts'
 import type { Conn } from './http-client.ts'
-import { closeAll, Errors, openMany, out } from './load.ts'
+import { closeAll, Errors, out } from './load.ts'
 import { SMALL_REQUEST } from './payloads.ts'
 import type { Scenario } from './scenarios-keepalive.ts'
 import { checkStream, runStream } from './scenarios-stream.ts'
@@ -95,49 +96,60 @@ export const scenarioK: Scenario = {
   async run(ctx) {
     const errors = new Errors()
     const n = ctx.opts.idleStreams
-    const { rampMs, holdMs } = ctx.opts
-    // One event at once, then silence: the last event comes after every stream was open holdMs.
-    const req = buildRequest(`/v1/messages?mock=slow&n=1&ms=${rampMs + holdMs}`, SMALL_REQUEST)
-    ctx.window.start()
-    const t0 = performance.now()
-    const conns = await openMany(ctx.route, n, 100)
-    const setupMs = performance.now() - t0
+    // One event at once, then silence for longer than the scenario lasts: the bench closes them.
+    const req = buildRequest('/v1/messages?mock=slow&n=1&ms=600000', SMALL_REQUEST)
+    const conns: Conn[] = []
     const ttfb: number[] = []
-    let open = 0
-    let peakOpen = 0
-    let held = 0
-    try {
-      const every = rampMs / n
-      const rampStart = performance.now()
-      const running: Promise<void>[] = []
-      for (let i = 0; i < n; i++) {
-        const wait = rampStart + i * every - performance.now()
-        if (wait >= 1) await Bun.sleep(wait)
-        open++
-        peakOpen = Math.max(peakOpen, open)
-        running.push(
-          runStream(conns[i]!, req, ctx.clockOffsetMs, () => {}).then(
-            (s) => {
-              open--
-              const bad = checkStream(s, 1)
-              if (bad) errors.add(bad)
-              else held++
-              ttfb.push(s.ttfb)
+    let closing = false
+    let endedEarly = 0
+    /** Opens one stream and resolves at its first response byte. */
+    const one = async (): Promise<void> => {
+      const conn = await openConn(ctx.route, 60_000)
+      conns.push(conn)
+      const t0 = performance.now()
+      await new Promise<void>((resolve, reject) => {
+        let first = true
+        conn
+          .request(req, {
+            onBody() {
+              if (!first) return
+              first = false
+              ttfb.push(performance.now() - t0)
+              resolve()
+            },
+          })
+          .then(
+            () => {
+              if (!closing) endedEarly++
+              resolve()
             },
             (e: Error) => {
-              open--
-              errors.add(e.message)
+              if (!closing) errors.add(e.message)
+              reject(e)
             },
-          ),
+          )
+      })
+    }
+    ctx.window.start()
+    const t0 = performance.now()
+    try {
+      for (let i = 0; i < n; i += 100) {
+        const batch = Array.from({ length: Math.min(100, n - i) }, () =>
+          one().catch((e: Error) => {
+            if (!errors.samples.includes(e.message)) errors.add(e.message)
+          }),
         )
+        await Promise.all(batch)
       }
-      await Promise.all(running)
+      const setupMs = performance.now() - t0
+      await Bun.sleep(ctx.opts.holdMs)
+      const held = conns.filter((c) => c.usable).length - endedEarly
       ctx.window.stop()
+      closing = true
       return out(
         {
           streams: n,
           held,
-          peakOpen,
           ttfbP50: percentile(ttfb, 50),
           ttfbP99: percentile(ttfb, 99),
           setupMs,
@@ -146,6 +158,7 @@ export const scenarioK: Scenario = {
         errors,
       )
     } finally {
+      closing = true
       closeAll(conns)
     }
   },
