@@ -111,6 +111,7 @@ export const scenarioK: Scenario = {
         let first = true
         conn
           .request(req, {
+            open: true,
             onBody() {
               if (!first) return
               first = false
