@@ -20,6 +20,7 @@ import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
 import { dialectsAndHosts } from './providers/configured.ts'
+import { idleSlices } from './records/idle-slices.ts'
 import { createRecordPipeline } from './records/pipeline.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { openDatabaseSink } from './sink/database.ts'
@@ -134,7 +135,15 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     captureUnknown: () => database !== null && captureUnknown(),
   }
   const estimator = config.estimate ? (deps.estimator ?? createEstimator()) : null
+  // Every exchange's bookkeeping (parser end, record, price, sink hand-off) runs in these.
+  const bookkeeping = idleSlices((e) => deps.log.error(`bookkeeping: ${errorText(e)}`))
+  metrics.gauge(
+    'tokentap_bookkeeping_pending',
+    'Exchange results waiting for an idle slice to become records.',
+    () => bookkeeping.pending,
+  )
   const records = createRecordPipeline({
+    defer: bookkeeping.defer,
     newId: deps.newId ?? (() => Bun.randomUUIDv7()),
     pricer: createPricer({ overrides: config.priceOverrides }),
     sink,
@@ -170,6 +179,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       log: deps.log,
       now,
       records,
+      bookkeeping,
       dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
       accountOf: createAccountResolver(config.accountKey ?? accountKeyFromCa(ca.keyPem)),
     },

@@ -254,15 +254,24 @@ export class Exchange {
       this.resolveSubmitted()
       return
     }
-    // Off the data path: the parser's copies finish decoding, then the one result goes out.
+    // Off the data path: the parser's copies finish decoding, then in an idle slice (after
+    // pending I/O, bounded) the parser ends and the one result goes out.
     const pending = [this.up.decoded(), this.copy.decoded()]
     const end = { endedAt, status, outcome, error, transport: 'http' } as const
-    // The head's rate-limit fields, as of its arrival (the client has its last byte by now).
+    const { provider } = this.dialect
+    const parser = this.parser
     const head = this.reader.head
-    const limits = head ? readLimits(head.headers, this.tally.firstByteAt ?? endedAt) : null
-    void parserResult(pending, this.dialect.provider, this.parser, this.tally, end, limits)
-      .then((result) => this.ctx.records.submit(result))
-      .finally(this.resolveSubmitted)
+    void Promise.allSettled(pending).then(() =>
+      this.ctx.bookkeeping.defer(() => {
+        try {
+          // The head's rate-limit fields, as of its arrival (the client has its last byte).
+          const limits = head ? readLimits(head.headers, this.tally.firstByteAt ?? endedAt) : null
+          this.ctx.records.submit(parserResult(provider, parser, this.tally, end, limits))
+        } finally {
+          this.resolveSubmitted()
+        }
+      }),
+    )
   }
 
   private upgrade(response: ResponseHead, rest: Buffer): void {
