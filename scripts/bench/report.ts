@@ -242,7 +242,9 @@ export function renderRecords(records: RoundRecord[]): string[] {
     const text = Object.entries(sum)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')
-    const odd = Object.keys(sum).some((k) => k !== 'ok') ? '  ← not all ok' : ''
+    const odd = Object.keys(sum).some((k) => !['ok', 'upstream_connects'].includes(k))
+      ? '  ← not all ok'
+      : ''
     lines.push(`  ${id}: ${text || 'none'}; generator saw ${seen} errors${odd}`)
   }
   return lines

@@ -53,6 +53,10 @@ export interface ProxyAppDeps {
   estimator?: Estimator
   /** Name → addresses for the destination guard (tests); default: the system resolver. */
   lookup?: Lookup
+  /** When bookkeeping slices run (idle-slices.ts); default setImmediate, after pending I/O.
+   *  The in-process test harness runs them on a microtask: a record is in before the harness's
+   *  own client reads the response, as its `records.length` snapshots assume. */
+  scheduleSlice?: (slice: () => void) => void
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
@@ -136,7 +140,10 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   }
   const estimator = config.estimate ? (deps.estimator ?? createEstimator()) : null
   // Every exchange's bookkeeping (parser end, record, price, sink hand-off) runs in these.
-  const bookkeeping = idleSlices((e) => deps.log.error(`bookkeeping: ${errorText(e)}`))
+  const bookkeeping = idleSlices(
+    (e) => deps.log.error(`bookkeeping: ${errorText(e)}`),
+    deps.scheduleSlice,
+  )
   metrics.gauge(
     'tokentap_bookkeeping_pending',
     'Exchange results waiting for an idle slice to become records.',

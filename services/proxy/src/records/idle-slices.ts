@@ -84,12 +84,10 @@ export function createIdleSlices(o: IdleSlicesOptions): IdleSlices {
 
 function noop(): void {}
 
-/** The proxy's slices: setImmediate and performance.now. */
-export function idleSlices(onError: (e: unknown) => void): IdleSlices {
-  return createIdleSlices({
-    now: () => performance.now(),
-    schedule: (s) => setImmediate(s),
-    ...DEFAULT_SLICE,
-    onError,
-  })
+/** The proxy's slices: performance.now, and setImmediate unless `schedule` says otherwise. */
+export function idleSlices(
+  onError: (e: unknown) => void,
+  schedule: (slice: () => void) => void = (s) => setImmediate(s),
+): IdleSlices {
+  return createIdleSlices({ now: () => performance.now(), schedule, ...DEFAULT_SLICE, onError })
 }
