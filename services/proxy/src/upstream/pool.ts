@@ -179,8 +179,9 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     prewarm(key) {
       const k = keyString(key)
       const list = warming.get(k) ?? []
-      const parked = (idle.get(k)?.length ?? 0) + (ready.get(k)?.length ?? 0)
-      if (parked > list.length || list.length + parked >= maxWarming) return
+      // Idle connections serve this CONNECT's request too; ready ones are owed to others.
+      const owed = list.length + (ready.get(k)?.length ?? 0)
+      if ((idle.get(k)?.length ?? 0) > owed || owed >= maxWarming) return
       if (warmingTotal >= maxWarmingTotal) return
       const p = connect(key)
       warmingTotal++
