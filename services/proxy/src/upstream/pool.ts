@@ -71,21 +71,18 @@ export function upstreamRoots(extraCa: string[]): string[] {
 export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
   const ca = upstreamRoots(opts.extraCa)
   const idle = new Map<string, Conn[]>()
-  /** Prewarmed connections ready and not yet claimed: each is owed to a CONNECT whose first
-   *  request has not come yet, so maxIdle does not throw them away (up to maxWarming per key). */
-  const ready = new Map<string, Conn[]>()
   /** Prewarmed connections still connecting, not yet claimed by a request. */
   const warming = new Map<string, Promise<Conn>[]>()
   const maxIdle = opts.maxIdlePerKey ?? 64
   /** Prewarms in flight per host and in all. */
   const maxWarming = opts.maxWarmingPerKey ?? 1024
-  const maxWarmingTotal = opts.maxWarmingTotal ?? 64
+  const maxWarmingTotal = opts.maxWarmingTotal ?? 8
   let warmingTotal = 0
   const idleTimeout = opts.idleTimeoutMs ?? 30_000
   let idleTotal = 0
 
-  function removeFrom(lists: Map<string, Conn[]>, k: string, s: Conn): void {
-    const list = lists.get(k)
+  function removeIdle(k: string, s: Conn): void {
+    const list = idle.get(k)
     const i = list?.indexOf(s) ?? -1
     if (list && i >= 0) {
       list.splice(i, 1)
@@ -115,20 +112,23 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     return dial({ host: target.host, port: target.port, tls, timeoutMs: opts.connectTimeoutMs })
   }
 
-  /** Keeps `socket` in `lists` under `k` until taken, dropping it on any byte, end or error
-   *  and after the idle timeout. */
-  function park(lists: Map<string, Conn[]>, k: string, socket: Conn): void {
-    let list = lists.get(k)
+  function release(key: UpstreamKey, socket: Conn): void {
+    const k = keyString(key)
+    let list = idle.get(k)
     if (!list) {
       list = []
-      lists.set(k, list)
+      idle.set(k, list)
+    }
+    if (socket.destroyed || list.length >= maxIdle) {
+      socket.destroy()
+      return
     }
     socket.removeAllListeners('data')
     socket.removeAllListeners('end')
     socket.removeAllListeners('error')
     socket.removeAllListeners('close')
     const drop = (): void => {
-      removeFrom(lists, k, socket)
+      removeIdle(k, socket)
       socket.destroy()
     }
     socket.on('data', drop)
@@ -139,33 +139,6 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     if (socket.isPaused()) socket.resume()
     list.push(socket)
     idleTotal++
-  }
-
-  function release(key: UpstreamKey, socket: Conn): void {
-    const k = keyString(key)
-    if (socket.destroyed || (idle.get(k)?.length ?? 0) >= maxIdle) {
-      socket.destroy()
-      return
-    }
-    park(idle, k, socket)
-  }
-
-  /** The first usable parked socket under `k`, unwatched. */
-  function takeParked(lists: Map<string, Conn[]>, k: string): Conn | null {
-    const list = lists.get(k)
-    while (list && list.length > 0) {
-      const s = list.pop()!
-      idleTotal--
-      s.removeAllListeners('close')
-      s.removeAllListeners('error')
-      s.removeAllListeners('data')
-      s.removeAllListeners('end')
-      s.removeAllListeners('timeout')
-      s.setTimeout(0)
-      if (!s.destroyed) return s
-      s.destroy()
-    }
-    return null
   }
 
   function takeWarming(k: string): Promise<Conn> | undefined {
@@ -179,9 +152,7 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     prewarm(key) {
       const k = keyString(key)
       const list = warming.get(k) ?? []
-      // Idle connections serve this CONNECT's request too; ready ones are owed to others.
-      const owed = list.length + (ready.get(k)?.length ?? 0)
-      if ((idle.get(k)?.length ?? 0) > owed || owed >= maxWarming) return
+      if ((idle.get(k)?.length ?? 0) > list.length || list.length >= maxWarming) return
       if (warmingTotal >= maxWarmingTotal) return
       const p = connect(key)
       warmingTotal++
@@ -198,8 +169,7 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
           if (l && i >= 0) {
             l.splice(i, 1)
             if (l.length === 0) warming.delete(k)
-            if (socket.destroyed) socket.destroy()
-            else park(ready, k, socket)
+            release(key, socket)
           }
         },
         () => {
@@ -211,10 +181,19 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
     },
     async acquire(key) {
       const k = keyString(key)
-      // A prewarmed one first (it is owed to a CONNECT), then one a request handed back; both
-      // waited parked, so both count as reused (the server may have closed them meanwhile).
-      const parked = takeParked(ready, k) ?? takeParked(idle, k)
-      if (parked) return { socket: parked, reused: true }
+      const list = idle.get(k)
+      while (list && list.length > 0) {
+        const s = list.pop()!
+        idleTotal--
+        s.removeAllListeners('close')
+        s.removeAllListeners('error')
+        s.removeAllListeners('data')
+        s.removeAllListeners('end')
+        s.removeAllListeners('timeout')
+        s.setTimeout(0)
+        if (!s.destroyed) return { socket: s, reused: true }
+        s.destroy()
+      }
       const warm = takeWarming(k)
       if (warm) {
         try {
@@ -236,10 +215,8 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
             () => {},
           )
       warming.clear()
-      for (const lists of [idle, ready]) {
-        for (const list of lists.values()) for (const s of list) s.destroy()
-        lists.clear()
-      }
+      for (const list of idle.values()) for (const s of list) s.destroy()
+      idle.clear()
       idleTotal = 0
     },
   }
