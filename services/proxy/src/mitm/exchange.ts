@@ -144,7 +144,11 @@ export class Exchange {
   }
 
   private onUpstreamData(chunk: Buffer): void {
-    this.tally.firstByteAt ??= this.ctx.now()
+    if (this.tally.firstByteAt === null) {
+      this.tally.firstByteAt = this.ctx.now()
+      // Only a response that never started is retried (onUpstreamEnd): drop the request copy.
+      this.up.responseStarted()
+    }
     if (this.phase !== 'head' && this.phase !== 'body') return
     for (const ev of this.reader.push(chunk)) {
       switch (ev.kind) {
@@ -258,17 +262,19 @@ export class Exchange {
     // pending I/O, bounded) the parser ends and the one result goes out.
     const pending = [this.up.decoded(), this.copy.decoded()]
     const end = { endedAt, status, outcome, error, transport: 'http' } as const
+    // The job holds only what the result needs, not the exchange (its copies and buffers go
+    // as soon as the connection moves on).
     const { provider } = this.dialect
-    const parser = this.parser
+    const { parser, tally, ctx, resolveSubmitted } = this
     const head = this.reader.head
     void Promise.allSettled(pending).then(() =>
-      this.ctx.bookkeeping.defer(() => {
+      ctx.bookkeeping.defer(() => {
         try {
           // The head's rate-limit fields, as of its arrival (the client has its last byte).
-          const limits = head ? readLimits(head.headers, this.tally.firstByteAt ?? endedAt) : null
-          this.ctx.records.submit(parserResult(provider, parser, this.tally, end, limits))
+          const limits = head ? readLimits(head.headers, tally.firstByteAt ?? endedAt) : null
+          ctx.records.submit(parserResult(provider, parser, tally, end, limits))
         } finally {
-          this.resolveSubmitted()
+          resolveSubmitted()
         }
       }),
     )
