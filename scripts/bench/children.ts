@@ -43,10 +43,17 @@ async function readLines(
   if (buf) onLine(buf)
 }
 
-export async function spawnChild(name: string, script: string, args: string[]): Promise<Child> {
+/** `bunFlags`: flags for bun itself, before `run` (e.g. --cpu-prof). */
+export async function spawnChild(
+  name: string,
+  script: string,
+  args: string[],
+  bunFlags: string[] = [],
+): Promise<Child> {
   const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin' }
   if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR
-  const proc = Bun.spawn([process.execPath, 'run', join(import.meta.dir, script), ...args], {
+  const cmd = [process.execPath, ...bunFlags, 'run', join(import.meta.dir, script), ...args]
+  const proc = Bun.spawn(cmd, {
     stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',

@@ -19,6 +19,8 @@ export interface RequestOpts {
   collect?: boolean
   /** Each body piece with the arrival time (performance.now()) of its TCP chunk. */
   onBody?: (piece: Buffer, at: number) => void
+  /** A response meant to stay open (scenario k): the hang watchdog leaves it alone. */
+  open?: boolean
 }
 
 export interface ResponseInfo {
@@ -104,7 +106,7 @@ export class Conn {
         resolve,
         reject,
       }
-      watch(this)
+      if (!opts.open) watch(this)
       this.socket.write(raw)
     })
   }

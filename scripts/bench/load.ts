@@ -28,6 +28,8 @@ export interface BenchOptions {
   rounds: number
   only: Set<string> | null
   streams: number
+  /** Scenario k's idle streams (already cut to what the fd limits allow). */
+  idleStreams: number
   rampMs: number
   holdMs: number
 }

@@ -1,6 +1,7 @@
 // `bun run bench [--quick] [--only=a,b] [--rounds=N] [--duration-ms=N] [--streams=N]
-// [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N] [--workers=N]`: proxy vs direct in the same
-// run (--workers: the proxy under test runs N worker processes, as PROXY_WORKERS=N; g and h,
+// [--idle-streams=N] [--ramp-ms=N] [--hold-ms=N] [--quiet-wait-ms=N] [--workers=N]`: proxy vs
+// direct in the same run (a–f, j: a connection storm, k: idle streams — scenarios-crowd.ts;
+// --workers: the proxy under test runs N worker processes, as PROXY_WORKERS=N; g and h,
 // scenarios-db.ts: Postgres ingestion, and a DB-up vs a DB-down proxy; i, dashboard.ts: page and
 // API response times over TOKENTAP_BENCH_DASHBOARD_ROWS seeded events, default 10M). Spawns the
 // mock upstream and the proxy as separate processes, generates load from this process over raw
@@ -18,11 +19,21 @@ import type { BenchOptions } from './load.ts'
 import { fdLimit } from './procstat.ts'
 import { renderRecords, renderTable, summarize } from './report.ts'
 import { type RoundRecord, runScenario, type Setup } from './runner.ts'
+import { idleStreamCount, scenarioJ, scenarioK } from './scenarios-crowd.ts'
 import { DB_SCENARIOS as DB_ONLY } from './scenarios-db.ts'
 import { scenarioA, scenarioB, scenarioC, scenarioF } from './scenarios-keepalive.ts'
 import { calibrateClock, scenarioD, scenarioE } from './scenarios-stream.ts'
 
-const SCENARIOS = [scenarioA, scenarioB, scenarioC, scenarioD, scenarioE, scenarioF]
+const SCENARIOS = [
+  scenarioA,
+  scenarioB,
+  scenarioC,
+  scenarioD,
+  scenarioE,
+  scenarioF,
+  scenarioJ,
+  scenarioK,
+]
 /** Scenarios with their own run(): Postgres ingestion (g, h) and the dashboard (i). */
 const DB_SCENARIOS = [...DB_ONLY, scenarioI]
 const ALL_IDS = [...SCENARIOS, ...DB_SCENARIOS].map((s) => s.id)
@@ -50,6 +61,7 @@ function parseArgs(argv: string[]): Options {
     'rounds',
     'duration-ms',
     'streams',
+    'idle-streams',
     'ramp-ms',
     'hold-ms',
     'quiet-wait-ms',
@@ -77,6 +89,7 @@ function parseArgs(argv: string[]): Options {
     durationMs: int('duration-ms', quick ? 1000 : 2000),
     warmupMs: quick ? 200 : 300,
     streams: int('streams', 1000),
+    idleStreams: int('idle-streams', quick ? 2000 : 10_000),
     rampMs,
     holdMs: int('hold-ms', rampMs + 1000),
     quietWaitMs: int('quiet-wait-ms', quick ? 10_000 : 20_000, 0),
@@ -89,16 +102,19 @@ async function main(): Promise<void> {
   // Loopback only: never let fetch (used for /metrics) go through a configured proxy.
   for (const v of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']) delete process.env[v]
   installCleanup()
-  setResponseTimeout(Math.max(30_000, opts.rampMs + opts.holdMs + 15_000))
+  // A hang detector only: longer than any scenario's streams (j: 20 s after a storm's opening;
+  // k: held through the opening of every stream).
+  setResponseTimeout(Math.max(60_000, opts.rampMs + opts.holdMs + 15_000))
   const log = (line: string): void => {
     process.stdout.write(`${line}\n`)
   }
   const selected = SCENARIOS.filter((s) => !opts.only || opts.only.has(s.id))
   const ownFds = fdLimit('self')
-  if (selected.some((s) => s.id === 'e') && ownFds !== null && ownFds < opts.streams + 200) {
+  const crowded = selected.some((s) => s.id === 'e' || s.id === 'j')
+  if (crowded && ownFds !== null && ownFds < opts.streams + 200) {
     throw new UsageError(
-      `ulimit -n is ${ownFds}: scenario e needs about ${opts.streams + 200} descriptors here and ` +
-        `${2 * opts.streams + 200} in the proxy; raise it (ulimit -n 8192) or pass --streams=N`,
+      `ulimit -n is ${ownFds}: scenarios e and j need about ${opts.streams + 200} descriptors ` +
+        `here and ${2 * opts.streams + 200} in the proxy; raise it (ulimit -n 8192) or pass --streams=N`,
     )
   }
 
@@ -107,11 +123,14 @@ async function main(): Promise<void> {
       `proxy workers=${opts.workers}`,
   )
   const upstream = await spawnChild('upstream', 'upstream.ts', [])
-  const proxy = await spawnChild('proxy', 'proxy-process.ts', [
-    String(upstream.info.port),
-    upstream.info.caPath,
-    `--workers=${opts.workers}`,
-  ])
+  // TOKENTAP_BENCH_PROFILE=<dir>: the proxy writes a CPU profile (.cpuprofile + .md) there on exit.
+  const profileDir = process.env.TOKENTAP_BENCH_PROFILE
+  const proxy = await spawnChild(
+    'proxy',
+    'proxy-process.ts',
+    [String(upstream.info.port), upstream.info.caPath, `--workers=${opts.workers}`],
+    profileDir ? ['--cpu-prof', '--cpu-prof-md', `--cpu-prof-dir=${profileDir}`] : [],
+  )
   log(
     `upstream pid ${upstream.pid} :${upstream.info.port} (fd limit ${fdLimit(upstream.pid)}), ` +
       `proxy pid ${proxy.pid}${proxy.info.workerPids ? ` (workers ${proxy.info.workerPids.join(', ')})` : ''} :${proxy.info.port} (fd limit ${fdLimit(proxy.pid)}), ` +
@@ -124,6 +143,20 @@ async function main(): Promise<void> {
       ca: readFileSync(upstream.info.caPath, 'utf8'),
     },
     proxy: { mode: 'proxy', port: proxy.info.port, ca: readFileSync(proxy.info.caPath, 'utf8') },
+  }
+  if (selected.some((s) => s.id === 'k')) {
+    const asked = opts.idleStreams
+    opts.idleStreams = idleStreamCount(asked, {
+      generator: ownFds,
+      proxy: fdLimit(proxy.pid),
+      upstream: fdLimit(upstream.pid),
+    })
+    if (opts.idleStreams < asked) {
+      log(
+        `k: ${opts.idleStreams} idle streams, not ${asked}: the fd limits (the proxy needs two ` +
+          'descriptors per stream) allow no more; raise ulimit -n (hard limit) for the full run',
+      )
+    }
   }
   const clockOffsetMs = await calibrateClock(routes.direct)
   log(`clock offset upstream−generator: ${clockOffsetMs.toFixed(3)} ms`)
@@ -144,7 +177,7 @@ async function main(): Promise<void> {
   try {
     for (const sc of selected) {
       log(`${sc.id}) ${sc.title}`)
-      await runScenario(setup, sc, opts.rounds, log, records)
+      await runScenario(setup, sc, Math.min(opts.rounds, sc.maxRounds ?? opts.rounds), log, records)
     }
     for (const sc of DB_SCENARIOS.filter((s) => !opts.only || opts.only.has(s.id))) {
       log(`${sc.id}) ${sc.title}`)
@@ -155,7 +188,10 @@ async function main(): Promise<void> {
     log(`\nbench aborted: ${aborted}`)
   }
   const titles: Record<string, string> = {}
-  for (const s of SCENARIOS) titles[s.id] = s.id === 'e' ? `${opts.streams} ${s.title}` : s.title
+  for (const s of SCENARIOS) {
+    const count = s.id === 'e' || s.id === 'j' ? opts.streams : s.id === 'k' ? opts.idleStreams : 0
+    titles[s.id] = count > 0 ? `${count} ${s.title}` : s.title
+  }
   for (const s of DB_SCENARIOS) titles[s.id] = s.title
   const rows = [...summarize(records, titles), ...dashboardRows(records, scenarioI.title)]
   log('')

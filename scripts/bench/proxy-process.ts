@@ -37,6 +37,8 @@ async function main(): Promise<void> {
     TOKENTAP_RESOLVE: `*:443=127.0.0.1:${upstreamPort}`,
     TOKENTAP_UPSTREAM_CA: upstreamCaPath,
     SHUTDOWN_GRACE_MS: '500',
+    // Scenario k holds ~10,000 streams; the fd limit, not this cap, should bound it.
+    PROXY_MAX_CONNECTIONS: '30000',
     ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
   }
   const config = loadProxyConfig(env)

@@ -44,6 +44,22 @@ const ROWS: RowDef[] = [
     source: 'rss',
   },
   { scenario: 'f', label: 'throughput MiB/s', key: 'mibps', kind: 'ratio', target: 0.5 },
+  { scenario: 'j', label: 'TTFB p50 ms', key: 'ttfbP50', kind: 'added' },
+  { scenario: 'j', label: 'TTFB p99 ms', key: 'ttfbP99', kind: 'proxied', target: 20 },
+  { scenario: 'j', label: 'open→first byte p50 ms', key: 'openTtfbP50', kind: 'added' },
+  { scenario: 'j', label: 'open→first byte p99 ms', key: 'openTtfbP99', kind: 'added' },
+  { scenario: 'j', label: 'proxy peak RSS MB', key: 'rss', kind: 'proxied', source: 'rss' },
+  { scenario: 'k', label: 'streams held', key: 'held', kind: 'ratio', target: 1 },
+  { scenario: 'k', label: 'TTFB p99 ms', key: 'ttfbP99', kind: 'added' },
+  { scenario: 'k', label: 'open all ms', key: 'setupMs', kind: 'ratio' },
+  {
+    scenario: 'k',
+    label: 'proxy peak RSS MB',
+    key: 'rss',
+    kind: 'proxied',
+    target: 400,
+    source: 'rss',
+  },
   {
     scenario: 'g',
     label: 'ingest records/s',
@@ -226,7 +242,9 @@ export function renderRecords(records: RoundRecord[]): string[] {
     const text = Object.entries(sum)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')
-    const odd = Object.keys(sum).some((k) => k !== 'ok') ? '  ← not all ok' : ''
+    const odd = Object.keys(sum).some((k) => !['ok', 'upstream_connects'].includes(k))
+      ? '  ← not all ok'
+      : ''
     lines.push(`  ${id}: ${text || 'none'}; generator saw ${seen} errors${odd}`)
   }
   return lines

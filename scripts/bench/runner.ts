@@ -154,6 +154,9 @@ async function proxyExchanges(port: number): Promise<Record<string, number>> {
   }
   const errors = /^tokentap_upstream_errors_total (\d+)/m.exec(text)
   counts.upstream_errors = Number(errors?.[1] ?? 0)
+  // Upstream connections opened (prewarms included): handshakes per exchange in a storm.
+  const connects = /^tokentap_upstream_connects (\d+)/m.exec(text)
+  counts.upstream_connects = Number(connects?.[1] ?? 0)
   return counts
 }
 

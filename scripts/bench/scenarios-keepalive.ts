@@ -19,6 +19,8 @@ import { percentile } from './stats.ts'
 export interface Scenario {
   id: string
   title: string
+  /** At most this many rounds whatever --rounds says (a scenario too long to repeat). */
+  maxRounds?: number
   run(ctx: RoundCtx): Promise<RoundOut>
 }
 

@@ -12,7 +12,7 @@ import { percentile } from './stats.ts'
 
 const STAMP = /tok@(\d+\.\d+);/
 
-interface StreamOut {
+export interface StreamOut {
   ttfb: number
   events: number
   ended: boolean
@@ -20,7 +20,7 @@ interface StreamOut {
 }
 
 /** Runs one SSE request; `onEvent(delayMs)` for each stamped delta as it arrives. */
-async function runStream(
+export async function runStream(
   conn: Conn,
   req: Buffer,
   clockOffsetMs: number,
@@ -52,7 +52,7 @@ async function runStream(
 const streamReq = (n: number, ms: number): Buffer =>
   buildRequest(`/v1/messages?mock=sse&n=${n}&ms=${ms}`, SMALL_REQUEST)
 
-function checkStream(s: StreamOut, n: number): string | null {
+export function checkStream(s: StreamOut, n: number): string | null {
   if (s.status !== 200) return `status ${s.status}`
   if (s.events !== n) return `${s.events} stamped events, want ${n}`
   if (!s.ended) return 'stream ended without message_stop'

@@ -80,7 +80,7 @@ async function main(): Promise<void> {
         case 'sse':
           return stream(int(q.get('n'), 200, 100_000), int(q.get('ms'), 2, 60_000), req.signal)
         case 'slow':
-          return stream(int(q.get('n'), 5, 100_000), int(q.get('ms'), 400, 60_000), req.signal)
+          return stream(int(q.get('n'), 5, 100_000), int(q.get('ms'), 400, 600_000), req.signal)
         default:
           return new Response(SMALL_RESPONSE, { headers: JSON_HEADERS })
       }

@@ -22,6 +22,7 @@ import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
 import { dialectsAndHosts } from './providers/configured.ts'
+import { idleSlices } from './records/idle-slices.ts'
 import { createRecordPipeline } from './records/pipeline.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
 import { openDatabaseSink } from './sink/database.ts'
@@ -60,6 +61,10 @@ export interface ProxyAppDeps {
   lookup?: Lookup
   /** One of PROXY_WORKERS processes (workers/): absent = the only proxy process. */
   worker?: WorkerRole
+  /** When bookkeeping slices run (idle-slices.ts); default setImmediate, after pending I/O.
+   *  The in-process test harness runs them on a microtask: a record is in before the harness's
+   *  own client reads the response, as its `records.length` snapshots assume. */
+  scheduleSlice?: (slice: () => void) => void
 }
 
 export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Promise<ProxyApp> {
@@ -187,7 +192,18 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     captureUnknown: () => database !== null && captureUnknown(),
   }
   const estimator = config.estimate ? (deps.estimator ?? createEstimator()) : null
+  // Every exchange's bookkeeping (parser end, record, price, sink hand-off) runs in these.
+  const bookkeeping = idleSlices(
+    (e) => deps.log.error(`bookkeeping: ${errorText(e)}`),
+    deps.scheduleSlice,
+  )
+  metrics.gauge(
+    'tokentap_bookkeeping_pending',
+    'Exchange results waiting for an idle slice to become records.',
+    () => bookkeeping.pending,
+  )
   const records = createRecordPipeline({
+    defer: bookkeeping.defer,
     newId: deps.newId ?? (() => Bun.randomUUIDv7()),
     pricer,
     sink,
@@ -223,6 +239,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       log: deps.log,
       now,
       records,
+      bookkeeping,
       dialectFor: (host, path) => captureDialect(capture, dialectFor(host, path)),
       accountOf: createAccountResolver(config.accountKey ?? accountKeyFromCa(ca.keyPem)),
       blocking: blocker,

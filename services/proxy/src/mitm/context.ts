@@ -7,6 +7,7 @@ import type { AccountResolver } from '../identity/accounts.ts'
 import type { Logger } from '../log.ts'
 import type { ProxyMetrics } from '../metrics/metrics.ts'
 import type { Conn } from '../net/conn.ts'
+import type { IdleSlices } from '../records/idle-slices.ts'
 import type { Attribution, RecordIntake } from '../records/result.ts'
 import type { UpstreamKey, UpstreamPool } from '../upstream/pool.ts'
 
@@ -19,6 +20,8 @@ export interface ExchangeContext {
   now(): number
   /** Where an exchange hands its result, once (records/pipeline.ts: estimate, price, sinks). */
   records: RecordIntake
+  /** Where an exchange's bookkeeping waits for an idle slice (parser end, record hand-off). */
+  bookkeeping: IdleSlices
   /** The parser dialect for an intercepted exchange. */
   dialectFor(host: string, path: string): ProviderDialect
   /** A request's billing kind and account fingerprint (identity/accounts.ts). */

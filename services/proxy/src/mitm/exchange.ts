@@ -146,7 +146,11 @@ export class Exchange implements ClientExchange {
   }
 
   private onUpstreamData(chunk: Buffer): void {
-    this.tally.firstByteAt ??= this.ctx.now()
+    if (this.tally.firstByteAt === null) {
+      this.tally.firstByteAt = this.ctx.now()
+      // Only a response that never started is retried (onUpstreamEnd): drop the request copy.
+      this.up.responseStarted()
+    }
     if (this.phase !== 'head' && this.phase !== 'body') return
     for (const ev of this.reader.push(chunk)) {
       switch (ev.kind) {
@@ -256,15 +260,26 @@ export class Exchange implements ClientExchange {
       this.resolveSubmitted()
       return
     }
-    // Off the data path: the parser's copies finish decoding, then the one result goes out.
+    // Off the data path: the parser's copies finish decoding, then in an idle slice (after
+    // pending I/O, bounded) the parser ends and the one result goes out.
     const pending = [this.up.decoded(), this.copy.decoded()]
     const end = { endedAt, status, outcome, error, transport: 'http' } as const
-    // The head's rate-limit fields, as of its arrival (the client has its last byte by now).
+    // The job holds only what the result needs, not the exchange (its copies and buffers go
+    // as soon as the connection moves on).
+    const { provider } = this.dialect
+    const { parser, tally, ctx, resolveSubmitted } = this
     const head = this.reader.head
-    const limits = head ? readLimits(head.headers, this.tally.firstByteAt ?? endedAt) : null
-    void parserResult(pending, this.dialect.provider, this.parser, this.tally, end, limits)
-      .then((result) => this.ctx.records.submit(result))
-      .finally(this.resolveSubmitted)
+    void Promise.allSettled(pending).then(() =>
+      ctx.bookkeeping.defer(() => {
+        try {
+          // The head's rate-limit fields, as of its arrival (the client has its last byte).
+          const limits = head ? readLimits(head.headers, tally.firstByteAt ?? endedAt) : null
+          ctx.records.submit(parserResult(provider, parser, tally, end, limits))
+        } finally {
+          resolveSubmitted()
+        }
+      }),
+    )
   }
 
   private upgrade(response: ResponseHead, rest: Buffer): void {

@@ -226,7 +226,8 @@ export class GatedRequest implements ClientExchange {
         parser.pushResponse(Buffer.from(response.body))
       }
       const end = { endedAt, status, outcome, error, transport: 'http' } as const
-      const result = await parserResult([], this.dialect.provider, parser, tally, end)
+      // A local answer: tiny, parsed here; the pipeline defers the rest to an idle slice.
+      const result = parserResult(this.dialect.provider, parser, tally, end)
       result.usage = { ...result.usage, billable: false }
       this.ctx.records.submit(result)
     })().finally(this.resolveSubmitted)

@@ -38,6 +38,12 @@ export class Outbound {
     return this.replay !== null
   }
 
+  /** No retry can come any more (the response started): let the kept copy go. */
+  forgetReplay(): void {
+    this.replay = null
+    this.replayBytes = 0
+  }
+
   /** Re-queue the whole request for a second connection; only once. */
   requeueForRetry(): void {
     this.queued = this.replay ?? []

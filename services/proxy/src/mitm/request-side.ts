@@ -75,6 +75,11 @@ export class RequestSide {
     if (queued) this.write(queued)
   }
 
+  /** The response started: a retry is no longer possible, the kept copy can go. */
+  responseStarted(): void {
+    this.outbound.forgetReplay()
+  }
+
   /** Queues the whole request again, for a fresh connection (once). */
   requeueForRetry(): void {
     this.outbound.requeueForRetry()

@@ -47,17 +47,15 @@ export class ExchangeTally {
   }
 }
 
-/** Waits for the parser's copies to be decoded (`pending`), then reads the parser's result
- *  (a copy that failed to decode still ends in a result). */
-export async function parserResult(
-  pending: (Promise<unknown> | undefined)[],
+/** The parser's result, read once its copies are decoded (a copy that failed to decode still
+ *  ends in a result). */
+export function parserResult(
   provider: string,
   parser: ExchangeParser,
   tally: ExchangeTally,
   end: EndFacts,
   limits: LimitReading | null = null,
-): Promise<ExchangeResult> {
-  await Promise.allSettled(pending)
+): ExchangeResult {
   return {
     facts: tally.facts(end),
     usage: safeEnd(provider, () => parser.end()),

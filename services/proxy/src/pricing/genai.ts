@@ -8,9 +8,18 @@
 
 import { calcPrice, type Provider, type Usage } from '@pydantic/genai-prices'
 import type { BilledUnits, TokenBuckets } from '@tokentap/shared'
+import { Lru } from './lru.ts'
 import type { PriceLookup } from './models.ts'
 import { count } from './money.ts'
-import { addUnitUsage } from './units.ts'
+import {
+  applyPlan,
+  type CountUsage,
+  type Evaluate,
+  learnPlan,
+  type Plan,
+  ZERO_BUCKETS,
+} from './rate-card.ts'
+import { addUnitUsage, isTokenUnit } from './units.ts'
 
 /** The table's version (defined in @tokentap/shared, which the dashboard shows it from). */
 export { GENAI_PRICES_VERSION } from '@tokentap/shared'
@@ -112,26 +121,119 @@ export interface GenaiPrice {
   priceKeys: ReadonlySet<string>
 }
 
-/** The price from the first look-up genai-prices knows, else null. Never throws. */
+/**
+ * The memo (rate-card.ts): per (look-up, minute) the model price in force — the tables change
+ * prices on dates and at whole-minute times of day — and per price object its plan. A card is
+ * null when the look-up has no price; a plan is 'direct' when it could not be learnt (malformed
+ * data: those records take genai-prices' own path, and its error).
+ */
+interface Card {
+  provider: Provider
+  model: Provider['models'][number]
+  price: Record<string, unknown>
+}
+const cards = new Lru<string, Card | null>(1024)
+const plans = new WeakMap<object, Plan | 'direct'>()
+const MINUTE_MS = 60_000
+
+function cardFor(l: PriceLookup, at: Date): Card | null {
+  const key = `${lookupKey(l)}|${Math.floor(at.getTime() / MINUTE_MS)}`
+  const known = cards.get(key)
+  if (known !== undefined) return known
+  const r = calcFor(l, toGenaiUsage(ZERO_BUCKETS), at)
+  const price = r?.model_price as Record<string, unknown> | undefined
+  const card =
+    r === null || price === undefined ? null : { provider: r.provider, model: r.model, price }
+  cards.set(key, card)
+  return card
+}
+
+function planFor(l: PriceLookup, card: Card, at: Date): Plan | 'direct' {
+  const known = plans.get(card.price)
+  if (known !== undefined) return known
+  const evaluate: Evaluate = (prices, b, counts) => {
+    const provider = { ...card.provider, models: [{ ...card.model, prices }] } as Provider
+    const r = calcPrice({ ...toGenaiUsage(b), ...counts }, l.model, { provider, timestamp: at })
+    return r === null
+      ? null
+      : { input: r.input_price, output: r.output_price, total: r.total_price }
+  }
+  let plan: Plan | 'direct'
+  try {
+    plan = learnPlan(card.price, evaluate) ?? 'direct'
+  } catch {
+    plan = 'direct'
+  }
+  plans.set(card.price, plan)
+  return plan
+}
+
+/** Count units as genai-prices usage keys, or null when a token unit needs the direct path. */
+function countUsage(units: BilledUnits): CountUsage | null {
+  const usage: Usage = {}
+  for (const kind in units) if (isTokenUnit(kind)) return null
+  addUnitUsage(usage, units)
+  return usage as CountUsage
+}
+
+/** One look-up through its card; undefined = take genai-prices' own path. */
+function quoteFromCard(
+  l: PriceLookup,
+  b: Buckets,
+  counts: CountUsage,
+  at: Date,
+): GenaiPrice | null | undefined {
+  const card = cardFor(l, at)
+  if (card === null) return null
+  const plan = planFor(l, card, at)
+  if (plan === 'direct') return undefined
+  const sums = applyPlan(plan, card.price, b, counts)
+  const tokensUsd = sums.input + sums.output
+  return { tokensUsd, otherUsd: sums.total - tokensUsd, priceKeys: priceKeys(card.price) }
+}
+
+function quoteDirect(l: PriceLookup, usage: Usage, at: Date): GenaiPrice | null {
+  const r = calcFor(l, usage, at)
+  if (r === null || !Number.isFinite(r.total_price)) return null
+  const tokensUsd = r.input_price + r.output_price
+  return { tokensUsd, otherUsd: r.total_price - tokensUsd, priceKeys: priceKeys(r.model_price) }
+}
+
+/** The price from the first look-up genai-prices knows, else null. Never throws. Records
+ *  without modality token units go through the memo; those with them (clamped parts) and
+ *  look-ups whose data could not be probed call genai-prices each time. */
 export function genaiPrice(
-  lookups: PriceLookup[],
+  lookups: readonly PriceLookup[],
   b: Buckets,
   units: BilledUnits,
   at: Date,
 ): GenaiPrice | null {
-  const usage = toGenaiUsage(b, units)
+  const counts = countUsage(units)
   for (const l of lookups) {
     try {
-      const r = calcFor(l, usage, at)
-      if (r === null || !Number.isFinite(r.total_price)) continue
-      const tokensUsd = r.input_price + r.output_price
-      return {
-        tokensUsd,
-        otherUsd: r.total_price - tokensUsd,
-        priceKeys: priceKeys(r.model_price),
-      }
+      let p = counts === null ? undefined : quoteFromCard(l, b, counts, at)
+      if (p === undefined) p = quoteDirect(l, toGenaiUsage(b, units), at)
+      if (p !== null && Number.isFinite(p.tokensUsd + p.otherUsd)) return p
     } catch {
       // Malformed price data for one model must not break the record: try the next spelling.
+    }
+  }
+  return null
+}
+
+/** The same price without the memo: genai-prices' own arithmetic (tests compare the two). */
+export function genaiPriceDirect(
+  lookups: readonly PriceLookup[],
+  b: Buckets,
+  units: BilledUnits,
+  at: Date,
+): GenaiPrice | null {
+  for (const l of lookups) {
+    try {
+      const p = quoteDirect(l, toGenaiUsage(b, units), at)
+      if (p !== null) return p
+    } catch {
+      // as above
     }
   }
   return null

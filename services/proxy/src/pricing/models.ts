@@ -3,6 +3,8 @@
 // (Bedrock inference profiles and ARNs, Vertex `@` versions, Gemini `models/…`, OpenRouter
 // `vendor/model`), so each gets its spellings tried before the record is called unpriced.
 
+import { Lru } from './lru.ts'
+
 /** Our provider name → genai-prices provider id. Absent (amazon-q, unknown hosts): see below. */
 export const GENAI_PROVIDER: Readonly<Record<string, string>> = {
   anthropic: 'anthropic',
@@ -75,8 +77,24 @@ export function modelAliases(provider: string, model: string): string[] {
   return [...new Set(names.flatMap(modelVariants))]
 }
 
-/** The genai-prices look-ups for a record, most specific first; empty when none applies. */
-export function priceLookups(provider: string, model: string | null, host?: string): PriceLookup[] {
+const lookupMemo = new Lru<string, readonly PriceLookup[]>(2048)
+
+/** The genai-prices look-ups for a record, most specific first; empty when none applies.
+ *  Remembered per (provider, model, host): the spellings of a name never change. */
+export function priceLookups(
+  provider: string,
+  model: string | null,
+  host?: string,
+): readonly PriceLookup[] {
+  const key = `${provider}\u0000${model}\u0000${host ?? ''}`
+  const known = lookupMemo.get(key)
+  if (known !== undefined) return known
+  const out = findLookups(provider, model, host)
+  lookupMemo.set(key, out)
+  return out
+}
+
+function findLookups(provider: string, model: string | null, host?: string): PriceLookup[] {
   if (model === null || model.trim() === '' || CREDIT_ONLY.has(provider)) return []
   const raw = decode(model.trim())
   const out: PriceLookup[] = []

@@ -125,6 +125,7 @@ function pipeline(over: Partial<RecordPipelineDeps> = {}) {
     estimator: null,
     onRecord: (r) => void seenRecords.push(r),
     onError: (stage, e) => void errors.push([stage, e]),
+    defer: (job) => job(),
     ...over,
   })
   return { p, sink, errors, seenRecords }
@@ -154,6 +155,24 @@ describe('record pipeline', () => {
     expect(p.waiting).toBe(0)
     expect(worker.posted).toHaveLength(0)
     expect(errors).toEqual([])
+  })
+
+  test('a submitted result waits for its idle slice; drain waits for the slice too', async () => {
+    const jobs: (() => void)[] = []
+    const { p, sink } = pipeline({ defer: (job) => void jobs.push(job) })
+    p.submit(result(provided))
+    p.submit(result(provided))
+    expect(sink.envelopes).toHaveLength(0)
+    expect(jobs).toHaveLength(2)
+    let drained = false
+    const draining = p.drain().then(() => {
+      drained = true
+    })
+    await Bun.sleep(0)
+    expect(drained).toBe(false)
+    for (const job of jobs) job()
+    await draining
+    expect(sink.envelopes.map((e) => e.record.id)).toEqual(['id-1', 'id-2'])
   })
 
   test('billing kind and account reach the record; the limits reading travels beside it', () => {

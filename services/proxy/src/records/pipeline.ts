@@ -4,8 +4,10 @@
 //                  → the envelope { record, bodies } → the sink (sink/: log, Postgres, …)
 // No stage can cost the record: a failed estimate leaves the usage flagged, a pricer that
 // throws leaves it unpriced, a sink that throws is reported. Bodies travel in the envelope
-// beside their record, never on the side. drain() waits for the records still waiting for
-// their estimate (shutdown; bounded by the estimator's timeout).
+// beside their record, never on the side. Each submitted result waits for an idle slice
+// (`defer`, idle-slices.ts) before any of this runs, so a caller on the data path (a WebSocket
+// message) pays nothing. drain() waits for the records still waiting for their slice or their
+// estimate (shutdown; bounded by the estimator's timeout).
 
 import type { ParsedUsage, UsageRecord } from '@tokentap/shared'
 import type { Estimator } from '../estimate/estimator.ts'
@@ -23,6 +25,8 @@ export interface RecordPipelineDeps {
   sink: UsageSink
   /** null when estimates are off (TOKENTAP_ESTIMATE). */
   estimator: Estimator | null
+  /** Runs a job in a later idle slice (idle-slices.ts); tests may run it at once. */
+  defer(job: () => void): void
   /** Each record as it leaves for the sink (metrics). */
   onRecord?(record: UsageRecord): void
   /** A stage failed; the record went on without it ('record': it could not be built). */
@@ -69,28 +73,52 @@ export function createRecordPipeline(d: RecordPipelineDeps): RecordPipeline {
     }
   }
 
+  function run(result: ExchangeResult): Promise<void> | null {
+    const estimated = estimateOf(result)
+    if (estimated === null) {
+      emit(result, result.usage)
+      return null
+    }
+    return estimated.then(
+      (usage) => emit(result, usage),
+      (e: unknown) => {
+        d.onError('estimate', e)
+        emit(result, result.usage)
+      },
+    )
+  }
+
+  const track = (set: Set<Promise<void>>, p: Promise<void>): void => {
+    set.add(p)
+    void p.finally(() => set.delete(p))
+  }
+  /** Results waiting for their slice. */
+  const queued = new Set<Promise<void>>()
+
   return {
     submit(result) {
-      const estimated = estimateOf(result)
-      if (estimated === null) {
-        emit(result, result.usage)
-        return
-      }
-      const done = estimated.then(
-        (usage) => emit(result, usage),
-        (e: unknown) => {
-          d.onError('estimate', e)
-          emit(result, result.usage)
-        },
+      track(
+        queued,
+        new Promise<void>((resolve) => {
+          d.defer(() => {
+            let estimating: Promise<void> | null = null
+            try {
+              estimating = run(result)
+            } finally {
+              if (estimating) track(waiting, estimating)
+              resolve()
+            }
+          })
+        }),
       )
-      waiting.add(done)
-      void done.finally(() => waiting.delete(done))
     },
     get waiting() {
       return waiting.size
     },
     async drain() {
-      while (waiting.size > 0) await Promise.allSettled([...waiting])
+      while (queued.size > 0 || waiting.size > 0) {
+        await Promise.allSettled([...queued, ...waiting])
+      }
     },
   }
 }

@@ -81,6 +81,27 @@ describe('upstream pool', () => {
     p.close()
   })
 
+  test('prewarms in flight are capped over all keys; past the cap a request dials itself', async () => {
+    const p = createUpstreamPool({
+      resolve: parseResolve(`api.anthropic.com:443=127.0.0.1:${port}`),
+      extraCa: [caPem],
+      connectTimeoutMs: 2000,
+      maxWarmingTotal: 2,
+    })
+    const start = p.connectCount()
+    const users = ['a', 'b', 'c', 'd'].map((u) => ({ ...key, identity: poolIdentity(u, true) }))
+    for (const u of users) p.prewarm(u)
+    expect(p.connectCount() - start).toBe(2) // c and d: no prewarm
+    const got = await Promise.all(users.map((u) => p.acquire(u)))
+    expect(p.connectCount() - start).toBe(4) // each request has exactly one connection
+    // Once the first prewarms ended, new ones start again.
+    p.prewarm(users[0]!)
+    expect(p.connectCount() - start).toBe(5)
+    const again = await p.acquire(users[0]!)
+    for (const g of [...got, again]) g.socket.destroy()
+    p.close()
+  })
+
   test('a pooled connection is never reused across team users (nor prewarmed for another)', async () => {
     const p = pool()
     const alice = { ...key, identity: poolIdentity('alice', true) }

@@ -34,6 +34,10 @@ export interface PoolOptions {
   connectTimeoutMs: number
   maxIdlePerKey?: number
   maxWarmingPerKey?: number
+  /** Prewarms in flight over all keys: past it a CONNECT prewarms nothing (a storm of CONNECTs
+   *  would otherwise cost two handshakes each, all on this thread, for connections the pool
+   *  cannot even keep: its requests dial when they come). */
+  maxWarmingTotal?: number
   idleTimeoutMs?: number
 }
 
@@ -70,8 +74,10 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
   /** Prewarmed connections still connecting, not yet claimed by a request. */
   const warming = new Map<string, Promise<Conn>[]>()
   const maxIdle = opts.maxIdlePerKey ?? 64
-  /** Prewarms in flight per host: one per CONNECT in a burst, within reason. */
+  /** Prewarms in flight per host and in all. */
   const maxWarming = opts.maxWarmingPerKey ?? 1024
+  const maxWarmingTotal = opts.maxWarmingTotal ?? 8
+  let warmingTotal = 0
   const idleTimeout = opts.idleTimeoutMs ?? 30_000
   let idleTotal = 0
 
@@ -147,9 +153,15 @@ export function createUpstreamPool(opts: PoolOptions): UpstreamPool {
       const k = keyString(key)
       const list = warming.get(k) ?? []
       if ((idle.get(k)?.length ?? 0) > list.length || list.length >= maxWarming) return
+      if (warmingTotal >= maxWarmingTotal) return
       const p = connect(key)
+      warmingTotal++
       list.push(p)
       warming.set(k, list)
+      void p.then(
+        () => warmingTotal--,
+        () => warmingTotal--,
+      )
       p.then(
         (socket) => {
           const l = warming.get(k)

@@ -94,6 +94,8 @@ export async function startProxy(opts: {
   const app = await startProxyApp(config, {
     log,
     sinks: [sink],
+    // Records before this process's client reads its response (see ProxyAppDeps).
+    scheduleSlice: queueMicrotask,
     ...(opts.dialectFor ? { dialectFor: opts.dialectFor } : {}),
     ...(opts.estimator ? { estimator: opts.estimator } : {}),
     ...(opts.lookup ? { lookup: opts.lookup } : {}),
