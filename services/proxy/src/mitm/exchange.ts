@@ -6,7 +6,6 @@
 import type { ExchangeMeta, ExchangeParser, ProviderDialect } from '@tokentap/shared'
 import { headerMap, type ResponseHead } from '../http1/head.ts'
 import { errorResponse } from '../http1/respond.ts'
-import { readLimits } from '../limits/read.ts'
 import { writeOrPause } from '../net/conn.ts'
 import type {
   Attribution,
@@ -20,7 +19,7 @@ import type { RequestPlan } from './forward-head.ts'
 import { RequestSide } from './request-side.ts'
 import { ResponseCopy } from './response-copy.ts'
 import { ResponseReader } from './response-reader.ts'
-import { ExchangeTally, parserResult } from './result.ts'
+import { ExchangeTally, submitWhenDecoded } from './result.ts'
 import { startUpgradeRelay } from './upgrade.ts'
 import { describeError, UpstreamLink } from './upstream-link.ts'
 
@@ -260,26 +259,17 @@ export class Exchange implements ClientExchange {
       this.resolveSubmitted()
       return
     }
-    // Off the data path: the parser's copies finish decoding, then in an idle slice (after
-    // pending I/O, bounded) the parser ends and the one result goes out.
-    const pending = [this.up.decoded(), this.copy.decoded()]
     const end = { endedAt, status, outcome, error, transport: 'http' } as const
-    // The job holds only what the result needs, not the exchange (its copies and buffers go
-    // as soon as the connection moves on).
-    const { provider } = this.dialect
-    const { parser, tally, ctx, resolveSubmitted } = this
-    const head = this.reader.head
-    void Promise.allSettled(pending).then(() =>
-      ctx.bookkeeping.defer(() => {
-        try {
-          // The head's rate-limit fields, as of its arrival (the client has its last byte).
-          const limits = head ? readLimits(head.headers, tally.firstByteAt ?? endedAt) : null
-          ctx.records.submit(parserResult(provider, parser, tally, end, limits))
-        } finally {
-          resolveSubmitted()
-        }
-      }),
-    )
+    const { parser, tally } = this
+    const job = {
+      provider: this.dialect.provider,
+      parser,
+      tally,
+      end,
+      headers: this.reader.head?.headers ?? null,
+    }
+    const decoded = [this.up.decoded(), this.copy.decoded()]
+    submitWhenDecoded(this.ctx, decoded, job, this.resolveSubmitted)
   }
 
   private upgrade(response: ResponseHead, rest: Buffer): void {

@@ -6,27 +6,16 @@
 
 import type { ExchangeParser, ParsedUsage, SeenText } from '@tokentap/shared'
 import { capturedOf } from '../capture/dialect.ts'
+import type { HeaderList } from '../http1/head.ts'
+import { readLimits } from '../limits/read.ts'
 import type { LimitReading } from '../limits/reading.ts'
-import type { ExchangeFacts, ExchangeResult } from '../records/result.ts'
+import type { Attribution, ExchangeFacts, ExchangeResult } from '../records/result.ts'
+import type { ExchangeContext } from './context.ts'
 
 /** The facts known only when the exchange (or a WebSocket response) ends. */
 export type EndFacts = Pick<ExchangeFacts, 'endedAt' | 'status' | 'outcome' | 'error' | 'transport'>
 
-type FixedFacts = Pick<
-  ExchangeFacts,
-  | 'startedAt'
-  | 'host'
-  | 'method'
-  | 'path'
-  | 'user'
-  | 'project'
-  | 'session'
-  | 'agent'
-  | 'agentType'
-  | 'program'
-  | 'billingKind'
-  | 'account'
->
+type FixedFacts = Pick<ExchangeFacts, 'startedAt' | 'host' | 'method' | 'path'> & Attribution
 
 /** What an exchange counts for its result(s): set at the start, then timing and bytes. */
 export class ExchangeTally {
@@ -86,4 +75,36 @@ export function safeSeen(seen: () => SeenText | null | undefined): SeenText | nu
   } catch {
     return null
   }
+}
+
+/** What an exchange's idle-slice job keeps: only what its result needs, not the exchange (whose
+ *  copies and buffers go as soon as the connection moves on). */
+export interface ResultJob {
+  provider: string
+  parser: ExchangeParser
+  tally: ExchangeTally
+  end: EndFacts
+  /** The response head's fields (rate limits, as of its arrival); null when none came. */
+  headers: HeaderList | null
+}
+
+/** Off the data path: once the parser's copies are decoded, in an idle slice (after pending I/O,
+ *  bounded) the parser ends and the one result goes to the pipeline; then `done`. */
+export function submitWhenDecoded(
+  ctx: Pick<ExchangeContext, 'bookkeeping' | 'records'>,
+  decoded: Array<Promise<unknown> | undefined>,
+  job: ResultJob,
+  done: () => void,
+): void {
+  void Promise.allSettled(decoded).then(() =>
+    ctx.bookkeeping.defer(() => {
+      try {
+        const { headers, tally, end } = job
+        const limits = headers ? readLimits(headers, tally.firstByteAt ?? end.endedAt) : null
+        ctx.records.submit(parserResult(job.provider, job.parser, tally, end, limits))
+      } finally {
+        done()
+      }
+    }),
+  )
 }

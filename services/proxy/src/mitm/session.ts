@@ -3,48 +3,20 @@
 // (CONNECT, absolute-form http://, or the proxy's own endpoints); `mitm` sessions run inside
 // a decrypted CONNECT tunnel.
 
-import { getHeader, parseRequestHead, type RequestHead } from '../http1/head.ts'
-import { errorResponse, type LocalResponse, serializeResponse } from '../http1/respond.ts'
-import { readClientIds } from '../identity/client-ids.ts'
+import { parseRequestHead, type RequestHead } from '../http1/head.ts'
+import { errorResponse, serializeResponse } from '../http1/respond.ts'
 import type { Admission, Identity } from '../identity/credentials.ts'
-import { readHeaderTags } from '../identity/headers.ts'
-import { programFromUserAgent } from '../identity/program.ts'
-import type { HostMatcher } from '../intercept/hosts.ts'
-import type { Conn } from '../net/conn.ts'
 import { poolIdentity } from '../upstream/pool.ts'
-import type { Attribution, ClientExchange, ExchangeContext, ExchangeTarget } from './context.ts'
+import { attributionOf } from './attribution.ts'
+import type { ClientExchange, ExchangeTarget } from './context.ts'
 import { Exchange } from './exchange.ts'
 import { planRequest } from './forward-head.ts'
 import { requestFraming, wantsClose } from './framing.ts'
 import { GatedRequest, gateFor } from './gated-request.ts'
+import type { SessionOptions } from './session-options.ts'
+import { absoluteTarget, originForm } from './targets.ts'
 
-export type SessionMode = { kind: 'mitm'; host: string; port: number } | { kind: 'plain' }
-
-export interface SessionOptions {
-  ctx: ExchangeContext
-  socket: Conn
-  mode: SessionMode
-  identity: Identity
-  intercepts: HostMatcher
-  /** Plain sessions: a CONNECT takes the socket over. */
-  onConnect?: (head: RequestHead, socket: Conn, leftover: Buffer) => void
-  /** Plain sessions: origin-form requests addressed to the proxy itself (/metrics may have to
-   *  ask the other workers: then the answer is a promise, and the next request waits for it). */
-  local?: (head: RequestHead) => LocalResponse | Promise<LocalResponse>
-  /** Every exchange's hand-over to the record pipeline, so shutdown can wait for them. */
-  track?: (submitted: Promise<unknown>) => void
-  /** Plain sessions: the caller of an absolute-form request, or a 407 to send. */
-  admit?: (head: RequestHead) => Admission
-  /**
-   * Plain sessions: may an absolute-form request reach host:port? null = yes (nothing
-   * enforced); else it settles with the response to send (403 / 502), or null to go on.
-   */
-  checkDestination?: (
-    host: string,
-    port: number,
-    user: string | null,
-  ) => Promise<string | null> | null
-}
+export type { SessionMode, SessionOptions } from './session-options.ts'
 
 export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.alloc(0)): void {
   const { ctx, socket } = o
@@ -189,15 +161,9 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       )
       return
     }
-    let url: URL
-    try {
-      url = new URL(head.target)
-    } catch {
-      reject(400, `bad request target "${head.target}"`, head.method)
-      return
-    }
-    if (url.protocol !== 'http:') {
-      reject(400, 'only http:// requests are forwarded; use CONNECT for https', head.method)
+    const abs = absoluteTarget(head.target)
+    if (!abs.ok) {
+      reject(400, abs.message, head.method)
       return
     }
     const admission: Admission = o.admit?.(head) ?? { ok: true, identity: o.identity }
@@ -207,15 +173,17 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       socket.end(admission.response)
       return
     }
-    const key = {
-      host: url.hostname.replace(/^\[|\]$/g, ''),
-      port: Number(url.port || 80),
-      tls: false,
-      identity: poolIdentity(admission.identity.user, teamMode),
-    }
-    const path = `${url.pathname}${url.search}`
+    const identity = poolIdentity(admission.identity.user, teamMode)
+    const key = { host: abs.host, port: abs.port, tls: false, identity }
     const go = (rest: Buffer): void =>
-      run(head, { key, path }, url.host, o.intercepts(key.host), rest, admission.identity)
+      run(
+        head,
+        { key, path: abs.path },
+        abs.authority,
+        o.intercepts(key.host),
+        rest,
+        admission.identity,
+      )
     const check = o.checkDestination?.(key.host, key.port, admission.identity.user) ?? null
     if (check === null) {
       go(leftover)
@@ -256,19 +224,14 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
       reject(plan.status, plan.message, head.method)
       return
     }
-    const tags = readHeaderTags(head.headers)
-    const ids = readClientIds(head.headers)
-    for (const note of [...tags.notes, ...ids.notes]) ctx.log.warn(`${target.key.host}: ${note}`)
-    const attribution: Attribution = {
-      user: identity.user,
-      project: tags.project ?? identity.project,
-      // Our tag wins over the client's own session id.
-      session: tags.session ?? ids.session,
-      agent: ids.agent,
-      agentType: ids.agentType,
-      program: programFromUserAgent(getHeader(head.headers, 'user-agent')),
-      ...ctx.accountOf(target.key.host, target.path, head.headers),
-    }
+    const { attribution, notes } = attributionOf(
+      identity,
+      target.key.host,
+      target.path,
+      head.headers,
+      ctx.accountOf,
+    )
+    for (const note of notes) ctx.log.warn(`${target.key.host}: ${note}`)
     state = 'exchange'
     const port = {
       socket,
@@ -318,13 +281,4 @@ export function startHttpSession(o: SessionOptions, initial: Buffer = Buffer.all
   }
 
   if (pending.length > 0) processPending()
-}
-
-function originForm(target: string): string | null {
-  try {
-    const u = new URL(target)
-    return `${u.pathname}${u.search}`
-  } catch {
-    return null
-  }
 }
