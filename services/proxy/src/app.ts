@@ -2,9 +2,8 @@
 
 import { existsSync } from 'node:fs'
 import type { ProviderDialect } from '@tokentap/shared'
-import { connect } from '@tokentap/shared/db'
-import { type Alerts, alertsEnabled, startAlerts } from './alerts/index.ts'
-import { type Blocker, createBlocker } from './blocking/blocker.ts'
+import type { Alerts } from './alerts/index.ts'
+import type { Blocker } from './blocking/blocker.ts'
 import { caStartNotes, coverageNotes } from './ca/ca-report.ts'
 import { homeCaFiles, loadOrCreateCa } from './ca/ca-store.ts'
 import { createLeafCache } from './ca/leaf-cache.ts'
@@ -22,16 +21,14 @@ import type { Logger } from './log.ts'
 import { createMetrics, type ProxyMetrics } from './metrics/metrics.ts'
 import { createPricer } from './pricing/index.ts'
 import { dialectsAndHosts } from './providers/configured.ts'
+import { startRecording } from './recording.ts'
 import { idleSlices } from './records/idle-slices.ts'
 import { createRecordPipeline } from './records/pipeline.ts'
 import { createProxyServer, type ProxyServer } from './server/proxy-server.ts'
-import { openDatabaseSink } from './sink/database.ts'
-import { createJsonlSink } from './sink/jsonl.ts'
-import { fanOut, type UsageSink } from './sink/sink.ts'
+import type { UsageSink } from './sink/sink.ts'
 import { guardedDialer } from './upstream/dial.ts'
 import { createUpstreamPool } from './upstream/pool.ts'
 import type { WorkerRole } from './workers/role.ts'
-import { adoptOrphanSpools, spoolDirFor } from './workers/spool-dirs.ts'
 
 export interface ProxyApp {
   server: ProxyServer
@@ -90,72 +87,13 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
   }
   const leafCache = createLeafCache({ ca, leaf: createLeafKey() })
   const metrics = createMetrics()
-  const sinks: UsageSink[] = [...(deps.sinks ?? [])]
-  if (config.usageLogPath) {
-    sinks.push(
-      createJsonlSink(config.usageLogPath, (e) => deps.log.error(e.message), deps.log.warn),
-    )
-  }
-  let alerts: Alerts | null = null
-  let blocker: Blocker | null = null
-  // Singletons (alerts, body retention) run in one process: the only one, or the first worker.
-  const worker = deps.worker
-  const singletons = worker?.singletons ?? true
-  const forward = worker && !singletons && alertsEnabled(config.alerts) ? worker : null
-  if (config.databaseUrl && (worker?.index ?? 0) === 0) {
-    const adopted = adoptOrphanSpools(config.home, worker?.count ?? 1)
-    if (adopted > 0)
-      deps.log.info(`spool: ${adopted} segment(s) of workers no longer running adopted`)
-  }
-  const database = config.databaseUrl
-    ? openDatabaseSink(
-        config,
-        config.databaseUrl,
-        deps.log,
-        metrics,
-        (info) => {
-          if (forward) forward.forwardFlush(info)
-          else alerts?.onFlushed(info)
-          blocker?.refresh()
-        },
-        { spoolDir: spoolDirFor(config.home, worker?.index ?? 0), upkeep: singletons },
-      )
-    : null
-  if (database && config.databaseUrl && singletons && alertsEnabled(config.alerts)) {
-    alerts = startAlerts({
-      config: config.alerts,
-      databaseUrl: config.databaseUrl,
-      log: deps.log,
-      metrics,
-      sinkMetrics: database.metrics,
-      onBudgets: () => blocker?.refresh(),
-    })
-  }
   const pricer = createPricer({ overrides: config.priceOverrides })
-  // Hard budgets read spend on their own connection (opened on the first blocking budget).
-  const blockingSql =
-    database && config.databaseUrl && config.alerts.budgets
-      ? connect(config.databaseUrl, { max: 1, applicationName: 'tokentap-blocking' }).sql
-      : null
-  if (blockingSql) {
-    const initial = config.alerts.budgets
-    blocker = createBlocker({
-      sql: blockingSql,
-      budgets: () => alerts?.budgets() ?? initial,
-      pricer,
-      now: deps.now ?? Date.now,
-      refreshMs: config.budgetRefreshMs,
-      log: deps.log,
-    })
-    const b = blocker
-    metrics.gauge(
-      'tokentap_budgets_blocking',
-      'Budgets refusing requests now.',
-      () => b.snapshot().over.length,
-    )
-  }
-  if (database) sinks.push(database.sink)
-  const sink = fanOut(sinks, (e) => deps.log.error(`sink: ${errorText(e)}`))
+  const { sink, database, alerts, blocker, stopBlocking } = startRecording(
+    config,
+    deps,
+    metrics,
+    pricer,
+  )
   const now = deps.now ?? Date.now
   const guard = createDestinationGuard({
     policy: config.destinations,
@@ -245,7 +183,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       blocking: blocker,
     },
     tlsFor: (host) => leafCache.get(host),
-    ...(worker ? { reusePort: true, metricsText: worker.gatherMetrics } : {}),
+    ...(deps.worker ? { reusePort: true, metricsText: deps.worker.gatherMetrics } : {}),
   })
   let address: { host: string; port: number }
   try {
@@ -257,8 +195,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     estimator?.close()
     pool.close()
     await sink.close()
-    await blocker?.stop()
-    await blockingSql?.end({ timeout: 5 })
+    await stopBlocking()
     await alerts?.stop()
     await database?.close()
     throw e
@@ -285,13 +222,7 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
       // pool whose database vanished meanwhile only earns a warning, never a failed stop.
       await sink.close()
       for (const [name, part] of [
-        [
-          'blocking',
-          async () => {
-            await blocker?.stop()
-            await blockingSql?.end({ timeout: 5 })
-          },
-        ],
+        ['blocking', stopBlocking],
         ['alerts', () => alerts?.stop()],
         ['database', () => database?.close()],
       ] as const) {
