@@ -180,6 +180,18 @@ export const usageRollupHourly = pgTable(
   ],
 )
 
+/** A session's tokens (SessionRow's input + output + cache read + cache writes), the sort key of
+ *  the Sessions list's `tokens` order and of usage_sessions_tokens_idx: the same text in both, so
+ *  the planner matches the index expression. */
+export const SESSION_TOKEN_COLUMNS = [
+  'input_tokens',
+  'output_tokens',
+  'cache_read_tokens',
+  'cache_write_5m_tokens',
+  'cache_write_1h_tokens',
+] as const
+export const SESSION_TOKENS_SQL = SESSION_TOKEN_COLUMNS.join(' + ')
+
 // Sessions: one row per session, its whole totals, folded by the writer in the statement that
 // inserts the events (sessions.ts), so replicas add up exactly, as the hourly rollup does.
 /** Totals per session (usage_events.session) over all its requests; NULL user etc. = none. */
@@ -198,8 +210,36 @@ export const usageSessions = pgTable(
     programMax: text('program_max'),
     ...measureColumns(),
   },
-  // Sessions active in a range: last_at >= from (and first_at < to).
-  (t) => [index('usage_sessions_last_at_idx').on(t.lastAt)],
+  // The Sessions list (dashboard data/sessions.ts): sessions active in a range (last_at >= from,
+  // first_at < to) in one of SESSION_SORTS' orders, the first `limit`. One index per order, its
+  // keys exactly the ORDER BY (DESC = NULLS FIRST, as the query's), so the list walks the order
+  // and stops at `limit` instead of sorting every session in the range; last_at and first_at
+  // trail the unique key (they change no order) so the range test needs no heap visit (an
+  // index-only scan). A narrow range is still read through last_at (the planner chooses).
+  (t) => [
+    index('usage_sessions_last_at_idx').on(t.lastAt.desc().nullsFirst(), t.session, t.firstAt),
+    index('usage_sessions_cost_idx').on(
+      t.costUsd.desc().nullsFirst(),
+      t.requests.desc().nullsFirst(),
+      t.session,
+      t.lastAt,
+      t.firstAt,
+    ),
+    index('usage_sessions_requests_idx').on(
+      t.requests.desc().nullsFirst(),
+      t.costUsd.desc().nullsFirst(),
+      t.session,
+      t.lastAt,
+      t.firstAt,
+    ),
+    index('usage_sessions_tokens_idx').on(
+      sql`(${sql.raw(SESSION_TOKENS_SQL)}) desc nulls first`,
+      t.costUsd.desc().nullsFirst(),
+      t.session,
+      t.lastAt,
+      t.firstAt,
+    ),
+  ],
 )
 
 /** Budget alerts already sent (dedup across proxy replicas). */

@@ -44,12 +44,13 @@ export function priceFileReader(path: string | null): PriceFileReader {
 }
 
 export async function priceTables(sql: Sql, file: PriceFileReader): Promise<PricesResponse> {
+  // ORDER BY names the column (qualified): bare, it would be the text alias and sort every row.
   const [overrides, rows] = await Promise.all([
     file(),
     sql`select price_version, price_source,
         to_char(started_at at time zone 'UTC', ${sql.unsafe(ISO_MS)}) as started_at
       from usage_events where price_version is not null
-      order by started_at desc nulls last limit 1`,
+      order by usage_events.started_at desc nulls last limit 1`,
   ])
   const r = rows[0]
   return {

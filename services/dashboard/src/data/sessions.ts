@@ -3,7 +3,8 @@
 // session's page reads its events (usage_events, by the (session, started_at) index) grouped
 // by sub-agent. Both as exact sums (sums.ts): the two agree to the last 1e-8 dollar.
 // The list takes sessions active in the range (first request before its end, last at or after
-// its start: one index range on last_at); user, project and program filters match
+// its start) in the chosen order, walking that order's index until it has `limit` (a narrow
+// range: the last_at index range, then a sort; the planner chooses); user, project and program filters match
 // a session whose smallest or largest value is the one asked for (provider and model are not
 // per session: ignored here).
 
@@ -15,7 +16,7 @@ import {
   type SessionRow,
   type SessionSort,
 } from '@tokentap/shared/api'
-import { EVENT_MEASURES_SQL, type Sql } from '@tokentap/shared/db'
+import { EVENT_MEASURES_SQL, SESSION_TOKEN_COLUMNS, type Sql } from '@tokentap/shared/db'
 import { FilterError, MAX_SESSION_CHARS } from './filters.ts'
 import { COUNTERS, costUnits, type Exact, fromRow, MONEY, toTotals, UNITS } from './sums.ts'
 import { and, type Fragment, ts, unprepared } from './where.ts'
@@ -30,13 +31,13 @@ const EXACT = [
   ...MONEY.map(({ name: m }) => `round("${m}" * ${UNITS})::text as "${m}_units"`),
 ].join(', ')
 
-/** Sort keys over usage_sessions `s` (qualified: the select list's text aliases share names). */
+/** Sort keys over usage_sessions `s` (qualified: the select list's text aliases share names);
+ *  each is the key of one usage_sessions index (schema.ts), so the list stops at `limit`. */
 const SORT_SQL: Record<SessionSort, string> = {
   cost: 's.cost_usd desc, s.requests desc, s.session',
   last: 's.last_at desc, s.session',
   requests: 's.requests desc, s.cost_usd desc, s.session',
-  tokens: `(s.input_tokens + s.output_tokens + s.cache_read_tokens + s.cache_write_5m_tokens
-    + s.cache_write_1h_tokens) desc, s.cost_usd desc, s.session`,
+  tokens: `(${SESSION_TOKEN_COLUMNS.map((c) => `s.${c}`).join(' + ')}) desc, s.cost_usd desc, s.session`,
 }
 
 /** [min] or [min, max] without NULLs: what SessionRow's programs / users / projects hold. */

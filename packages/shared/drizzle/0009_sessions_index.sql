@@ -1,0 +1,5 @@
+DROP INDEX "usage_sessions_last_at_idx";--> statement-breakpoint
+CREATE INDEX "usage_sessions_cost_idx" ON "usage_sessions" USING btree ("cost_usd" DESC NULLS FIRST,"requests" DESC NULLS FIRST,"session","last_at","first_at");--> statement-breakpoint
+CREATE INDEX "usage_sessions_requests_idx" ON "usage_sessions" USING btree ("requests" DESC NULLS FIRST,"cost_usd" DESC NULLS FIRST,"session","last_at","first_at");--> statement-breakpoint
+CREATE INDEX "usage_sessions_tokens_idx" ON "usage_sessions" USING btree ((input_tokens + output_tokens + cache_read_tokens + cache_write_5m_tokens + cache_write_1h_tokens) desc nulls first,"cost_usd" DESC NULLS FIRST,"session","last_at","first_at");--> statement-breakpoint
+CREATE INDEX "usage_sessions_last_at_idx" ON "usage_sessions" USING btree ("last_at" DESC NULLS FIRST,"session","first_at");
