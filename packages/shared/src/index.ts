@@ -1,6 +1,7 @@
 export * from './billing.ts'
 export * from './config/env.ts'
 export * from './config/watch-file.ts'
+export * from './error-text.ts'
 export * from './parser.ts'
 export * from './prices.ts'
 export * from './redact.ts'

@@ -1,5 +1,7 @@
 // The smoke's results: each named check passes or fails with a reason; the output says which.
 
+import { errorText } from '@tokentap/shared'
+
 export interface CheckResult {
   name: string
   ok: boolean
@@ -20,7 +22,7 @@ export class Checks {
       detail = (await fn()) ?? ''
     } catch (e) {
       ok = false
-      detail = e instanceof Error ? e.message : String(e)
+      detail = errorText(e)
     }
     this.results.push({ name, ok, detail })
     this.print(`${ok ? 'ok  ' : 'FAIL'} ${name}${detail ? ` — ${detail}` : ''}`)

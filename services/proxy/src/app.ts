@@ -2,6 +2,7 @@
 
 import { existsSync } from 'node:fs'
 import type { ProviderDialect } from '@tokentap/shared'
+import { errorText } from '@tokentap/shared'
 import type { Alerts } from './alerts/index.ts'
 import type { Blocker } from './blocking/blocker.ts'
 import { caStartNotes, coverageNotes } from './ca/ca-report.ts'
@@ -235,5 +236,3 @@ export async function startProxyApp(config: ProxyConfig, deps: ProxyAppDeps): Pr
     },
   }
 }
-
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))

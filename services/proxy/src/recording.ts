@@ -2,6 +2,7 @@
 // spool per worker), the budget evaluator and Slack alerts (singletons: one process of the
 // workers), and the hard budgets' snapshot re-read after each flush.
 
+import { errorText } from '@tokentap/shared'
 import { connect } from '@tokentap/shared/db'
 import { type Alerts, alertsEnabled, startAlerts } from './alerts/index.ts'
 import type { ProxyAppDeps } from './app.ts'
@@ -106,4 +107,3 @@ export function startRecording(
     },
   }
 }
-const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e))

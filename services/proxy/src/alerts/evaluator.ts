@@ -4,6 +4,7 @@
 // backoff). Undelivered rows stay pending and are retried by retryPending() until delivered or
 // expired. Nothing here runs on the request path or holds up a flush.
 
+import { errorText } from '@tokentap/shared'
 import {
   type Budget,
   type BudgetsConfig,
@@ -104,7 +105,7 @@ export function createBudgetEvaluator(deps: EvaluatorDeps): BudgetEvaluator {
   })
 
   const warnOnce = (what: string, e: unknown): void => {
-    const text = maskUrls(`${what}: ${e instanceof Error ? e.message : String(e)}`)
+    const text = maskUrls(`${what}: ${errorText(e)}`)
     if (text !== lastError) log.warn(text)
     lastError = text
   }

@@ -7,6 +7,7 @@ import {
   IncomingWebhookHTTPError,
   IncomingWebhookRequestError,
 } from '@slack/webhook'
+import { errorText } from '@tokentap/shared'
 import { maskUrls } from './decide.ts'
 import type { SlackMessage } from './message.ts'
 
@@ -18,7 +19,7 @@ function describe(e: unknown): string {
     return `HTTP ${e.statusCode}${body ? `: ${body}` : ''}`
   }
   if (e instanceof IncomingWebhookRequestError) return `request failed: ${e.original.message}`
-  return e instanceof Error ? e.message : String(e)
+  return errorText(e)
 }
 
 export function createSlackPost(

@@ -3,7 +3,7 @@
 // file other users could read.
 
 import fs from 'node:fs/promises'
-import { ConfigError } from '@tokentap/shared'
+import { ConfigError, errorText } from '@tokentap/shared'
 import { randomSerialHex } from './x509.ts'
 
 /** Thrown when a CA key file is open to group or others; the message names the fix. */
@@ -29,7 +29,7 @@ export async function readPrivateKeyFile(
   try {
     fh = await fs.open(file, 'r')
   } catch (err) {
-    throw new Error(`${label}: cannot read file (${errorMessage(err)})`)
+    throw new Error(`${label}: cannot read file (${errorText(err)})`)
   }
   try {
     const { mode } = await fh.stat()
@@ -121,7 +121,7 @@ export async function readLabelled(file: string, label: string): Promise<string>
   try {
     return await fs.readFile(file, 'utf8')
   } catch (err) {
-    throw new Error(`${label}: cannot read file (${errorMessage(err)})`)
+    throw new Error(`${label}: cannot read file (${errorText(err)})`)
   }
 }
 
@@ -129,8 +129,4 @@ export function errorCode(err: unknown): string | undefined {
   return err instanceof Error && 'code' in err && typeof err.code === 'string'
     ? err.code
     : undefined
-}
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
 }

@@ -2,14 +2,15 @@
 // start, name-constrained to the intercept list: ca-cert.ts). Creation is lock-free: each file is
 // published with an exclusive hard link, key first, so racing processes all end up loading the
 // same pair and a crash never leaves a mismatched one. A key other users can read is refused.
+
 import { createPrivateKey, type KeyObject, X509Certificate } from 'node:crypto'
 import fs from 'node:fs/promises'
 import path from 'node:path'
+import { errorText } from '@tokentap/shared'
 import forge from 'node-forge'
 import { BUILTIN_INTERCEPT_HOSTS } from '../providers/table.ts'
 import { buildCaCertificate, type CaProfile, caProfile } from './ca-cert.ts'
 import {
-  errorMessage,
   exists,
   type KeyVariable,
   publishExclusive,
@@ -144,14 +145,14 @@ function parseCaPair(
   try {
     x509 = new X509Certificate(certText)
   } catch (err) {
-    throw new Error(`${labels.cert}: not a PEM certificate (${errorMessage(err)})`)
+    throw new Error(`${labels.cert}: not a PEM certificate (${errorText(err)})`)
   }
   let cert: forge.pki.Certificate
   try {
     cert = forge.pki.certificateFromAsn1(forge.asn1.fromDer(x509.raw.toString('binary')))
   } catch (err) {
     throw new Error(
-      `${labels.cert}: unsupported certificate, an RSA CA is required (${errorMessage(err)})`,
+      `${labels.cert}: unsupported certificate, an RSA CA is required (${errorText(err)})`,
     )
   }
   const nativeKey = parseNativeRsaKey(keyText, labels.key)
@@ -171,7 +172,7 @@ function parseCaPair(
   try {
     profile = caProfile(x509)
   } catch (err) {
-    throw new Error(`${labels.cert}: unreadable extension (${errorMessage(err)})`)
+    throw new Error(`${labels.cert}: unreadable extension (${errorText(err)})`)
   }
   return {
     certPem: derToPem(x509.raw),
@@ -191,7 +192,7 @@ function parseNativeRsaKey(keyText: string, label: string): KeyObject {
     key = createPrivateKey(keyText)
   } catch (err) {
     throw new Error(
-      `${label}: cannot read the private key; an unencrypted PEM key is required (${errorMessage(err)})`,
+      `${label}: cannot read the private key; an unencrypted PEM key is required (${errorText(err)})`,
     )
   }
   if (key.asymmetricKeyType !== 'rsa') {

@@ -3,6 +3,7 @@
 // 3-8x faster than node:zlib streams in Bun 1.4.5 and it respects backpressure inside a chunk,
 // so a bomb only ever inflates one bounded read ahead of the consumer.
 
+import { errorText } from '@tokentap/shared'
 import { type DecodeStep, isZlibHeader, parseContentEncoding } from './encoding.ts'
 
 export interface DecodeResult {
@@ -49,8 +50,6 @@ interface Reader {
   read(): Promise<{ done: boolean; value?: Uint8Array | undefined }>
   cancel(): Promise<void>
 }
-
-const message = (e: unknown): string => (e instanceof Error ? e.message : String(e))
 
 /** One decompression step; its stream is created on the first input byte(s). */
 class Stage implements Sink {
@@ -125,7 +124,7 @@ class Stage implements Sink {
       }
       this.next.close()
     } catch (e) {
-      this.fail(`${this.step.coding}: ${message(e)}`)
+      this.fail(`${this.step.coding}: ${errorText(e)}`)
     }
   }
 }
@@ -158,7 +157,7 @@ export function createBodyDecoder(opts: BodyDecoderOptions): BodyDecoder {
     try {
       onData(chunk)
     } catch (e) {
-      fail(`onData threw: ${message(e)}`)
+      fail(`onData threw: ${errorText(e)}`)
     }
   }
 
@@ -200,7 +199,7 @@ export function createBodyDecoder(opts: BodyDecoderOptions): BodyDecoder {
       try {
         first.write(chunk)
       } catch (e) {
-        fail(message(e))
+        fail(errorText(e))
       }
     },
     end() {
@@ -209,7 +208,7 @@ export function createBodyDecoder(opts: BodyDecoderOptions): BodyDecoder {
         try {
           if (running) first.close()
         } catch (e) {
-          fail(message(e))
+          fail(errorText(e))
         }
       }
       return done

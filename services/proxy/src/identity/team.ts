@@ -3,7 +3,7 @@
 // or tokens can be closed), and the rule that a proxy reachable from other machines must
 // check credentials unless ALLOW_OPEN_PROXY=1 says otherwise.
 
-import { ConfigError, watchConfigFile } from '@tokentap/shared'
+import { ConfigError, errorText, watchConfigFile } from '@tokentap/shared'
 import type { Logger } from '../log.ts'
 import {
   createUserCheck,
@@ -39,7 +39,7 @@ export function openUserDirectory(
       onReload(users)
     },
     (e) => {
-      const message = e instanceof Error ? e.message : String(e)
+      const message = errorText(e)
       log.error(`${USERS_VARIABLE} not reloaded, keeping the last good list: ${message}`)
     },
   )

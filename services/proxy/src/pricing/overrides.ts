@@ -6,7 +6,7 @@
 // per unit (`perUnit`: web searches, …), and may apply only to one tier, residency or speed.
 
 import { readFileSync } from 'node:fs'
-import { overridesVersion, TOKEN_UNITS, type TokenUnit } from '@tokentap/shared'
+import { errorText, overridesVersion, TOKEN_UNITS, type TokenUnit } from '@tokentap/shared'
 
 export interface ModelPriceOverride {
   /** Our provider name (anthropic, bedrock, …) or a genai-prices id (aws, google, …); glob. */
@@ -192,13 +192,13 @@ export function loadPriceOverrides(path: string): PriceOverrides {
   try {
     text = readFileSync(path, 'utf8')
   } catch (e) {
-    return fail(`cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`)
+    return fail(`cannot read ${path}: ${errorText(e)}`)
   }
   let json: unknown
   try {
     json = JSON.parse(text)
   } catch (e) {
-    return fail(`${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`)
+    return fail(`${path} is not valid JSON: ${errorText(e)}`)
   }
   return parsePriceOverrides(json, text)
 }

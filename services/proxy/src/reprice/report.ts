@@ -2,6 +2,7 @@
 // raw_usage), unpriced and partially priced rows and the cost before and after. Costs are summed
 // exactly, as integer units of 1e-8 USD (cost_usd's scale). Pure.
 
+import { errorText } from '@tokentap/shared'
 import type { Recomputed, StoredRow } from './recompute.ts'
 
 export interface PriceState {
@@ -75,7 +76,7 @@ export function reportBuilder(dryRun: boolean) {
       addTo(m.before, row)
       addTo(m.after, row)
       failed++
-      firstError ??= `${row.id}: ${e instanceof Error ? e.message : String(e)}`
+      firstError ??= `${row.id}: ${errorText(e)}`
     },
     batch(): void {
       batches++

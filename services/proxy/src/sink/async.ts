@@ -22,5 +22,3 @@ export function timeout<T>(p: Promise<T>, ms: number): Promise<T> {
   })
   return Promise.race([p, limit]).finally(() => clearTimeout(t))
 }
-
-export const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e))

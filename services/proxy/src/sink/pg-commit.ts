@@ -3,9 +3,10 @@
 // (pg-write.ts). Records Postgres refuses as data errors are retried one by one and set aside
 // beside the spool, so one bad record cannot wedge a batch; what cannot be set aside throws.
 
+import { errorText } from '@tokentap/shared'
 import type postgres from 'postgres'
 import type { Logger } from '../log.ts'
-import { errText, timeout } from './async.ts'
+import { timeout } from './async.ts'
 import { createPartitionKeeper, writePartitioned } from './partitions.ts'
 import { type AccountReadingRow, accountReadingRows } from './pg-accounts.ts'
 import { type BodyRow, bodyRows, type Cell, toCells } from './pg-rows.ts'
@@ -46,7 +47,9 @@ export function createCommitter(deps: CommitterDeps): Committer {
       log.warn(`postgres sink: ${lines.length} record(s) set aside in ${path}: ${why}`)
       return true
     } catch (e) {
-      log.error(`postgres sink: cannot set aside ${lines.length} record(s) (${why}): ${errText(e)}`)
+      log.error(
+        `postgres sink: cannot set aside ${lines.length} record(s) (${why}): ${errorText(e)}`,
+      )
       return false
     }
   }
@@ -66,7 +69,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
       try {
         deps.onFlushed({ count: res.inserted, firstId: res.firstId, lastId: res.lastId })
       } catch (e) {
-        log.error(`postgres sink: onFlushed: ${errText(e)}`) // committed all the same
+        log.error(`postgres sink: onFlushed: ${errorText(e)}`) // committed all the same
       }
     }
   }
@@ -84,7 +87,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         kept.push(e)
       } catch (err) {
         bad.push(JSON.stringify(e.record) ?? String(e.record))
-        log.warn(`postgres sink: unusable record: ${errText(err)}`)
+        log.warn(`postgres sink: unusable record: ${errorText(err)}`)
       }
     }
     if (!(await setAside(bad, 'record has no id'))) throw new Error('cannot set records aside')
@@ -99,7 +102,7 @@ export function createCommitter(deps: CommitterDeps): Committer {
         } catch (e1) {
           if (!isDataError(e1)) throw e1
           const line = JSON.stringify(kept[i]!.record)
-          if (!(await setAside([line], `postgres refused it: ${errText(e1)}`))) throw e1
+          if (!(await setAside([line], `postgres refused it: ${errorText(e1)}`))) throw e1
         }
       }
     }

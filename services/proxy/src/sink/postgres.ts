@@ -6,7 +6,8 @@
 // blocks or throws, and replays cannot double-count (inserts are idempotent, rollups follow).
 // Each flush also folds its records and their limits readings into account_limits.
 
-import { errText, sleep } from './async.ts'
+import { errorText } from '@tokentap/shared'
+import { sleep } from './async.ts'
 import { createCommitter } from './pg-commit.ts'
 import type { StoredRecord } from './pg-rows.ts'
 import { VALUES_MAX_ROWS } from './pg-write.ts'
@@ -78,7 +79,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
         scheduleReplay()
         return
       } catch (e) {
-        log.error(`postgres sink: spool write failed (${records.length} kept): ${errText(e)}`)
+        log.error(`postgres sink: spool write failed (${records.length} kept): ${errorText(e)}`)
         if (closing && attempt >= 3) {
           dropped += records.length
           log.error(`postgres sink: closing with postgres and disk down: ${records.length} lost`)
@@ -98,7 +99,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
         m.flushes++
         return
       } catch (e) {
-        if (!degraded) log.warn(`postgres sink: write failed, spooling: ${errText(e)}`)
+        if (!degraded) log.warn(`postgres sink: write failed, spooling: ${errorText(e)}`)
         degraded = true
       }
     }
@@ -113,7 +114,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
       const batch = queue.splice(0, queue.length >= 2 * batchSize ? burst : batchSize)
       inflight += batch.length
       const job: Promise<void> = persist(batch)
-        .catch((e: unknown) => log.error(`postgres sink: flush: ${errText(e)}`))
+        .catch((e: unknown) => log.error(`postgres sink: flush: ${errorText(e)}`))
         .finally(() => {
           inflight -= batch.length
           running.delete(job)
@@ -179,7 +180,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
         }
         backoff = 0 // more arrived meanwhile
       } catch (e) {
-        if (!degraded) log.warn(`postgres sink: replay failed, will retry: ${errText(e)}`)
+        if (!degraded) log.warn(`postgres sink: replay failed, will retry: ${errorText(e)}`)
         degraded = true
         backoff = backoff === 0 ? retryMinMs : Math.min(backoff * 2, retryMaxMs)
       }
@@ -196,7 +197,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
 
   spool.ready.then(
     () => spool.isEmpty() || scheduleReplay(),
-    (e: unknown) => log.error(`postgres sink: spool dir ${opts.spoolDir}: ${errText(e)}`),
+    (e: unknown) => log.error(`postgres sink: spool dir ${opts.spoolDir}: ${errorText(e)}`),
   )
   const timer = setInterval(() => queue.length > 0 && pump(true), opts.intervalMs ?? 1000)
   timer.unref?.()
@@ -213,7 +214,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
         queue.push(envelope)
         if (queue.length >= batchSize) pump(false)
       } catch (e) {
-        log.error(`postgres sink: write: ${errText(e)}`)
+        log.error(`postgres sink: write: ${errorText(e)}`)
       }
     },
     pending: () => queue.length + inflight + spill.length,
@@ -228,7 +229,7 @@ export function createPostgresSink(opts: PostgresSinkOptions): PostgresSink {
         while (replaying) await replaying
         if (!degraded && !spool.isEmpty()) {
           await replayOnce().catch((e: unknown) => {
-            log.warn(`postgres sink: records left in ${opts.spoolDir}: ${errText(e)}`)
+            log.warn(`postgres sink: records left in ${opts.spoolDir}: ${errorText(e)}`)
           })
         }
         await spool.close()

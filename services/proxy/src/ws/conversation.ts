@@ -1,6 +1,7 @@
 // Taps both directions of a relayed WebSocket (bytes after the 101) into whole messages.
 
 import type { WsDirection, WsMessage } from '@tokentap/shared'
+import { errorText } from '@tokentap/shared'
 import type { DeflateParams } from './extensions.ts'
 import { createFrameReader, DEFAULT_MAX_PAYLOAD_BYTES } from './frames.ts'
 import { createDeliveryQueue, createMessageAssembler } from './messages.ts'
@@ -51,7 +52,7 @@ export function createWsTap(opts: WsTapOptions): WsTap {
       try {
         for (const frame of reader.push(chunk)) assembler.push(frame)
       } catch (e) {
-        onError(`${direction}: ${e instanceof Error ? e.message : String(e)}`)
+        onError(`${direction}: ${errorText(e)}`)
       }
       if (reader.error !== null) onError(`${direction}: ${reader.error}`)
     }

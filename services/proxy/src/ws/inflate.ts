@@ -13,6 +13,7 @@
 // The relay of the frames themselves is not affected (this is the parser's copy).
 
 import * as zlib from 'node:zlib'
+import { errorText } from '@tokentap/shared'
 
 export type InflateResult = { data: Uint8Array } | { error: string }
 
@@ -129,7 +130,7 @@ export function createMessageInflater(opts: {
           })
         } catch (e) {
           stream = null
-          finish({ error: `inflate: ${e instanceof Error ? e.message : String(e)}` })
+          finish({ error: `inflate: ${errorText(e)}` })
         }
       })
     },

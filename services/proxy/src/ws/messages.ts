@@ -5,6 +5,7 @@
 // still inflating) request it answers.
 
 import type { WsDirection, WsMessage } from '@tokentap/shared'
+import { errorText } from '@tokentap/shared'
 import { type DeflateParams, resetsPerMessage } from './extensions.ts'
 import type { Frame } from './frames.ts'
 import { DEFAULT_MAX_PAYLOAD_BYTES } from './frames.ts'
@@ -87,7 +88,7 @@ export function createMessageAssembler(opts: MessageAssemblerOptions): MessageAs
     try {
       onMessage({ direction, opcode: op, data })
     } catch (e) {
-      report(`onMessage threw: ${e instanceof Error ? e.message : String(e)}`)
+      report(`onMessage threw: ${errorText(e)}`)
     }
   }
   const enqueue = (task: () => Promise<void> | void): void => queue.enqueue(task)

@@ -9,6 +9,7 @@
 
 import { EventStreamCodec } from '@smithy/eventstream-codec'
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8'
+import { errorText } from '@tokentap/shared'
 import type { BodyReader } from '../common/response-body.ts'
 import { crc32 } from './crc32.ts'
 
@@ -78,7 +79,7 @@ export function createEventStreamReader(maxMessage = MAX_MESSAGE): EventStreamRe
       const raw = decoded.headers as Record<string, { type: string; value: unknown }>
       out.push({ headers: plainHeaders(raw), payload: decoded.body.slice() })
     } catch (cause) {
-      const text = cause instanceof Error ? cause.message : String(cause)
+      const text = errorText(cause)
       error = /checksum/i.test(text)
         ? 'event-stream message CRC mismatch'
         : `event-stream message unreadable: ${text}`

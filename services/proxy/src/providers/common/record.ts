@@ -87,9 +87,6 @@ export function safeDecode(text: string): string {
   }
 }
 
-export const errorText = (error: unknown): string =>
-  error instanceof Error ? error.message : String(error)
-
 /** What a dialect learned from a response body. */
 export interface ResponseFacts {
   usage: Record<string, unknown> | null

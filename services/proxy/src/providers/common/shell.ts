@@ -8,6 +8,7 @@
 // bucket rule, nothing else.
 
 import type { ExchangeParser, HeaderMap, ParsedUsage, SeenText } from '@tokentap/shared'
+import { errorText } from '@tokentap/shared'
 import type { NormalizedUsage, UsageFacts } from './billing.ts'
 import {
   type BodyCapture,
@@ -17,14 +18,7 @@ import {
   REQUEST_LIMITS,
 } from './body-capture.ts'
 import type { JsonObject } from './json-values.ts'
-import {
-  type BodyKind,
-  bodyKind,
-  errorText,
-  type FullUsage,
-  type ResponseFacts,
-  withFacts,
-} from './record.ts'
+import { type BodyKind, bodyKind, type FullUsage, type ResponseFacts, withFacts } from './record.ts'
 import type { BodyReader } from './response-body.ts'
 import { type OutputText, requestSample } from './seen-text.ts'
 

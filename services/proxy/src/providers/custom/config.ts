@@ -3,7 +3,7 @@
 // keys, empty host lists and unknown dialects are rejected. Pure apart from reading the file.
 
 import { readFileSync } from 'node:fs'
-import { BUCKET_KEYS, ConfigError } from '@tokentap/shared'
+import { BUCKET_KEYS, ConfigError, errorText } from '@tokentap/shared'
 import { STREAM_USAGE_MODES, type StreamUsage } from '../openai/stream-usage.ts'
 
 export const CONFIG_VARIABLE = 'TOKENTAP_PROVIDERS'
@@ -181,7 +181,7 @@ export function loadProvidersConfig(path: string): ProvidersConfig {
   try {
     value = JSON.parse(text)
   } catch (error) {
-    const detail = error instanceof Error ? error.message : String(error)
+    const detail = errorText(error)
     throw new ConfigError(CONFIG_VARIABLE, `${path} is not valid JSON (${detail})`)
   }
   return parseProvidersConfig(value)

@@ -14,10 +14,11 @@ import type {
   WsExchangeParser,
   WsMessage,
 } from '@tokentap/shared'
+import { errorText } from '@tokentap/shared'
 import type { UsageFacts } from '../common/billing.ts'
 import { firstStringField } from '../common/json-fields.ts'
 import { isRecord, type JsonObject, readString, tryParseJson } from '../common/json-values.ts'
-import { emptyRecord, errorText, sourceOf } from '../common/record.ts'
+import { emptyRecord, sourceOf } from '../common/record.ts'
 import { createOutputText, type OutputText, sampleRequest } from '../common/seen-text.ts'
 import {
   deltaText,
