@@ -23,3 +23,4 @@ export {
   VARIED_ROLLUP,
   variedRecords,
 } from './db/varied.ts'
+export { zeroTotals } from './totals.ts'

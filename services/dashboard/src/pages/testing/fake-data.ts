@@ -16,30 +16,10 @@ import type {
   TimeseriesPoint,
   Totals,
 } from '@tokentap/shared/api'
+import { zeroTotals } from '@tokentap/testing'
 import type { DataAccess } from '../../data/types.ts'
 
-export const zeroTotals = (): Totals => ({
-  requests: 0,
-  errors: 0,
-  billableRequests: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  cacheReadTokens: 0,
-  cacheWrite5mTokens: 0,
-  cacheWrite1hTokens: 0,
-  reasoningTokens: 0,
-  costUsd: 0,
-  unpricedRequests: 0,
-  estimatedRequests: 0,
-  credits: 0,
-  subscriptionRequests: 0,
-  subscriptionValueUsd: 0,
-  billedCostUsd: 0,
-  audioInputTokens: 0,
-  audioOutputTokens: 0,
-  webSearches: 0,
-  partiallyPricedRequests: 0,
-})
+export { zeroTotals }
 
 export function eventRow(o: Partial<EventRow> = {}): EventRow {
   return {
